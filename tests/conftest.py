@@ -1,0 +1,44 @@
+"""Shared fixtures: the repository, and a scratch course built from notebooks/."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolbox_widgets.build import tool_env
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def instructor_notebooks() -> list[Path]:
+    return sorted((ROOT / "notebooks").glob("*/*.ipynb")) + sorted(
+        (ROOT / "notebooks").glob("translations/*/*/*.ipynb"))
+
+
+def student_notebooks() -> list[Path]:
+    return sorted((ROOT / "release").glob("*/*.ipynb"))
+
+
+def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd,
+                            capture_output=True, text=True, env=tool_env())
+    if check and result.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_course(tmp_path_factory) -> Path:
+    """A course folder built from notebooks/ with its own gradebook."""
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy2(ROOT / "nbgrader_config.py", root)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns("*.answers*.json", ".ipynb_checkpoints"))
+    subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root", str(root)],
+                   check=True, capture_output=True)
+    return root

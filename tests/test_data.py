@@ -1,0 +1,218 @@
+"""Checks for the curated course data (data/) and its loader (toolbox_widgets.data)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolbox_widgets import data
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PACKAGE = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+NAMES = [r["name"] for r in PACKAGE["resources"]]
+
+
+@pytest.fixture(autouse=True)
+def repo_data(monkeypatch):
+    """Every test reads the repository's data/ unless it points elsewhere itself."""
+    monkeypatch.setenv("TOOLBOX_DATA_DIR", str(DATA))
+
+
+# --- the package as a whole -------------------------------------------------------
+
+
+def test_frictionless_validates_the_package():
+    from frictionless import validate
+
+    report = validate(str(DATA / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])[:10]
+
+
+def test_every_resource_is_cited_and_licensed():
+    for res in PACKAGE["resources"]:
+        assert res["citation"] and res["sources"] and res["licenses"], res["name"]
+        assert res["schema"]["missingValues"] == [""]
+        assert (DATA / res["path"]).is_file()
+
+
+def test_data_folder_stays_small():
+    total = sum(p.stat().st_size for p in DATA.rglob("*") if p.is_file())
+    assert total < 5_000_000
+
+
+def test_list_tables_matches_the_package():
+    assert list(data.list_tables()["name"]) == NAMES
+
+
+# --- every table loads, with unique keys and sensible dtypes ----------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_table_loads_with_unique_keys(name):
+    df = data.load(name)
+    keys = next(r for r in PACKAGE["resources"] if r["name"] == name)["schema"]["primaryKey"]
+    assert len(df) > 0
+    assert not df.duplicated(keys).any()
+    assert df["year"].dtype == "int64"
+    assert "country" in df.columns or "sending_country" in df.columns
+    assert data.citation(name)
+
+
+def test_dtypes():
+    stock = data.migrant_stock()
+    assert stock["iso3"].dtype == "string" and stock["country"].dtype == "string"
+    assert stock["migrants"].dtype == "Int64"
+    assert stock["migrants_pct_of_population"].dtype == "float64"
+    assert data.remittances()["inflow_usd_million"].dtype == "float64"
+    assert data.refugees()["oip"].dtype == "Int64"
+
+
+def test_loader_returns_copies():
+    df = data.remittances()
+    df.loc[:, "inflow_usd_million"] = -1.0
+    assert (data.remittances()["inflow_usd_million"].dropna() >= 0).all()
+
+
+# --- headline figures of the publishers -------------------------------------------
+
+
+def value(df, column, **where):
+    mask = pd.Series(True, index=df.index)
+    for key, wanted in where.items():
+        mask &= df[key] == wanted
+    (result,) = df.loc[mask, column]
+    return result
+
+
+def test_un_desa_headline_figures():
+    dest = data.migrant_stock(by="destination")
+    assert value(dest, "migrants", iso3="WLD", year=2024) == pytest.approx(304.0e6, rel=1e-3)
+    # Rev.2024 revised 2020 down from Rev.2020's 281 M.
+    assert value(dest, "migrants", iso3="WLD", year=2020) == pytest.approx(275.3e6, rel=1e-3)
+    assert value(dest, "migrants", iso3="USA", year=2024) == pytest.approx(52.4e6, rel=1e-3)
+    countries = dest[dest["area_type"] == "country"]
+    assert countries.groupby("year")["migrants"].sum()[2024] == value(
+        dest, "migrants", iso3="WLD", year=2024)
+    assert sorted(dest["year"].unique()) == [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
+
+    origin = data.migrant_stock(by="origin")
+    top = origin[(origin["area_type"] == "country") & (origin["year"] == 2024)]
+    top = top.sort_values("emigrants", ascending=False).iloc[0]
+    assert top["iso3"] == "IND" and top["emigrants"] == pytest.approx(18.5e6, rel=2e-3)
+    assert value(origin, "country", iso3="UNK", year=2024) == "Unknown origin"
+
+
+def test_knomad_figures_and_zero_treatment():
+    rem = data.remittances()
+    assert value(rem, "inflow_usd_million", iso3="IND", year=2022) == pytest.approx(
+        111_221.8, rel=1e-4)
+    assert value(rem, "outflow_usd_million", iso3="USA", year=2022) == pytest.approx(
+        79_200, rel=1e-2)
+    assert pd.isna(value(rem, "inflow_usd_million", iso3="AFG", year=2000))
+    assert value(rem, "inflow_usd_million", iso3="AFG", year=2008) > 0
+    assert set(rem.loc[rem["iso3"].isin(["WLD", "LMY"]), "area_type"]) == {"world", "aggregate"}
+    # % of GDP is taken for 2000-2021 only.
+    assert rem.loc[rem["year"] == 2022, "inflow_pct_gdp"].isna().all()
+    assert value(rem, "inflow_pct_gdp", iso3="TON", year=2021) == pytest.approx(46, abs=2)
+
+
+def test_rpw_figures():
+    costs = data.remittance_costs()
+    usa_mex = costs[(costs["sending_iso3"] == "USA") & (costs["receiving_iso3"] == "MEX")
+                    & (costs["year"] == 2020)]
+    assert 3.5 < usa_mex["cost_pct"].mean() < 4.5
+    assert costs["period"].max() == "2020Q3"
+
+
+def test_unhcr_figures():
+    asylum = data.refugees(by="asylum")
+    world = asylum.groupby("year")["refugees"].sum()
+    assert world[2024] == pytest.approx(31.0e6, rel=5e-3)
+    assert world[2020] == pytest.approx(20.7e6, rel=5e-3)
+    assert asylum["year"].between(2000, 2025).all()
+    origin = data.refugees(by="origin")
+    assert "UNK" in set(origin["iso3"])
+    top = origin[origin["year"] == 2024].sort_values("refugees", ascending=False).iloc[0]
+    assert top["iso3"] == "SYR"
+
+
+# --- loader errors ----------------------------------------------------------------
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    monkeypatch.setenv("TOOLBOX_DATA_DIR", str(copy))
+    return copy
+
+
+def edit_csv(path: Path, change) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    change(lines)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_missing_file(data_copy):
+    (data_copy / "remittances.csv").unlink()
+    with pytest.raises(data.DataFileError, match=r"remittances\.csv: the file is missing") as err:
+        data.remittances()
+    assert "pip install --force-reinstall toolbox-widgets" in str(err.value)
+
+
+def test_garbage_bytes(data_copy):
+    (data_copy / "remittance_costs.csv").write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(data.DataFileError, match=r"remittance_costs\.csv") as err:
+        data.remittance_costs()
+    assert "CSV" in str(err.value) or "column" in str(err.value)
+
+
+def test_renamed_column(data_copy):
+    path = data_copy / "migrant_stock_by_destination.csv"
+    edit_csv(path, lambda lines: lines.__setitem__(0, lines[0].replace(",migrants,", ",migrant,")))
+    with pytest.raises(data.DataFileError, match=r"migrant_stock_by_destination\.csv") as err:
+        data.migrant_stock()
+    assert "missing column(s) migrants" in str(err.value)
+    assert "unexpected column(s) migrant" in str(err.value)
+
+
+def test_text_in_numeric_column(data_copy):
+    path = data_copy / "refugees_by_asylum.csv"
+
+    def break_row_5(lines):
+        cells = lines[5].split(",")
+        cells[4] = "many"  # the refugees column
+        lines[5] = ",".join(cells)
+
+    edit_csv(path, break_row_5)
+    with pytest.raises(data.DataFileError, match=r"refugees_by_asylum\.csv") as err:
+        data.refugees(by="asylum")
+    message = str(err.value)
+    assert "column refugees" in message and "line 6" in message and "'many'" in message
+
+
+def test_error_is_a_value_error_and_repair_is_picked_up(data_copy):
+    path = data_copy / "remittances.csv"
+    good = path.read_bytes()
+    path.write_text("nonsense\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        data.remittances()
+    path.write_bytes(good)
+    assert len(data.remittances()) > 0
+
+
+@pytest.mark.parametrize("call", [lambda: data.migrant_stock(by="host"),
+                                  lambda: data.refugees(by="destination")])
+def test_bad_by_argument(call):
+    with pytest.raises(ValueError, match="use one of") as err:
+        call()
+    assert not isinstance(err.value, data.DataFileError)
+
+
+def test_unknown_table_name():
+    with pytest.raises(ValueError, match="Available tables"):
+        data.load("no_such_table")

@@ -1,0 +1,211 @@
+"""Grading regression suite: synthetic trainees submit, nbgrader autogrades them
+from a fresh kernel, and every graded cell must get exactly the expected score.
+
+The trainees answer through the widgets' own change path (see trainees.CLICK).
+Each assignment is graded in one autograde run, as an instructor would, so a bad
+submission must not stop the others.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import nbgrader
+from nbgrader.api import Gradebook
+from trainees import NotebookKey, answer_with_widgets, read_key, write_code_answer
+
+pytestmark = pytest.mark.slow
+
+TIMEOUT = 10  # seconds per cell: the runaway trainee is stopped by this
+
+
+def _answers(key: NotebookKey, exercises) -> dict[str, str]:
+    return {e.exercise_id: e.answer_expr for e in exercises if e.exercise_id}
+
+
+def _code(folder: Path, key: NotebookKey, exercises, replace=None) -> None:
+    for e in exercises:
+        if e.code is not None and e.answer_cell:
+            write_code_answer(folder / f"{key.name}.ipynb", e.answer_cell, replace or e.code)
+
+
+def _test_cell(notebook: dict, grade_id: str) -> int:
+    return next(i for i, c in enumerate(notebook["cells"])
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def perfect(folder, key):
+    answer_with_widgets(folder / f"{key.name}.ipynb", _answers(key, key.auto))
+    _code(folder, key, key.auto)
+    return {e.grade_id: e.points for e in key.auto}
+
+
+def blank(folder, key):
+    return {e.grade_id: 0.0 for e in key.auto}
+
+
+def partial(folder, key):
+    half = key.auto[: len(key.auto) // 2]
+    answer_with_widgets(folder / f"{key.name}.ipynb", _answers(key, half))
+    _code(folder, key, half)
+    done = {e.grade_id for e in half}
+    return {e.grade_id: (e.points if e.grade_id in done else 0.0) for e in key.auto}
+
+
+def wrong_types(folder, key):
+    # Plain-Python answers of the wrong type are refused with a message, not saved.
+    notebook = folder / f"{key.name}.ipynb"
+    answer_with_widgets(notebook, {})
+    wrong = {e.exercise_id: "{'a': object}" for e in key.auto if e.exercise_id}
+    clicks_refused = [f"{eid}.answer({expr})" for eid, expr in wrong.items()]
+    for e in key.auto:
+        if e.code is not None:
+            write_code_answer(notebook, e.answer_cell,
+                              e.code.split("=")[0].strip() + " = {'not': 'a number'}")
+    nb = json.loads(notebook.read_text())
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
+                        "execution_count": None, "source": "\n".join(clicks_refused)})
+    notebook.write_text(json.dumps(nb))
+    return {e.grade_id: 0.0 for e in key.auto}
+
+
+def garbage_answers_file(folder, key):
+    scores = perfect(folder, key)
+    (folder / f"{answers_name(folder, key)}").write_text("{ this is not json ]]")
+    # The widget answers are gone with the file; code written in cells still counts.
+    return {gid: (pts if any(e.grade_id == gid and e.code is not None for e in key.auto)
+                  else 0.0) for gid, pts in scores.items()}
+
+
+def deleted_test_cell(folder, key):
+    scores = perfect(folder, key)
+    path = folder / f"{key.name}.ipynb"
+    notebook = json.loads(path.read_text())
+    del notebook["cells"][_test_cell(notebook, key.auto[0].grade_id)]
+    path.write_text(json.dumps(notebook))
+    return scores  # nbgrader puts the locked test cell back and grades it
+
+
+def edited_test_cell(folder, key):
+    # A blank trainee who rewrites a test so it passes: the instructor's test wins.
+    path = folder / f"{key.name}.ipynb"
+    notebook = json.loads(path.read_text())
+    notebook["cells"][_test_cell(notebook, key.auto[0].grade_id)]["source"] = "pass"
+    path.write_text(json.dumps(notebook))
+    return {e.grade_id: 0.0 for e in key.auto}
+
+
+def infinite_loop(folder, key):
+    # The loop runs before the answer is assigned, so the code task earns nothing;
+    # the kernel is interrupted and every later cell is still graded.
+    answer_with_widgets(folder / f"{key.name}.ipynb", _answers(key, key.auto))
+    scores = {e.grade_id: e.points for e in key.auto}
+    for e in key.auto:
+        if e.code is not None:
+            write_code_answer(folder / f"{key.name}.ipynb", e.answer_cell,
+                              "while True:\n    pass\n" + e.code)
+            scores[e.grade_id] = 0.0
+    return scores
+
+
+def not_json(folder, key):
+    perfect(folder, key)
+    path = folder / f"{key.name}.ipynb"
+    path.write_text(path.read_text()[:200])
+    return None  # cannot be graded; reported, and the others still are
+
+
+def answers_name(folder: Path, key: NotebookKey) -> str:
+    files = sorted(p.name for p in folder.glob("*.answers.json"))
+    stem = [f for f in files if f.startswith(key.name.split("_")[0])] or files
+    return stem[0]
+
+
+TRAINEES = {
+    "perfect": perfect,
+    "blank": blank,
+    "partial": partial,
+    "wrong-types": wrong_types,
+    "garbage-answers": garbage_answers_file,
+    "deleted-test-cell": deleted_test_cell,
+    "edited-test-cell": edited_test_cell,
+    "infinite-loop": infinite_loop,
+    "not-json": not_json,
+}
+
+
+def assignments(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "release").iterdir() if p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def graded(built_course):
+    """Submit every trainee for every assignment, then autograde each assignment once."""
+    expected: dict[tuple[str, str, str], dict | None] = {}
+    runs = {}
+    for assignment in assignments(built_course):
+        keys = [read_key(p) for p in sorted((built_course / "source" / assignment).glob("*.ipynb"))]
+        for trainee, behave in TRAINEES.items():
+            folder = built_course / "submitted" / trainee / assignment
+            shutil.copytree(built_course / "release" / assignment, folder)
+            for key in keys:
+                expected[trainee, assignment, key.name] = behave(folder, key)
+        runs[assignment] = nbgrader("autograde", assignment, "--force",
+                                    f"--Execute.timeout={TIMEOUT}", cwd=built_course,
+                                    check=False)
+    return built_course, expected, runs
+
+
+def _scores(root: Path, assignment: str, notebook: str, trainee: str) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission_notebook(notebook, assignment, trainee)
+        return {g.name: g.score for g in submission.grades if g.auto_score is not None
+                or g.name in {c.name for c in submission.notebook.grade_cells}}
+
+
+@pytest.mark.parametrize("trainee", [t for t in TRAINEES if t != "not-json"])
+def test_trainee_gets_exact_scores(graded, trainee):
+    root, expected, _ = graded
+    checked = 0
+    for (who, assignment, notebook), scores in expected.items():
+        if who != trainee:
+            continue
+        got = _scores(root, assignment, notebook, trainee)
+        for grade_id, points in scores.items():
+            assert got[grade_id] == pytest.approx(points), (
+                f"{trainee} / {assignment} / {notebook} / {grade_id}: "
+                f"got {got[grade_id]}, expected {points}")
+            checked += 1
+    assert checked, "no graded cell was checked"
+
+
+def test_a_broken_notebook_is_reported_and_the_rest_graded(graded):
+    root, expected, runs = graded
+    for assignment, run in runs.items():
+        log = run.stdout + run.stderr
+        assert "not-json" in log, "the unreadable submission is not named in the log"
+        assert not any((root / "autograded" / "not-json" / assignment).glob("*.ipynb"))
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+            for notebook in {nb for (who, a, nb) in expected if a == assignment}:
+                broken = gradebook.find_submission_notebook(notebook, assignment, "not-json")
+                assert all(g.auto_score is None for g in broken.grades)
+                # and the trainee graded after it in the same run still got scores
+                after = gradebook.find_submission_notebook(notebook, assignment, "partial")
+                assert any(g.auto_score is not None for g in after.grades)
+    submitted = root / "submitted" / "not-json"
+    assert any(submitted.rglob("*.ipynb")), "the broken submission itself must be kept"
+
+
+def test_perfect_trainee_feedback_explains_and_shows_charts(graded):
+    root, expected, _ = graded
+    for assignment in assignments(root):
+        nbgrader("generate_feedback", assignment, "--student=perfect", "--force", cwd=root)
+        for page in (root / "feedback" / "perfect" / assignment).glob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert "Correct." in text
+            if "show_chart(" in (root / "source" / assignment / f"{page.stem}.ipynb").read_text():
+                assert "Chart in words:" in text
+                assert "Plotly.newPlot" in text or "plotly-graph-div" in text

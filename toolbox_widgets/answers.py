@@ -1,0 +1,104 @@
+"""Where a trainee's answers live between kernel restarts, saves and submission.
+
+Widget state is lost whenever a notebook is re-executed (and nbgrader's autograde
+always re-executes), so every answer is also written to a small JSON file next to
+the notebook: ``<workbook>.answers.json``. nbgrader submit copies it with the
+notebook, and autograde never overwrites it because no such file exists in
+``source/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+FORMAT_VERSION = 1
+SUFFIX = ".answers.json"
+
+
+def nbgrader_mode() -> str:
+    """'validate' or 'autograde' while nbgrader runs the notebook, else ''."""
+    return os.environ.get("NBGRADER_EXECUTION", "")
+
+
+def _inside_course_tree(folder: Path) -> bool:
+    """True for nbgrader's own source/ and release/ trees of a course checkout.
+
+    Answers written there would travel to trainees with the next build, so the
+    instructor's answers stay in memory only.
+    """
+    parent = folder.parent
+    return parent.name in {"source", "release"} and (parent.parent / "nbgrader_config.py").exists()
+
+
+class AnswerStore:
+    """A JSON file of answers, keyed by exercise id. Never raises on bad files."""
+
+    def __init__(self, workbook: str, folder: Path | str | None = None):
+        self.folder = Path(folder) if folder is not None else Path.cwd()
+        self.path = self.folder / f"{workbook}{SUFFIX}"
+        self.workbook = workbook
+        self.persistent = not _inside_course_tree(self.folder.resolve())
+        self.problem = ""  # a plain-words note when the file could not be read
+        self._answers: dict[str, object] = {}
+        self._load()
+
+    def _load(self) -> None:
+        if not self.persistent or not self.path.exists():
+            return
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            answers = data["answers"]
+            if not isinstance(answers, dict):
+                raise TypeError("'answers' is not a mapping")
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            # Keep the damaged file for the trainee or instructor to inspect, and
+            # start afresh rather than stopping the notebook.
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+            kept = self.path.with_name(f"{self.workbook}.answers.corrupt-{stamp}.json")
+            try:
+                self.path.replace(kept)
+                where = f"It was kept as {kept.name}."
+            except OSError:
+                where = "It could not be moved aside."
+            self.problem = (
+                f"The answers file {self.path.name} could not be read ({error}). {where} "
+                "Saved answers from it are not shown: answer the exercises again, or ask "
+                "your instructor to restore the file from your last submission."
+            )
+            return
+        self._answers = {str(k): v.get("value") if isinstance(v, dict) else v
+                         for k, v in answers.items()}
+
+    def get(self, exercise_id: str, default=None):
+        return self._answers.get(exercise_id, default)
+
+    def __contains__(self, exercise_id: str) -> bool:
+        return exercise_id in self._answers
+
+    def set(self, exercise_id: str, value) -> None:
+        self._answers[exercise_id] = value
+        self._write()
+
+    def clear(self, exercise_id: str) -> None:
+        if self._answers.pop(exercise_id, None) is not None:
+            self._write()
+
+    def _write(self) -> None:
+        if not self.persistent:
+            return
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        data = {
+            "format": FORMAT_VERSION,
+            "workbook": self.workbook,
+            "answers": {k: {"value": v, "saved": stamp} for k, v in sorted(self._answers.items())},
+        }
+        # Write to a temporary file and rename it, so a crash never leaves half a file.
+        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".answers-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=1, ensure_ascii=False)
+            out.write("\n")
+        os.replace(temp, self.path)

@@ -1,0 +1,129 @@
+"""Build nbgrader's instructor tree (source/) and student tree (release/) from notebooks/.
+
+notebooks/ is the only place authors edit. Each module folder becomes one nbgrader
+assignment; translations live in notebooks/translations/<lang>/<module>/ and become
+the assignment <module>_<lang> (for example core_fr).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import fnmatch
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+MODULES = ("core", "module1", "module2", "module3", "module4", "module5")
+# Files that running a notebook leaves behind; they never travel to trainees.
+NEVER_COPIED = ("*.answers.json", "*.answers.corrupt-*", ".*", "__pycache__", "*.pyc",
+                ".ipynb_checkpoints", "gradebook.db", "*.tmp")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    folder: Path  # where its instructor notebooks are authored
+
+
+def tool_env() -> dict[str, str]:
+    """The environment for nbgrader's subprocesses: it calls `alembic` by name, so
+    this Python's scripts folder must be on PATH even in an unactivated venv."""
+    scripts = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": scripts + os.pathsep + os.environ.get("PATH", "")}
+
+
+def find_assignments(root: Path) -> list[Assignment]:
+    notebooks = root / "notebooks"
+    found = [Assignment(module, notebooks / module) for module in MODULES]
+    translations = notebooks / "translations"
+    if translations.is_dir():
+        for language in sorted(p for p in translations.iterdir() if p.is_dir()):
+            found += [Assignment(f"{module}_{language.name}", language / module)
+                      for module in MODULES]
+    return [a for a in found if a.folder.is_dir() and any(a.folder.glob("*.ipynb"))]
+
+
+def _skipped(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in NEVER_COPIED)
+
+
+def _copy_clean(source: Path, destination: Path) -> None:
+    """Copy an authored folder; notebooks lose outputs and execution counts."""
+    destination.mkdir(parents=True)
+    for item in sorted(source.iterdir()):
+        if _skipped(item.name):
+            continue
+        target = destination / item.name
+        if item.is_dir():
+            _copy_clean(item, target)
+        elif item.suffix == ".ipynb":
+            notebook = nbformat.read(item, as_version=4)
+            for cell in notebook.cells:
+                if cell.cell_type == "code":
+                    cell.outputs = []
+                    cell.execution_count = None
+            nbformat.write(notebook, target)
+        else:
+            shutil.copy2(item, target)
+
+
+def _remove_stale(tree: Path, keep: set[str]) -> None:
+    if tree.is_dir():
+        for child in tree.iterdir():
+            if child.name not in keep:
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
+def build(root: Path) -> list[str]:
+    """(Re)build source/ and release/ under root. Returns the assignment names."""
+    assignments = find_assignments(root)
+    names = {a.name for a in assignments}
+    for assignment in assignments:
+        target = root / "source" / assignment.name
+        if target.exists():
+            shutil.rmtree(target)
+        _copy_clean(assignment.folder, target)
+    _remove_stale(root / "source", names)
+    _remove_stale(root / "release", names)
+    for assignment in assignments:
+        # nbgrader's own generate_assignment makes the student version and records
+        # the graded cells in the course's gradebook.db (not in git), ready for autograde.
+        result = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "generate_assignment", assignment.name,
+             "--force", "--log-level=WARN"],
+            cwd=root, capture_output=True, text=True, env=tool_env())
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"nbgrader could not make the student version of {assignment.name}:\n"
+                f"{result.stdout}{result.stderr}")
+    return sorted(names)
+
+
+def _tree_files(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+def stale_files(root: Path) -> list[str]:
+    """Build into a scratch copy and list generated files that differ from root's."""
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        shutil.copy2(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
+        shutil.copytree(root / "notebooks", scratch / "notebooks",
+                        ignore=shutil.ignore_patterns(*NEVER_COPIED))
+        build(scratch)
+        problems = []
+        for tree in ("source", "release"):
+            fresh, committed = _tree_files(scratch / tree), _tree_files(root / tree)
+            problems += [f"{tree}/{f} is missing" for f in sorted(fresh - committed)]
+            problems += [f"{tree}/{f} should not be there" for f in sorted(committed - fresh)]
+            problems += [f"{tree}/{f} is out of date" for f in sorted(fresh & committed)
+                         if not filecmp.cmp(scratch / tree / f, root / tree / f, shallow=False)]
+        return problems

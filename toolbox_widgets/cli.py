@@ -1,0 +1,49 @@
+"""The course's command-line tool: ``mld build`` and ``mld build --check``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import build
+
+
+def _course_root(path: str) -> Path:
+    root = Path(path).resolve()
+    if not (root / "nbgrader_config.py").exists() or not (root / "notebooks").is_dir():
+        sys.exit(f"{root} is not a course folder: it needs nbgrader_config.py and notebooks/. "
+                 "Run the command from the repository's top folder, or pass --root.")
+    return root
+
+
+def cmd_build(args) -> int:
+    root = _course_root(args.root)
+    if args.check:
+        problems = build.stale_files(root)
+        if problems:
+            print("The generated trees are stale; run `mld build` and commit the result:")
+            print("\n".join(f"  {p}" for p in problems))
+            return 1
+        print("source/ and release/ are up to date with notebooks/.")
+        return 0
+    names = build.build(root)
+    print(f"Built source/ and release/ for: {', '.join(names) or 'no assignments'}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mld", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser(
+        "build", help="make source/ and release/ from notebooks/ with nbgrader")
+    build_parser.add_argument("--check", action="store_true",
+                              help="only report whether the committed trees are stale")
+    build_parser.add_argument("--root", default=".", help="the course folder (default: here)")
+    build_parser.set_defaults(run=cmd_build)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Load the course's curated data tables as pandas DataFrames.
+
+Every table comes from one official publisher (UN DESA, World Bank/KNOMAD, UNHCR) and
+is described, with its source, licence and caveats, in ``datapackage.json`` next to the
+CSV files. Example::
+
+    from toolbox_widgets import data
+
+    data.list_tables()                       # names and titles
+    stock = data.migrant_stock(by="destination")
+    world = stock[stock["iso3"] == "WLD"]    # one row per year, 1990-2024
+    print(data.citation("migrant_stock_by_destination"))
+
+The data folder is, in this order: the folder named by the environment variable
+``TOOLBOX_DATA_DIR``; the copy bundled inside the installed package; the ``data/``
+folder of the course repository.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "DataFileError",
+    "citation",
+    "data_dir",
+    "list_tables",
+    "load",
+    "migrant_stock",
+    "refugees",
+    "remittance_costs",
+    "remittances",
+]
+
+ENV_VAR = "TOOLBOX_DATA_DIR"
+PACKAGE_FILE = "datapackage.json"
+
+
+class DataFileError(ValueError):
+    """A course data file is missing or does not match its description."""
+
+
+def data_dir() -> Path:
+    """The folder that holds datapackage.json and the CSV files."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    # An installed wheel carries its own copy, so a trainee's folder needs no data/.
+    bundled = resources.files("toolbox_widgets") / "_data"
+    if bundled.is_dir():
+        return Path(str(bundled))
+    return Path(__file__).resolve().parents[1] / "data"
+
+
+def _fail(path: Path, problem: str) -> DataFileError:
+    """Build the one message a trainee sees: which file, what is wrong, how to fix it."""
+    fix = ("To fix it, reinstall the course package (pip install --force-reinstall"
+           " toolbox-widgets) or restore the file from the course repository (folder data/).")
+    if os.environ.get(ENV_VAR):
+        fix += (f" Note: the folder was chosen by the environment variable {ENV_VAR}; unset it"
+                " to use the data shipped with the course package.")
+    return DataFileError(f"Course data file {path}: {problem}. {fix}")
+
+
+# ------------------------------------------------------------------------------------
+# The package description
+
+
+def _package() -> dict:
+    path = data_dir() / PACKAGE_FILE
+    return _read_package(str(path), *_stamp(path))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """Modification time and size: part of the cache key, so a repaired file is re-read."""
+    try:
+        st = path.stat()
+    except OSError:
+        raise _fail(path, "the file is missing") from None
+    return st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=4)
+def _read_package(path: str, mtime_ns: int, size: int) -> dict:
+    try:
+        package = json.loads(Path(path).read_text(encoding="utf-8"))
+        for r in package["resources"]:  # fail here, not later with a bare KeyError
+            r["name"], r["path"], r["schema"]["fields"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise _fail(Path(path), f"it is not a valid data package description ({err})") from None
+    return package
+
+
+def _resource(name: str) -> dict:
+    resources_ = {r["name"]: r for r in _package()["resources"]}
+    if name not in resources_:
+        raise ValueError(f"Unknown table {name!r}. Available tables: {', '.join(resources_)}.")
+    return resources_[name]
+
+
+def list_tables() -> pd.DataFrame:
+    """Name and title of every table, in the order of datapackage.json."""
+    rows = [(r["name"], r.get("title", "")) for r in _package()["resources"]]
+    return pd.DataFrame(rows, columns=["name", "title"])
+
+
+def citation(name: str) -> str:
+    """How to cite the publisher of table `name` (text from datapackage.json)."""
+    return _resource(name)["citation"]
+
+
+# ------------------------------------------------------------------------------------
+# Reading and checking one table
+
+
+def load(name: str) -> pd.DataFrame:
+    """Table `name` (see list_tables()) as a DataFrame with the dtypes of its schema."""
+    resource = _resource(name)
+    path = data_dir() / resource["path"]
+    # Hand out a copy: changes a trainee makes must not leak into the next load().
+    return _read_table(str(path), *_stamp(path), json.dumps(resource["schema"])).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _read_table(path: str, mtime_ns: int, size: int, schema_json: str) -> pd.DataFrame:
+    schema = json.loads(schema_json)
+    fields = schema["fields"]
+    try:
+        # Read everything as text first, so that each column is converted (and its bad
+        # values reported) by the rules of the schema rather than by pandas' guesses.
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise _fail(Path(path), f"it is not a readable UTF-8 CSV file ({reason})") from None
+
+    expected = [f["name"] for f in fields]
+    missing = [c for c in expected if c not in raw.columns]
+    extra = [c for c in raw.columns if c not in expected]
+    if missing or extra:
+        problem = f"missing column(s) {', '.join(missing) or '-'}"
+        if extra:
+            problem += f"; unexpected column(s) {', '.join(map(str, extra))}"
+        raise _fail(Path(path), problem + f" (expected columns: {', '.join(expected)})")
+
+    keys = set(schema.get("primaryKey", []))
+    missing_values = set(schema.get("missingValues", [""]))
+    frame = {}
+    for f in fields:
+        frame[f["name"]] = _convert(raw[f["name"]], f, f["name"] in keys, missing_values, path)
+    return pd.DataFrame(frame)
+
+
+def _convert(text: pd.Series, field: dict, is_key: bool, missing: set, path: str) -> pd.Series:
+    """One column from text to its dtype; names the first bad value if any."""
+    name, type_ = field["name"], field.get("type", "string")
+    text = text.where(~text.isin(missing))  # missing-value markers become NA
+    if is_key and text.isna().any():
+        _bad(path, name, text.isna(), "an empty value in a key column", text)
+
+    if type_ == "string":
+        return text.astype("string")
+    if type_ not in ("integer", "number"):
+        raise _fail(Path(path), f"column {name} has type {type_!r}, which this loader cannot read")
+
+    numbers = pd.to_numeric(text, errors="coerce")
+    _bad(path, name, text.notna() & numbers.isna(), "a value that is not a number", text)
+    if type_ == "number":
+        return numbers.astype("float64")
+    fractional = numbers.notna() & (numbers % 1 != 0)
+    _bad(path, name, fractional, "a value that is not a whole number", text)
+    # Key columns (year, quarter) are never empty: plain int. Counts may be missing: Int64.
+    return numbers.astype("int64" if is_key else "Int64")
+
+
+def _bad(path: str, column: str, mask: pd.Series, what: str, text: pd.Series) -> None:
+    """Raise for the first row flagged in `mask`, quoting the cell as written in the file."""
+    if mask.any():
+        row = int(mask.to_numpy().argmax())
+        value = text.iloc[row]
+        raise _fail(Path(path), f"column {column} has {what} on line {row + 2}"
+                    f" ({'empty' if pd.isna(value) else repr(value)}; {int(mask.sum())}"
+                    " bad value(s) in this column)")
+
+
+# ------------------------------------------------------------------------------------
+# Friendly names for the six course tables
+
+
+def _choose(by: str, allowed: tuple[str, ...]) -> str:
+    if by not in allowed:
+        raise ValueError(f"by={by!r} is not allowed; use one of: {', '.join(map(repr, allowed))}")
+    return by
+
+
+def migrant_stock(by: str = "destination") -> pd.DataFrame:
+    """UN DESA international migrant stock (Rev.2024), by country of destination or origin."""
+    return load("migrant_stock_by_" + _choose(by, ("destination", "origin")))
+
+
+def remittances() -> pd.DataFrame:
+    """World Bank-KNOMAD remittance inflows/outflows (US$ million) with WDI % of GDP."""
+    return load("remittances")
+
+
+def remittance_costs() -> pd.DataFrame:
+    """World Bank Remittance Prices Worldwide: cost of sending US$ 200 per corridor."""
+    return load("remittance_costs")
+
+
+def refugees(by: str = "asylum") -> pd.DataFrame:
+    """UNHCR refugees and other displaced people, by country of asylum or origin."""
+    return load("refugees_by_" + _choose(by, ("asylum", "origin")))

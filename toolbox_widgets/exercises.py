@@ -1,0 +1,542 @@
+"""Exercise widgets that a trainee answers with the mouse, the keyboard or plain Python.
+
+Every exercise works in one of two modes:
+
+* **graded**: no answer key is given when the exercise is created. The answer is
+  saved to the workbook's answers file at every change, and only the hidden test
+  cell (``q.grade(key)``, removed from the student version) knows the key.
+* **practice**: the author gives ``key=`` and ``why=``. The trainee clicks
+  *Check my answer* (or calls ``q.answer(...)``) and reads feedback at once.
+
+Feedback is always written in words with a sign (✔ / ✘ / ○), never signalled by
+colour alone.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+
+import ipywidgets as widgets
+
+from .answers import nbgrader_mode
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+WIDE = {"description_width": "initial"}
+
+
+class AnswerError(ValueError):
+    """A plain-Python answer that does not fit the exercise."""
+
+
+class NotGraded(AssertionError):
+    """Raised only under nbgrader, so Validate and autograde count the test as failed.
+
+    IPython shows ``_render_traceback_`` instead of a traceback: the trainee reads
+    one plain sentence, not the widget's internals.
+    """
+
+    def _render_traceback_(self):
+        # nbgrader's Validate cuts long lines, so wrap the sentence.
+        return textwrap.wrap(f"✘ {self}", 76)
+
+
+def _points(value: float) -> str:
+    value = round(value, 2)
+    number = int(value) if value == int(value) else value
+    return f"{number} point" + ("" if number == 1 else "s")
+
+
+class Exercise(widgets.VBox):
+    """Shared behaviour: prompt, saving, status line, feedback and grading."""
+
+    kind = "exercise"
+    how_to = "answer with the controls above"
+
+    def __init__(self, book, exercise_id: str, prompt: str, *, points: float = 1,
+                 key=None, why: str = ""):
+        super().__init__()
+        self.book = book
+        self.id = exercise_id
+        self.prompt = prompt
+        self.points = points
+        self.practice = key is not None
+        self._why = why
+        self._key = self._normalize(key) if self.practice else None
+        self._restoring = False
+        self.feedback = widgets.HTML()
+        label = "Practice" if self.practice else _points(points)
+        header = widgets.HTML(
+            f"<p><strong>Exercise {html.escape(exercise_id)}</strong> "
+            f"<em>({html.escape(self.kind)}, {label})</em><br>{html.escape(prompt)}</p>"
+        )
+        body = self._build()
+        tail = []
+        if self.practice:
+            check = widgets.Button(description="Check my answer",
+                                   tooltip=f"Check your answer to exercise {exercise_id}")
+            check.on_click(lambda _button: self.check())
+            tail.append(check)
+        hint = widgets.HTML(
+            f"<small>Prefer typing? In a code cell: <code>{html.escape(self.example())}</code>"
+            "</small>")
+        self.children = [header, *body, *tail, self.feedback, hint]
+        saved = book.store.get(exercise_id)
+        if saved is not None:
+            try:
+                self._show_quietly(self._normalize(saved))
+            except AnswerError:
+                book.store.clear(exercise_id)
+        self._refresh_status()
+
+    # --- what each exercise type provides -------------------------------------
+    def _build(self) -> list:
+        raise NotImplementedError
+
+    def _read(self):
+        """The answer shown by the controls, or None when nothing is chosen."""
+        raise NotImplementedError
+
+    def _show(self, value) -> None:
+        raise NotImplementedError
+
+    def _normalize(self, value):
+        """Turn a plain-Python answer into the stored form, or raise AnswerError."""
+        raise NotImplementedError
+
+    def _score(self, value, key) -> tuple[float, str]:
+        """The share of the points earned (0 to 1) and a sentence on why."""
+        raise NotImplementedError
+
+    def describe(self, value) -> str:
+        return str(value)
+
+    def example(self) -> str:
+        return f"{self.id}.answer(...)"
+
+    def _choices_text(self) -> list[str]:
+        return []
+
+    # --- answering --------------------------------------------------------------
+    @property
+    def value(self):
+        """The current answer (None when unanswered)."""
+        return self._read()
+
+    def answer(self, value) -> None:
+        """Answer in plain Python, exactly as clicking the controls would."""
+        try:
+            normalized = self._normalize(value)
+        except AnswerError as problem:
+            self._say("✘", f"That answer could not be used: {problem}")
+            print(f"Exercise {self.id}: that answer could not be used: {problem}")
+            return
+        self._show(normalized)  # the observers save it, as for a click
+        if self.practice:
+            self.check()
+            print(self._plain(self.feedback.value))
+        else:
+            print(f"Exercise {self.id}: saved your answer {self.describe(normalized)}.")
+
+    def _show_quietly(self, value) -> None:
+        self._restoring = True
+        try:
+            self._show(value)
+        finally:
+            self._restoring = False
+
+    def _changed(self, _change=None) -> None:
+        if self._restoring:
+            return
+        value = self._read()
+        if value is None:
+            self.book.store.clear(self.id)
+        else:
+            self.book.store.set(self.id, value)
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        value = self._read()
+        if self.book.store.problem:
+            self._say("!", self.book.store.problem)
+        elif value is None:
+            self._say("○", "Not answered yet.")
+        elif self.practice:
+            self._say("○", f"Your answer: {self.describe(value)}. Click “Check my answer”.")
+        else:
+            self._say("✔", f"Saved: {self.describe(value)}. It is graded after you submit.")
+
+    def _say(self, sign: str, text: str) -> None:
+        self.feedback.value = (
+            f'<p role="status" aria-live="polite"><strong>{sign}</strong> '
+            f"{html.escape(text)}</p>")
+
+    @staticmethod
+    def _plain(fragment: str) -> str:
+        text = fragment.replace("<strong>", "").replace("</strong>", "")
+        while "<" in text and ">" in text:
+            start = text.index("<")
+            end = text.index(">", start)
+            text = text[:start] + text[end + 1:]
+        return html.unescape(text).strip()
+
+    # --- feedback and grading -----------------------------------------------------
+    def check(self) -> float | None:
+        """Practice mode: show whether the answer is right, and why."""
+        value = self._read()
+        if value is None:
+            self._say("○", "Choose an answer first.")
+            return None
+        share, detail = self._score(value, self._key)
+        sign, verdict = self._verdict(share)
+        why = f" {self._why}" if self._why else ""
+        self._say(sign, f"{verdict} {detail}{why}")
+        return share
+
+    @staticmethod
+    def _verdict(share: float) -> tuple[str, str]:
+        if share >= 1:
+            return "✔", "Correct."
+        if share > 0:
+            return "◐", "Partly correct."
+        return "✘", "Not correct yet."
+
+    def status(self) -> None:
+        """Print where this exercise stands. Under nbgrader, unanswered fails."""
+        value = self._read()
+        if value is None:
+            message = (f"Exercise {self.id} is not answered yet: {self.how_to}, "
+                       f"or type {self.example()} in a code cell.")
+            if nbgrader_mode():
+                raise NotGraded(message)
+            print("○ " + message)
+        else:
+            print(f"✔ Exercise {self.id}: your answer {self.describe(value)} is saved.")
+
+    def grade(self, key, why: str = "", **options) -> float:
+        """Hidden test: print feedback and return the points earned.
+
+        Under nbgrader a score of zero raises, so Validate and autograde report
+        the exercise as failed with a plain message.
+        """
+        value = self._read()
+        if value is None:
+            share, detail = 0.0, "No answer was given."
+        else:
+            share, detail = self._score(value, self._normalize(key), **options)
+        earned = round(self.points * max(0.0, min(1.0, share)), 2)
+        sign, verdict = self._verdict(share)
+        text = f"{sign} Exercise {self.id}: {verdict} {detail} {why}".strip()
+        text += f" ({_points(earned)} of {self.points})"
+        if earned == 0 and nbgrader_mode():
+            raise NotGraded(text)
+        print(text)
+        return earned
+
+    # --- text forms, for papermill, nbconvert and nbgrader's feedback -------------
+    def text_form(self) -> str:
+        value = self._read()
+        lines = [f"Exercise {self.id} ({self.kind}) — {self.prompt}", *self._choices_text()]
+        lines.append("Answer: " + ("not answered yet" if value is None else self.describe(value)))
+        return "\n".join(lines)
+
+    def _repr_mimebundle_(self, **kwargs):
+        text = self.text_form()
+        page = "<pre>" + html.escape(text) + "</pre>"
+        if nbgrader_mode():
+            # nbgrader runs without a browser: show the answer as readable text.
+            return {"text/plain": text, "text/html": page}
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = text
+        return bundle
+
+
+def _letter_of(value, options: list[str]) -> str:
+    """Accept 'B', 'b' or the full option text; return the letter."""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 1 and text.upper() in LETTERS[: len(options)]:
+            return text.upper()
+        for letter, option in zip(LETTERS, options):
+            if text.casefold() == option.casefold():
+                return letter
+    raise AnswerError(
+        f"{value!r} is not one of the options; use a letter from A to {LETTERS[len(options) - 1]}.")
+
+
+class SingleChoice(Exercise):
+    kind = "single choice"
+    how_to = "choose one option above"
+
+    def __init__(self, book, exercise_id, prompt, options, **kwargs):
+        self.options = list(options)
+        super().__init__(book, exercise_id, prompt, **kwargs)
+
+    def _build(self):
+        labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, self.options)]
+        self.control = widgets.RadioButtons(
+            options=labels, value=None, description="Your answer:", style=WIDE,
+            layout=widgets.Layout(width="auto"))
+        self.control.observe(self._changed, names="value")
+        return [self.control]
+
+    def _read(self):
+        return None if self.control.index is None else LETTERS[self.control.index]
+
+    def _show(self, value):
+        self.control.index = None if value is None else LETTERS.index(value)
+
+    def _normalize(self, value):
+        return _letter_of(value, self.options)
+
+    def _score(self, value, key):
+        if value == key:
+            return 1.0, f"{key} is the right answer."
+        return 0.0, f"You chose {value}; the answer is {key}."
+
+    def describe(self, value):
+        return f"{value} ({self.options[LETTERS.index(value)]})"
+
+    def example(self):
+        return f'{self.id}.answer("B")'
+
+    def _choices_text(self):
+        return [f"  {letter}. {option}" for letter, option in zip(LETTERS, self.options)]
+
+
+class MultipleChoice(Exercise):
+    kind = "multiple choice"
+    how_to = "tick every option that applies"
+
+    def __init__(self, book, exercise_id, prompt, options, **kwargs):
+        self.options = list(options)
+        kwargs.setdefault("points", 2)
+        super().__init__(book, exercise_id, prompt, **kwargs)
+
+    def _build(self):
+        self.boxes = [
+            widgets.Checkbox(value=False, description=f"{letter}. {option}", indent=False,
+                             layout=widgets.Layout(width="auto"))
+            for letter, option in zip(LETTERS, self.options)
+        ]
+        for box in self.boxes:
+            box.observe(self._changed, names="value")
+        return [widgets.VBox(self.boxes)]
+
+    def _read(self):
+        chosen = [letter for letter, box in zip(LETTERS, self.boxes) if box.value]
+        return chosen or None
+
+    def _show(self, value):
+        chosen = set(value or [])
+        for letter, box in zip(LETTERS, self.boxes):
+            box.value = letter in chosen
+
+    def _normalize(self, value):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple, set)):
+            raise AnswerError("give a list of letters, for example [\"A\", \"C\"].")
+        return sorted({_letter_of(item, self.options) for item in value})
+
+    def _score(self, value, key):
+        right = len(set(value) & set(key))
+        wrong = len(set(value) - set(key))
+        # Each wrong tick cancels a right one, so ticking everything earns nothing.
+        share = max(0.0, (right - wrong) / len(key))
+        missed = len(set(key) - set(value))
+        return share, (f"{right} of {len(key)} correct options ticked, "
+                       f"{wrong} wrong, {missed} missed.")
+
+    def describe(self, value):
+        return ", ".join(value)
+
+    def example(self):
+        return f'{self.id}.answer(["A", "C"])'
+
+    def _choices_text(self):
+        return [f"  {letter}. {option}" for letter, option in zip(LETTERS, self.options)]
+
+
+class NumericAnswer(Exercise):
+    kind = "number"
+    how_to = "type a number in the box above"
+
+    def __init__(self, book, exercise_id, prompt, *, unit: str = "", tolerance: float = 0.0,
+                 **kwargs):
+        self.unit = unit
+        self.tolerance = tolerance
+        super().__init__(book, exercise_id, prompt, **kwargs)
+
+    def _build(self):
+        # A text box, not FloatText: an empty box must mean "unanswered", not 0.
+        self.control = widgets.Text(
+            value="", placeholder="a number", description="Your answer:", style=WIDE,
+            continuous_update=True)
+        self.control.observe(self._changed, names="value")
+        unit = widgets.Label(self.unit) if self.unit else widgets.Label("")
+        return [widgets.HBox([self.control, unit])]
+
+    def _read(self):
+        try:
+            return self._normalize(self.control.value)
+        except AnswerError:
+            return None
+
+    def _show(self, value):
+        self.control.value = "" if value is None else f"{value:g}"
+
+    def _normalize(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace(",", "").replace(" ", "")
+            if text.endswith("%"):
+                text = text[:-1]
+            try:
+                value = float(text)
+            except ValueError:
+                raise AnswerError(f"{value!r} is not a number.") from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise AnswerError(f"{value!r} is not a number.")
+        if not math.isfinite(value):
+            raise AnswerError("the number must be finite.")
+        return float(value)
+
+    def _refresh_status(self):
+        if self.control.value.strip() and self._read() is None:
+            self._say("✘", f"“{self.control.value}” is not a number: type digits only.")
+        else:
+            super()._refresh_status()
+
+    def _score(self, value, key, tolerance=None):
+        tolerance = self.tolerance if tolerance is None else tolerance
+        if abs(value - key) <= tolerance + 1e-9:
+            return 1.0, f"{self.describe(value)} is within {tolerance:g} of {self.describe(key)}."
+        return 0.0, f"{self.describe(value)} is not within {tolerance:g} of the answer, " \
+                    f"{self.describe(key)}."
+
+    def describe(self, value):
+        return f"{value:g} {self.unit}".strip()
+
+    def example(self):
+        return f"{self.id}.answer(12.5)"
+
+
+class Matching(Exercise):
+    kind = "matching pairs"
+    how_to = "pick a match for every item above"
+    BLANK = "— choose —"
+
+    def __init__(self, book, exercise_id, prompt, left, right, **kwargs):
+        self.left = list(left)
+        self.right = list(right)
+        kwargs.setdefault("points", 2)
+        super().__init__(book, exercise_id, prompt, **kwargs)
+
+    def _build(self):
+        self.menus = [
+            widgets.Dropdown(options=[self.BLANK, *self.right], value=self.BLANK,
+                             description=item, style=WIDE, layout=widgets.Layout(width="auto"))
+            for item in self.left
+        ]
+        for menu in self.menus:
+            menu.observe(self._changed, names="value")
+        return [widgets.VBox(self.menus)]
+
+    def _read(self):
+        pairs = {item: menu.value for item, menu in zip(self.left, self.menus)
+                 if menu.value != self.BLANK}
+        return pairs or None
+
+    def _show(self, value):
+        value = value or {}
+        for item, menu in zip(self.left, self.menus):
+            menu.value = value.get(item, self.BLANK)
+
+    def _normalize(self, value):
+        if not isinstance(value, dict):
+            raise AnswerError('give a dictionary, for example {"item": "its match"}.')
+        pairs = {}
+        for item, match in value.items():
+            if item not in self.left:
+                raise AnswerError(f"{item!r} is not one of the items to match.")
+            if match not in self.right:
+                raise AnswerError(f"{match!r} is not one of the possible matches.")
+            pairs[item] = match
+        return pairs
+
+    def _score(self, value, key):
+        right = sum(value.get(item) == match for item, match in key.items())
+        return right / len(key), f"{right} of {len(key)} pairs match."
+
+    def describe(self, value):
+        return "; ".join(f"{item} → {match}" for item, match in value.items())
+
+    def example(self):
+        return f'{self.id}.answer({{"{self.left[0]}": "{self.right[0]}"}})'
+
+    def _choices_text(self):
+        return ([f"  Item: {item}" for item in self.left]
+                + [f"  Possible match: {match}" for match in self.right])
+
+
+class Ordering(Exercise):
+    kind = "ordering"
+    how_to = "choose an item for every position above"
+    BLANK = "— choose —"
+
+    def __init__(self, book, exercise_id, prompt, items, **kwargs):
+        self.items = list(items)
+        kwargs.setdefault("points", 2)
+        super().__init__(book, exercise_id, prompt, **kwargs)
+
+    def _build(self):
+        # One menu per position: plain keyboard use, and each control has a label.
+        self.menus = [
+            widgets.Dropdown(options=[self.BLANK, *self.items], value=self.BLANK,
+                             description=f"Position {n}:", style=WIDE,
+                             layout=widgets.Layout(width="auto"))
+            for n in range(1, len(self.items) + 1)
+        ]
+        for menu in self.menus:
+            menu.observe(self._changed, names="value")
+        return [widgets.VBox(self.menus)]
+
+    def _read(self):
+        order = [menu.value for menu in self.menus]
+        return None if all(item == self.BLANK for item in order) else order
+
+    def _show(self, value):
+        value = list(value or [])
+        for n, menu in enumerate(self.menus):
+            menu.value = value[n] if n < len(value) else self.BLANK
+
+    def _normalize(self, value):
+        if not isinstance(value, (list, tuple)):
+            raise AnswerError("give a list of the items in order.")
+        order = list(value)
+        for item in order:
+            if item not in self.items and item != self.BLANK:
+                raise AnswerError(f"{item!r} is not one of the items.")
+        return order
+
+    def _refresh_status(self):
+        value = self._read()
+        chosen = [item for item in (value or []) if item != self.BLANK]
+        if len(chosen) != len(set(chosen)):
+            self._say("!", "An item is used twice: each item belongs in one position only.")
+        else:
+            super()._refresh_status()
+
+    def _score(self, value, key):
+        right = sum(a == b for a, b in zip(value, key))
+        return right / len(key), f"{right} of {len(key)} items are in the right position."
+
+    def describe(self, value):
+        return " → ".join(item if item != self.BLANK else "?" for item in value)
+
+    def example(self):
+        return f"{self.id}.answer([...])  # all items, first to last"
+
+    def _choices_text(self):
+        return [f"  Item: {item}" for item in self.items]

@@ -1,0 +1,602 @@
+"""Rebuild the course's curated data tables in data/ from the shared raw files.
+
+Usage:
+    python tools/curate_data.py PATH_TO_RAW
+
+PATH_TO_RAW is the folder of raw reference files described in its PROVENANCE.md
+(UN DESA, World Bank/KNOMAD, Remittance Prices Worldwide, UNHCR). The script writes
+six tidy CSV files plus data/datapackage.json. The output is deterministic: rows are
+sorted, every float column has a fixed number of decimals, files are UTF-8 with "\\n"
+line endings, so running it twice gives the same bytes.
+
+The field lists below are the single source of truth: they decide the column order
+and number format of each CSV *and* the schema written to datapackage.json, so the
+two cannot drift apart. The prose for people lives in data/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+# ----------------------------------------------------------------------------------
+# Licences and sources (cited per resource in datapackage.json)
+
+CC_BY_4 = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+CC_BY_3_IGO = {
+    "name": "CC-BY-3.0-IGO",
+    "title": "Creative Commons Attribution 3.0 IGO",
+    "path": "https://creativecommons.org/licenses/by/3.0/igo/",
+}
+
+UNDESA_SOURCE = {
+    "title": "United Nations Department of Economic and Social Affairs, Population Division:"
+    " International Migrant Stock 2024",
+    "path": "https://www.un.org/development/desa/pd/content/international-migrant-stock",
+    "version": "POP/DB/MIG/Stock/Rev.2024",
+    "year": 2024,
+}
+UNDESA_CITATION = (
+    "United Nations Department of Economic and Social Affairs, Population Division (2024)."
+    " International Migrant Stock 2024 (POP/DB/MIG/Stock/Rev.2024)."
+    " https://www.un.org/development/desa/pd/content/international-migrant-stock."
+    " Licence: CC BY 3.0 IGO. Curated extract (countries, world{extra}) for the course"
+    " Migration and Local Development."
+)
+
+# ----------------------------------------------------------------------------------
+# Field helpers
+
+
+def field(name, type_, title, description, unit=None, decimals=None, **constraints):
+    """One column: its Table Schema entry plus how the CSV writer formats it."""
+    spec = {"name": name, "type": type_, "title": title, "description": description}
+    if unit:
+        spec["unit"] = unit
+    if constraints:
+        spec["constraints"] = constraints
+    spec["_decimals"] = decimals  # used by the writer only, stripped from the JSON
+    return spec
+
+
+ISO3 = field(
+    "iso3", "string", "ISO3 code",
+    "ISO 3166-1 alpha-3 code; non-ISO codes are explained in the table description.",
+    required=True, pattern="^[A-Z]{3}$",
+)
+YEAR = field("year", "integer", "Year", "Reference year.", required=True)
+
+
+def country(title="Country or area", description="Name as written by the publisher."):
+    return field("country", "string", title, description, required=True)
+
+
+def area_type(values, description):
+    return field("area_type", "string", "Kind of row", description, required=True, enum=values)
+
+
+# ----------------------------------------------------------------------------------
+# Reading, cleaning and writing
+
+
+def read_raw(raw_dir: Path, rel: str) -> pd.DataFrame:
+    path = raw_dir / rel
+    if not path.is_file():
+        sys.exit(f"error: raw file not found: {path} (is PATH_TO_RAW the shared raw folder?)")
+    # Only an empty cell means missing; "NA" is Namibia's code and must stay text.
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8")
+
+
+def clean_name(names: pd.Series) -> pd.Series:
+    """Publisher names without trailing footnote marks such as '*'."""
+    return names.str.replace(r"[\s*]+$", "", regex=True).str.strip()
+
+
+def check_unique(df: pd.DataFrame, keys: list[str], table: str) -> None:
+    dup = df[df.duplicated(keys, keep=False)]
+    if not dup.empty:
+        sys.exit(f"error: {table}: duplicate keys {keys}:\n{dup[keys].head()}")
+
+
+def write_table(df: pd.DataFrame, fields: list[dict], path: Path) -> None:
+    """Write columns in schema order with a fixed text format for every value."""
+    out = pd.DataFrame(index=df.index)
+    for f in fields:
+        col = df[f["name"]]
+        if f["type"] == "integer":
+            # Through Int64 so that 12.0 becomes "12" and missing becomes "".
+            text = col.round().astype("Int64").astype("string")
+        elif f["type"] == "number":
+            text = col.map(lambda v, d=f["_decimals"]: "" if pd.isna(v) else f"{v:.{d}f}")
+        else:
+            text = col.astype("string")
+        out[f["name"]] = text.fillna("").astype(object)
+    out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------------
+# 1-2. UN DESA International Migrant Stock 2024, by destination and by origin
+
+UN_YEARS = [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
+UN_WORLD_M49, UN_OTHER_M49 = 900, 2003
+
+
+def un_geography():
+    return [
+        field("un_region", "string", "UN region",
+              "UN geographic region (continent) of a country; empty for non-country rows."),
+        field("un_subregion", "string", "UN subregion",
+              "UN geographic subregion of a country; empty for non-country rows and for"
+              " Northern America, which the UN does not split into subregions."),
+    ]
+
+
+def build_migrant_stock(raw_dir: Path, by: str) -> pd.DataFrame:
+    src = read_raw(raw_dir, f"undesa_ims2024/un_ims2024_by_{by}.csv")
+    src = src[src["year"].isin(UN_YEARS)]
+    parts = [
+        src[src["is_country"]].assign(area_type="country"),
+        src[src["location_code_m49"] == UN_WORLD_M49].assign(
+            area_type="world", iso3="WLD", location_name="World"),
+    ]
+    if by == "origin":
+        # Migrants whose origin the UN could not establish (row "OTHER", M49 2003).
+        parts.append(src[src["location_code_m49"] == UN_OTHER_M49].assign(
+            area_type="unknown", iso3="UNK", location_name="Unknown origin"))
+    df = pd.concat(parts)
+    df["location_name"] = clean_name(df["location_name"])
+    prefix = "migrants" if by == "destination" else "emigrants"
+    df = df.rename(columns={
+        "location_name": "country",
+        "un_continent": "un_region",
+        f"{prefix}_total": prefix,
+        "population_total_thousands": "population_thousands",
+    })
+    if sorted(df["year"].unique()) != UN_YEARS:
+        sys.exit(f"error: migrant stock by {by}: expected the years {UN_YEARS}")
+
+    # The UN tables add up: countries (+ unknown origin) = world in every year.
+    world = df[df["area_type"] == "world"].set_index("year")[prefix]
+    parts_sum = df[df["area_type"] != "world"].groupby("year")[prefix].sum()
+    if not (world - parts_sum).abs().max() < 1:
+        sys.exit(f"error: migrant stock by {by}: rows do not add up to the world total")
+    return df
+
+
+MIGRANT_STOCK_DESTINATION_FIELDS = [
+    ISO3,
+    country(),
+    area_type(["country", "world"], "'country' for a country or area, 'world' for the world total."),
+    *un_geography(),
+    YEAR,
+    field("migrants", "integer", "International migrants",
+          "International migrant stock at mid-year: people living in the country who were born"
+          " abroad (or, where only that is known, who are foreign citizens), both sexes.",
+          unit="persons", minimum=0),
+    field("migrants_female", "integer", "Female international migrants",
+          "Female part of the international migrant stock at mid-year.",
+          unit="persons", minimum=0),
+    field("migrants_pct_of_population", "number", "Migrants as % of population",
+          "International migrant stock as a percentage of the total population. A few values"
+          " are just over 100 because of rounding in the source.",
+          unit="percent", decimals=3, minimum=0),
+    field("population_thousands", "number", "Total population (thousands)",
+          "Total mid-year population (UN World Population Prospects, as used by the table).",
+          unit="thousand persons", decimals=3, minimum=0),
+]
+
+MIGRANT_STOCK_ORIGIN_FIELDS = [
+    ISO3,
+    country(description="Name as written by the publisher; 'Unknown origin' for migrants"
+            " whose country of origin is not known."),
+    area_type(["country", "world", "unknown"],
+              "'country' for a country or area of origin, 'world' for the world total,"
+              " 'unknown' for migrants of unknown origin (code UNK)."),
+    *un_geography(),
+    YEAR,
+    field("emigrants", "integer", "Emigrants living abroad",
+          "Number of international migrants born in (or citizens of) this country who live in"
+          " another country at mid-year, both sexes.", unit="persons", minimum=0),
+    field("emigrants_female", "integer", "Female emigrants living abroad",
+          "Female part of the emigrant stock at mid-year.", unit="persons", minimum=0),
+]
+
+
+# ----------------------------------------------------------------------------------
+# 3. Remittances: KNOMAD June 2023 flows + WDI (2023-05) % of GDP
+
+KNOMAD_AREA = {"WLD": "world", "LMY": "aggregate"}
+
+
+def blank_leading_zeros(values: pd.Series) -> pd.Series:
+    """Zeros before the first positive value mean 'not reported' in KNOMAD: make them NA.
+
+    `values` is one country's series in year order. A series without any positive value
+    is all 'not reported', so all its zeros become NA too.
+    """
+    before_first_positive = ~(values > 0).cummax()
+    return values.mask(before_first_positive & (values == 0))
+
+
+def build_remittances(raw_dir: Path) -> pd.DataFrame:
+    df = read_raw(raw_dir, "knomad_remittances/knomad_remittances_2023-06_long.csv")
+
+    # % of GDP from WDI, 2000-2021 only: this vintage's 2022 column is incomplete.
+    wdi = read_raw(raw_dir, "worldbank_wdi_remittances/wdi_remittances_2023-05_long.csv")
+    wdi = wdi[wdi["year"].between(2000, 2021)]
+    wdi = wdi[["iso3", "year", "remit_received_pct_gdp"]].rename(
+        columns={"remit_received_pct_gdp": "inflow_pct_gdp"})
+    check_unique(wdi, ["iso3", "year"], "WDI remittances")
+    df = df.merge(wdi, on=["iso3", "year"], how="left", validate="one_to_one")
+
+    # WDI shows the same 0-for-unreported habit (e.g. Afghanistan 2005-2007 = 0 % of
+    # GDP while KNOMAD has no inflow), so every series gets the same treatment.
+    df = df.sort_values(["iso3", "year"])
+    for col in ["inflow_usd_million", "outflow_usd_million", "inflow_pct_gdp"]:
+        before = df[col].isna().sum()
+        df[col] = df.groupby("iso3")[col].transform(blank_leading_zeros)
+        print(f"  remittances: {df[col].isna().sum() - before} leading zeros in {col} -> missing")
+
+    df["country"] = clean_name(df["country_name"])
+    df["area_type"] = df["iso3"].map(KNOMAD_AREA).fillna("country")
+    return df
+
+
+REMITTANCE_FIELDS = [
+    ISO3,
+    country(),
+    area_type(["country", "aggregate", "world"],
+              "'country' for a country or area, 'aggregate' for low- and middle-income"
+              " countries (LMY), 'world' for the world total (WLD)."),
+    YEAR,
+    field("inflow_usd_million", "number", "Remittance inflows (US$ million)",
+          "Migrant remittances received, current US$ million (KNOMAD, June 2023). Empty ="
+          " not reported; zeros before a country's first positive value were turned into"
+          " empty cells because KNOMAD uses 0 for 'not reported'.",
+          unit="million current US$", decimals=3, minimum=0),
+    field("outflow_usd_million", "number", "Remittance outflows (US$ million)",
+          "Migrant remittances paid (sent abroad), current US$ million (KNOMAD, June 2023)."
+          " Same zero treatment as inflows. Empty for the WLD and LMY rows.",
+          unit="million current US$", decimals=3, minimum=0),
+    field("inflow_pct_gdp", "number", "Personal remittances received (% of GDP)",
+          "World Development Indicators BX.TRF.PWKR.DT.GD.ZS (vintage 2023-05-10), 2000-2021;"
+          " empty for 2022 (incomplete in that vintage) and where the World Bank has no value."
+          " Zeros before the first positive value were made empty, as for the flows."
+          " It measures personal remittances in the WDI definition, so it is not exactly"
+          " inflow_usd_million divided by GDP.",
+          unit="percent of GDP", decimals=6, minimum=0),
+]
+
+
+# ----------------------------------------------------------------------------------
+# 4. Remittance Prices Worldwide, corridor averages
+
+
+def build_remittance_costs(raw_dir: Path) -> pd.DataFrame:
+    df = read_raw(raw_dir, "worldbank_rpw/rpw_corridor_average_total_cost_2011Q1_2020Q3.csv")
+    if set(df["series_code"]) != {"ATCR.CORR"}:
+        sys.exit("error: RPW file holds an unexpected series")
+    df = df.rename(columns={"cost_pct_of_200usd": "cost_pct"})
+    for side in ["sending", "receiving"]:
+        df[f"{side}_country"] = clean_name(df[f"{side}_country"])
+    return df
+
+
+REMITTANCE_COST_FIELDS = [
+    field("sending_iso3", "string", "Sending country code",
+          "ISO3 code of the country the money is sent from.",
+          required=True, pattern="^[A-Z]{3}$"),
+    field("sending_country", "string", "Sending country", "Name as written by the World Bank.",
+          required=True),
+    field("receiving_iso3", "string", "Receiving country code",
+          "ISO3 code of the country the money is sent to. Two codes are not current ISO"
+          " codes: KSV = Kosovo (the other tables use XKX) and ANT = Netherlands Antilles"
+          " (dissolved in 2010).",
+          required=True, pattern="^[A-Z]{3}$"),
+    field("receiving_country", "string", "Receiving country",
+          "Name as written by the World Bank.", required=True),
+    YEAR,
+    field("quarter", "integer", "Quarter", "Quarter of the survey (1-4).",
+          required=True, minimum=1, maximum=4),
+    field("period", "string", "Period", "Year and quarter as text, e.g. 2016Q2.",
+          required=True, pattern="^[0-9]{4}Q[1-4]$"),
+    field("cost_pct", "number", "Average total cost (% of US$ 200)",
+          "Average total cost of sending the equivalent of US$ 200 in this corridor (fees plus"
+          " exchange-rate margin), as % of the amount sent. Rounded to 4 decimals: the source"
+          " stores single-precision numbers. Five values are negative as published (an"
+          " exchange-rate margin can be negative when a provider's rate beats the reference"
+          " rate); they are kept, but treat them with care.",
+          unit="percent of amount sent", decimals=4),
+]
+
+
+# ----------------------------------------------------------------------------------
+# 5-6. UNHCR population statistics, by country of asylum and of origin
+
+UNHCR_AREA = {"UNK": "unknown", "XXA": "other", "TIB": "other"}
+UNHCR_COUNTS = ["refugees", "asylum_seekers", "idps", "stateless", "oip"]
+
+
+def build_refugees(raw_dir: Path, by: str) -> pd.DataFrame:
+    df = read_raw(raw_dir, f"unhcr_refugees/unhcr_population_by_country_of_{by}.csv")
+    df = df[df["year"].between(2000, 2025)].copy()
+    df["country"] = clean_name(df["country_name"])
+    df["area_type"] = df["iso3"].map(UNHCR_AREA).fillna("country")
+    return df
+
+
+def refugee_fields(by: str) -> list[dict]:
+    where = "hosted in" if by == "asylum" else "originating from"
+    return [
+        field("iso3", "string", "ISO3 code",
+              "ISO 3166-1 alpha-3 code; UNK = unknown"
+              + ("; XXA = stateless, TIB = Tibetan (UNHCR group codes)." if by == "origin" else "."),
+              required=True, pattern="^[A-Z]{3}$"),
+        country(title="Country of " + by,
+                description="Name as written by UNHCR ('Unknown' for code UNK)."),
+        area_type(["country", "unknown", "other"],
+                  "'country' for a country or territory, 'unknown' for code UNK, 'other' for"
+                  " UNHCR groups that are not countries (XXA stateless, TIB Tibetan)."),
+        YEAR,
+        field("refugees", "integer", "Refugees under UNHCR's mandate",
+              f"Refugees under UNHCR's mandate {where} this country at the end of the year."
+              " Excludes Palestine refugees under UNRWA's mandate.",
+              unit="persons", minimum=0),
+        field("asylum_seekers", "integer", "Asylum-seekers",
+              f"People whose asylum claim is pending, {where} this country, end of year.",
+              unit="persons", minimum=0),
+        field("idps", "integer", "Internally displaced people",
+              "Conflict-related internally displaced people protected or assisted by UNHCR"
+              " (origin and asylum are the same country), end of year.",
+              unit="persons", minimum=0),
+        field("stateless", "integer", "Stateless people",
+              f"Stateless people (or of undetermined nationality) {where} this country,"
+              " end of year.", unit="persons", minimum=0),
+        field("oip", "integer", "Other people in need of international protection",
+              "People outside their country who need international protection but are not"
+              " counted as refugees or asylum-seekers. Empty where UNHCR gives no figure:"
+              " always before 2018; 2018-2021 cover only Venezuelans displaced abroad.",
+              unit="persons", minimum=0),
+    ]
+
+
+# ----------------------------------------------------------------------------------
+# The tables and their metadata
+
+UNHCR_SOURCE = {
+    "title": "UNHCR Refugee Population Statistics Database (Refugee Data Finder), via the"
+    " UNHCR R package 'refugees' version 2025.12.1",
+    "path": "https://www.unhcr.org/refugee-statistics/",
+    "version": "refugees 2025.12.1 (Global Trends 2025 release)",
+    "year": 2025,
+}
+UNHCR_CITATION = (
+    "UNHCR, the UN Refugee Agency. Refugee Population Statistics Database,"
+    " https://www.unhcr.org/refugee-statistics/ (data as in the UNHCR R package"
+    " 'refugees' version 2025.12.1). Licence: CC BY 4.0. Curated extract by country of {by},"
+    " 2000-2025, for the course Migration and Local Development."
+)
+UNHCR_CAVEATS = (
+    " Refugees are those under UNHCR's mandate: Palestine refugees under UNRWA's mandate"
+    " (about 6 million) are NOT included. Figures are end-of-year stocks; 0 can mean zero or"
+    " not reported. Summing refugees over all rows of one year gives the world total of"
+    " refugees under UNHCR's mandate (31.0 million in 2024)."
+)
+
+TABLES = [
+    {
+        "name": "migrant_stock_by_destination",
+        "title": "International migrant stock by country of destination, 1990-2024 (UN DESA Rev.2024)",
+        "description": (
+            "One row per country or area of destination and year (1990, 1995, 2000, 2005, 2010,"
+            " 2015, 2020, 2024; mid-year), plus one world row (iso3 WLD). Counts are persons."
+            " Regions and income groups of the UN tables are left out; the country rows add up"
+            " to the world row. Rev.2024 revised the past: the world figure for 2020 is 275.3"
+            " million here, while Rev.2020 published about 281 million, so quote numbers with"
+            " their revision and do not mix revisions. Channel Islands use the non-ISO code CHI."
+        ),
+        "build": lambda raw: build_migrant_stock(raw, "destination"),
+        "fields": MIGRANT_STOCK_DESTINATION_FIELDS,
+        "primaryKey": ["iso3", "year"],
+        "sources": [UNDESA_SOURCE],
+        "licenses": [CC_BY_3_IGO],
+        "citation": UNDESA_CITATION.format(extra=""),
+    },
+    {
+        "name": "migrant_stock_by_origin",
+        "title": "International migrant stock by country of origin, 1990-2024 (UN DESA Rev.2024)",
+        "description": (
+            "One row per country or area of origin and year (1990-2024, the same eight mid-year"
+            " points), plus the world row (WLD) and a row for migrants of unknown origin (UNK)."
+            " Counts are persons living outside their country of birth (or citizenship)."
+            " Countries plus unknown origin add up to the world row; the unknown-origin group is"
+            " large (about 22 million in 2024), so the countries alone are less than the world."
+            " Rev.2024 revised the past (world 2020: 275.3 million, not the 281 million of"
+            " Rev.2020). Channel Islands use the non-ISO code CHI."
+        ),
+        "build": lambda raw: build_migrant_stock(raw, "origin"),
+        "fields": MIGRANT_STOCK_ORIGIN_FIELDS,
+        "primaryKey": ["iso3", "year"],
+        "sources": [UNDESA_SOURCE],
+        "licenses": [CC_BY_3_IGO],
+        "citation": UNDESA_CITATION.format(extra=", unknown origin"),
+    },
+    {
+        "name": "remittances",
+        "title": "Migrant remittance inflows and outflows, 2000-2022 (World Bank-KNOMAD, June 2023)",
+        "description": (
+            "One row per country (or aggregate) and year, 2000-2022. Flows are current US$"
+            " million from the World Bank-KNOMAD June 2023 release; the rows WLD (world) and"
+            " LMY (low- and middle-income countries) are aggregates with inflows only."
+            " KNOMAD writes 0 where nothing was reported, so zeros before a country's first"
+            " positive value were turned into missing values (per series); later zeros were"
+            " kept. inflow_pct_gdp comes from the World Development Indicators (vintage"
+            " 2023-05-10) for 2000-2021 (same zero treatment); the 2022 values of that vintage"
+            " are incomplete and were left out. Venezuela is not in the aggregates (no data). Non-ISO codes:"
+            " CHI Channel Islands, XKX Kosovo."
+        ),
+        "build": build_remittances,
+        "fields": REMITTANCE_FIELDS,
+        "primaryKey": ["iso3", "year"],
+        "sources": [
+            {
+                "title": "World Bank-KNOMAD: Remittance inflows and outflows (US$ million)",
+                "path": "https://www.knomad.org/data/remittances",
+                "version": "June 2023",
+                "year": 2023,
+            },
+            {
+                "title": "World Bank: World Development Indicators, BX.TRF.PWKR.DT.GD.ZS"
+                " (Personal remittances, received, % of GDP)",
+                "path": "https://data.worldbank.org/indicator/BX.TRF.PWKR.DT.GD.ZS",
+                "version": "Last updated 2023-05-10",
+                "year": 2023,
+            },
+        ],
+        "licenses": [CC_BY_4],
+        "citation": (
+            "World Bank-KNOMAD (2023). Remittance inflows and outflows, June 2023."
+            " https://www.knomad.org/data/remittances. Share of GDP: World Bank (2023), World"
+            " Development Indicators, BX.TRF.PWKR.DT.GD.ZS, last updated 2023-05-10."
+            " Licence: CC BY 4.0. Curated for the course Migration and Local Development."
+        ),
+    },
+    {
+        "name": "remittance_costs",
+        "title": "Cost of sending US$ 200 by corridor, 2011Q1-2020Q3 (World Bank, Remittance Prices Worldwide)",
+        "description": (
+            "One row per corridor (sending country -> receiving country) and survey quarter:"
+            " the average total cost of sending US$ 200, in % of the amount sent. Surveys were"
+            " twice a year in 2011-2012 (Q1, Q3) and quarterly from 2013; this export stops in"
+            " 2020Q3. The plain (unweighted) mean over corridors is close to, but not the same"
+            " as, the official RPW global average, which is computed at the level of remittance"
+            " service providers. The SDG 10.c target is 3 %. Names and codes are the World"
+            " Bank's (e.g. 'Turkey', 'Ivory Coast'); Kosovo is KSV here (XKX elsewhere) and"
+            " Netherlands Antilles keeps its old code ANT."
+        ),
+        "build": build_remittance_costs,
+        "fields": REMITTANCE_COST_FIELDS,
+        "primaryKey": ["sending_iso3", "receiving_iso3", "year", "quarter"],
+        "sources": [
+            {
+                "title": "World Bank: Remittance Prices Worldwide (Corridors), series ATCR.CORR"
+                " 'Average Total Cost to remit in corridor'",
+                "path": "https://remittanceprices.worldbank.org",
+                "version": "DataBank export, last updated 12/07/2020",
+                "year": 2020,
+            }
+        ],
+        "licenses": [CC_BY_4],
+        "citation": (
+            "World Bank. Remittance Prices Worldwide, corridor series ATCR.CORR (DataBank,"
+            " last updated 12/07/2020). https://remittanceprices.worldbank.org. Licence:"
+            " CC BY 4.0. Curated for the course Migration and Local Development."
+        ),
+    },
+    {
+        "name": "refugees_by_asylum",
+        "title": "Refugees and other forcibly displaced people by country of asylum, 2000-2025 (UNHCR)",
+        "description": (
+            "One row per country of asylum (where people are) and year, 2000-2025, with UNHCR's"
+            " population groups in persons. The row UNK holds people whose country of asylum is"
+            " unknown." + UNHCR_CAVEATS
+        ),
+        "build": lambda raw: build_refugees(raw, "asylum"),
+        "fields": refugee_fields("asylum"),
+        "primaryKey": ["iso3", "year"],
+        "sources": [UNHCR_SOURCE],
+        "licenses": [CC_BY_4],
+        "citation": UNHCR_CITATION.format(by="asylum"),
+    },
+    {
+        "name": "refugees_by_origin",
+        "title": "Refugees and other forcibly displaced people by country of origin, 2000-2025 (UNHCR)",
+        "description": (
+            "One row per country of origin (where people come from) and year, 2000-2025, with"
+            " UNHCR's population groups in persons. UNHCR also lists groups that are not"
+            " countries: UNK (unknown origin), XXA (stateless) and TIB (Tibetan)."
+            + UNHCR_CAVEATS
+        ),
+        "build": lambda raw: build_refugees(raw, "origin"),
+        "fields": refugee_fields("origin"),
+        "primaryKey": ["iso3", "year"],
+        "sources": [UNHCR_SOURCE],
+        "licenses": [CC_BY_4],
+        "citation": UNHCR_CITATION.format(by="origin"),
+    },
+]
+
+PACKAGE = {
+    "profile": "tabular-data-package",
+    "name": "migration-local-development-data",
+    "title": "Migration and Local Development: curated course data",
+    "description": (
+        "Small, tidy tables on international migrant stocks, remittance flows and costs, and"
+        " forcibly displaced people, curated for the open e-course Migration and Local"
+        " Development. Each table comes from one official publisher, keeps the publisher's"
+        " values and names, and carries its own source, licence and citation: please cite"
+        " the publisher, not this package. Rebuild with: python tools/curate_data.py"
+        " PATH_TO_RAW. See README.md in this folder."
+    ),
+    "keywords": ["migration", "remittances", "refugees", "migrant stock", "course data"],
+    "licenses": [CC_BY_4, CC_BY_3_IGO],
+}
+
+
+def resource_descriptor(table: dict) -> dict:
+    fields = [{k: v for k, v in f.items() if k != "_decimals"} for f in table["fields"]]
+    return {
+        "profile": "tabular-data-resource",
+        "name": table["name"],
+        "path": table["name"] + ".csv",
+        "title": table["title"],
+        "description": table["description"],
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "sources": table["sources"],
+        "licenses": table["licenses"],
+        "citation": table["citation"],
+        "schema": {
+            "fields": fields,
+            "primaryKey": table["primaryKey"],
+            "missingValues": [""],
+        },
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("raw_dir", type=Path, help="folder holding the shared raw files")
+    parser.add_argument("--out", type=Path, default=DATA_DIR, help="output folder (default: data/)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    for table in TABLES:
+        df = table["build"](args.raw_dir)
+        keys = table["primaryKey"]
+        check_unique(df, keys, table["name"])
+        df = df.sort_values(keys).reset_index(drop=True)
+        path = args.out / (table["name"] + ".csv")
+        write_table(df, table["fields"], path)
+        print(f"wrote {path.name}: {len(df)} rows, {path.stat().st_size:,} bytes")
+
+    package = dict(PACKAGE, resources=[resource_descriptor(t) for t in TABLES])
+    text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+    (args.out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
+    print("wrote datapackage.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
