@@ -8,9 +8,10 @@ In a notebook::
     q1
 """
 
+from . import data
 from .charts import show_chart
 from .exercises import AnswerError
 from .workbook import Workbook
 
-__all__ = ["AnswerError", "Workbook", "show_chart"]
+__all__ = ["AnswerError", "Workbook", "data", "show_chart"]
 __version__ = "0.1.0"

@@ -97,7 +97,7 @@ def build(root: Path) -> list[str]:
         result = subprocess.run(
             [sys.executable, "-m", "nbgrader", "generate_assignment", assignment.name,
              "--force", "--log-level=WARN"],
-            cwd=root, capture_output=True, text=True, env=tool_env())
+            cwd=root, capture_output=True, text=True, env=tool_env(), check=False)
         if result.returncode != 0:
             raise RuntimeError(
                 f"nbgrader could not make the student version of {assignment.name}:\n"
@@ -113,8 +113,8 @@ def _tree_files(folder: Path) -> set[str]:
 
 def stale_files(root: Path) -> list[str]:
     """Build into a scratch copy and list generated files that differ from root's."""
-    with tempfile.TemporaryDirectory() as scratch:
-        scratch = Path(scratch)
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
         shutil.copy2(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
         shutil.copytree(root / "notebooks", scratch / "notebooks",
                         ignore=shutil.ignore_patterns(*NEVER_COPIED))

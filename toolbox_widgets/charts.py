@@ -15,7 +15,9 @@ RENDERERS = "plotly_mimetype+notebook"
 
 
 def use_course_renderers() -> None:
-    pio.renderers.default = RENDERERS
+    # Setting the default again would embed plotly.js again: do it once per kernel.
+    if pio.renderers.default != RENDERERS:
+        pio.renderers.default = RENDERERS
 
 
 def show_chart(figure, alt_text: str) -> None:

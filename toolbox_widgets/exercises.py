@@ -66,7 +66,7 @@ class Exercise(widgets.VBox):
         self._key = self._normalize(key) if self.practice else None
         self._restoring = False
         self.feedback = widgets.HTML()
-        label = "Practice" if self.practice else _points(points)
+        label = "practice" if self.practice else (_points(points) if points else "not graded")
         header = widgets.HTML(
             f"<p><strong>Exercise {html.escape(exercise_id)}</strong> "
             f"<em>({html.escape(self.kind)}, {label})</em><br>{html.escape(prompt)}</p>"
@@ -359,6 +359,20 @@ class MultipleChoice(Exercise):
         return [f"  {letter}. {option}" for letter, option in zip(LETTERS, self.options)]
 
 
+def _decimal_point(text: str) -> str:
+    """Read '1,234.5', '1.234,5', '3,5' and '304' the way a trainee means them."""
+    if "," in text and "." in text:
+        decimal = "," if text.rindex(",") > text.rindex(".") else "."
+        thousands = "." if decimal == "," else ","
+        return text.replace(thousands, "").replace(",", ".")
+    if "," in text:
+        head, _, tail = text.rpartition(",")
+        if text.count(",") == 1 and len(tail) != 3:
+            return f"{head}.{tail}"  # a decimal comma, as in French and Spanish
+        return text.replace(",", "")
+    return text
+
+
 class NumericAnswer(Exercise):
     kind = "number"
     how_to = "type a number in the box above"
@@ -389,9 +403,7 @@ class NumericAnswer(Exercise):
 
     def _normalize(self, value):
         if isinstance(value, str):
-            text = value.strip().replace(",", "").replace(" ", "")
-            if text.endswith("%"):
-                text = text[:-1]
+            text = _decimal_point(value.strip().rstrip("%").replace(" ", "").replace("\u00a0", ""))
             try:
                 value = float(text)
             except ValueError:
@@ -412,8 +424,8 @@ class NumericAnswer(Exercise):
         tolerance = self.tolerance if tolerance is None else tolerance
         if abs(value - key) <= tolerance + 1e-9:
             return 1.0, f"{self.describe(value)} is within {tolerance:g} of {self.describe(key)}."
-        return 0.0, f"{self.describe(value)} is not within {tolerance:g} of the answer, " \
-                    f"{self.describe(key)}."
+        return 0.0, (f"{self.describe(value)} is not within {tolerance:g} of the answer, "
+                     f"{self.describe(key)}.")
 
     def describe(self, value):
         return f"{value:g} {self.unit}".strip()

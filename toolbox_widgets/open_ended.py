@@ -68,7 +68,8 @@ class Reflection(Exercise):
             print(f"✔ Reflection {self.id}: {count} words saved.")
 
     def describe(self, value):
-        return "\n" + value
+        words = len(value.split())
+        return f"({words} words)"
 
     def example(self):
         return f'{self.id}.answer("In my town ...")'
@@ -146,13 +147,13 @@ class SelfAssessment(Exercise):
         return f"{self.id}.answer([3, 4, 2])  # one rating per statement"
 
     def profile_figure(self) -> tuple[go.Figure, str]:
-        ratings = self._read() or {s: 0 for s in self.statements}
+        ratings = self._read() or dict.fromkeys(self.statements, 0)
         figure = go.Figure(go.Bar(
             x=list(ratings.values()), y=list(ratings.keys()), orientation="h",
             text=[str(r) for r in ratings.values()], textposition="outside"))
         figure.update_layout(title="My self-assessment (0 = not rated, 5 = fully)",
-                             xaxis=dict(range=[0, 5.5], dtick=1, title="Rating"),
-                             height=120 + 40 * len(ratings), margin=dict(l=10, r=10))
+                             xaxis={"range": [0, 5.5], "dtick": 1, "title": "Rating"},
+                             height=120 + 40 * len(ratings), margin={"l": 10, "r": 10})
         strongest = max(ratings, key=ratings.get)
         weakest = min(ratings, key=ratings.get)
         alt = (f"Bar chart of {len(ratings)} self-ratings from 0 to 5. "

@@ -55,9 +55,12 @@ class Workbook:
         return self._add(CodeTask(exercise_id, prompt, points=points))
 
     def progress(self) -> None:
-        """Print which exercises are answered, for a trainee about to submit."""
-        answered = [e for e in self.exercises.values() if getattr(e, "value", None) is not None]
-        print(f"{len(answered)} of {len(self.exercises)} exercises answered in {self.name}.")
-        for exercise in self.exercises.values():
-            done = getattr(exercise, "value", None) is not None
-            print(f"  {'✔' if done else '○'} {exercise.id}")
+        """Print which graded exercises are answered, for a trainee about to submit."""
+        graded = [e for e in self.exercises.values()
+                  if hasattr(e, "practice") and not e.practice and e.points]
+        answered = [e for e in graded if e.value is not None]
+        print(f"{len(answered)} of {len(graded)} graded exercises answered in {self.name}"
+              " (optional code tasks are not counted here).")
+        for exercise in graded:
+            done = exercise.value is not None
+            print(f"  {'✔ answered' if done else '○ not answered'}: exercise {exercise.id}")

@@ -70,9 +70,12 @@ def field(name, type_, title, description, unit=None, decimals=None, **constrain
 
 
 ISO3 = field(
-    "iso3", "string", "ISO3 code",
+    "iso3",
+    "string",
+    "ISO3 code",
     "ISO 3166-1 alpha-3 code; non-ISO codes are explained in the table description.",
-    required=True, pattern="^[A-Z]{3}$",
+    required=True,
+    pattern="^[A-Z]{3}$",
 )
 YEAR = field("year", "integer", "Year", "Reference year.", required=True)
 
@@ -133,11 +136,19 @@ UN_WORLD_M49, UN_OTHER_M49 = 900, 2003
 
 def un_geography():
     return [
-        field("un_region", "string", "UN region",
-              "UN geographic region (continent) of a country; empty for non-country rows."),
-        field("un_subregion", "string", "UN subregion",
-              "UN geographic subregion of a country; empty for non-country rows and for"
-              " Northern America, which the UN does not split into subregions."),
+        field(
+            "un_region",
+            "string",
+            "UN region",
+            "UN geographic region (continent) of a country; empty for non-country rows.",
+        ),
+        field(
+            "un_subregion",
+            "string",
+            "UN subregion",
+            "UN geographic subregion of a country; empty for non-country rows and for"
+            " Northern America, which the UN does not split into subregions.",
+        ),
     ]
 
 
@@ -147,21 +158,27 @@ def build_migrant_stock(raw_dir: Path, by: str) -> pd.DataFrame:
     parts = [
         src[src["is_country"]].assign(area_type="country"),
         src[src["location_code_m49"] == UN_WORLD_M49].assign(
-            area_type="world", iso3="WLD", location_name="World"),
+            area_type="world", iso3="WLD", location_name="World"
+        ),
     ]
     if by == "origin":
         # Migrants whose origin the UN could not establish (row "OTHER", M49 2003).
-        parts.append(src[src["location_code_m49"] == UN_OTHER_M49].assign(
-            area_type="unknown", iso3="UNK", location_name="Unknown origin"))
+        parts.append(
+            src[src["location_code_m49"] == UN_OTHER_M49].assign(
+                area_type="unknown", iso3="UNK", location_name="Unknown origin"
+            )
+        )
     df = pd.concat(parts)
     df["location_name"] = clean_name(df["location_name"])
     prefix = "migrants" if by == "destination" else "emigrants"
-    df = df.rename(columns={
-        "location_name": "country",
-        "un_continent": "un_region",
-        f"{prefix}_total": prefix,
-        "population_total_thousands": "population_thousands",
-    })
+    df = df.rename(
+        columns={
+            "location_name": "country",
+            "un_continent": "un_region",
+            f"{prefix}_total": prefix,
+            "population_total_thousands": "population_thousands",
+        }
+    )
     if sorted(df["year"].unique()) != UN_YEARS:
         sys.exit(f"error: migrant stock by {by}: expected the years {UN_YEARS}")
 
@@ -176,39 +193,79 @@ def build_migrant_stock(raw_dir: Path, by: str) -> pd.DataFrame:
 MIGRANT_STOCK_DESTINATION_FIELDS = [
     ISO3,
     country(),
-    area_type(["country", "world"], "'country' for a country or area, 'world' for the world total."),
+    area_type(
+        ["country", "world"], "'country' for a country or area, 'world' for the world total."
+    ),
     *un_geography(),
     YEAR,
-    field("migrants", "integer", "International migrants",
-          "International migrant stock at mid-year: people living in the country who were born"
-          " abroad (or, where only that is known, who are foreign citizens), both sexes.",
-          unit="persons", minimum=0),
-    field("migrants_female", "integer", "Female international migrants",
-          "Female part of the international migrant stock at mid-year.",
-          unit="persons", minimum=0),
-    field("migrants_pct_of_population", "number", "Migrants as % of population",
-          "International migrant stock as a percentage of the total population. A few values"
-          " are just over 100 because of rounding in the source.",
-          unit="percent", decimals=3, minimum=0),
-    field("population_thousands", "number", "Total population (thousands)",
-          "Total mid-year population (UN World Population Prospects, as used by the table).",
-          unit="thousand persons", decimals=3, minimum=0),
+    field(
+        "migrants",
+        "integer",
+        "International migrants",
+        "International migrant stock at mid-year: people living in the country who were born"
+        " abroad (or, where only that is known, who are foreign citizens), both sexes.",
+        unit="persons",
+        minimum=0,
+    ),
+    field(
+        "migrants_female",
+        "integer",
+        "Female international migrants",
+        "Female part of the international migrant stock at mid-year.",
+        unit="persons",
+        minimum=0,
+    ),
+    field(
+        "migrants_pct_of_population",
+        "number",
+        "Migrants as % of population",
+        "International migrant stock as a percentage of the total population. A few values"
+        " are just over 100 because of rounding in the source.",
+        unit="percent",
+        decimals=3,
+        minimum=0,
+    ),
+    field(
+        "population_thousands",
+        "number",
+        "Total population (thousands)",
+        "Total mid-year population (UN World Population Prospects, as used by the table).",
+        unit="thousand persons",
+        decimals=3,
+        minimum=0,
+    ),
 ]
 
 MIGRANT_STOCK_ORIGIN_FIELDS = [
     ISO3,
-    country(description="Name as written by the publisher; 'Unknown origin' for migrants"
-            " whose country of origin is not known."),
-    area_type(["country", "world", "unknown"],
-              "'country' for a country or area of origin, 'world' for the world total,"
-              " 'unknown' for migrants of unknown origin (code UNK)."),
+    country(
+        description="Name as written by the publisher; 'Unknown origin' for migrants"
+        " whose country of origin is not known."
+    ),
+    area_type(
+        ["country", "world", "unknown"],
+        "'country' for a country or area of origin, 'world' for the world total,"
+        " 'unknown' for migrants of unknown origin (code UNK).",
+    ),
     *un_geography(),
     YEAR,
-    field("emigrants", "integer", "Emigrants living abroad",
-          "Number of international migrants born in (or citizens of) this country who live in"
-          " another country at mid-year, both sexes.", unit="persons", minimum=0),
-    field("emigrants_female", "integer", "Female emigrants living abroad",
-          "Female part of the emigrant stock at mid-year.", unit="persons", minimum=0),
+    field(
+        "emigrants",
+        "integer",
+        "Emigrants living abroad",
+        "Number of international migrants born in (or citizens of) this country who live in"
+        " another country at mid-year, both sexes.",
+        unit="persons",
+        minimum=0,
+    ),
+    field(
+        "emigrants_female",
+        "integer",
+        "Female emigrants living abroad",
+        "Female part of the emigrant stock at mid-year.",
+        unit="persons",
+        minimum=0,
+    ),
 ]
 
 
@@ -235,7 +292,8 @@ def build_remittances(raw_dir: Path) -> pd.DataFrame:
     wdi = read_raw(raw_dir, "worldbank_wdi_remittances/wdi_remittances_2023-05_long.csv")
     wdi = wdi[wdi["year"].between(2000, 2021)]
     wdi = wdi[["iso3", "year", "remit_received_pct_gdp"]].rename(
-        columns={"remit_received_pct_gdp": "inflow_pct_gdp"})
+        columns={"remit_received_pct_gdp": "inflow_pct_gdp"}
+    )
     check_unique(wdi, ["iso3", "year"], "WDI remittances")
     df = df.merge(wdi, on=["iso3", "year"], how="left", validate="one_to_one")
 
@@ -255,26 +313,46 @@ def build_remittances(raw_dir: Path) -> pd.DataFrame:
 REMITTANCE_FIELDS = [
     ISO3,
     country(),
-    area_type(["country", "aggregate", "world"],
-              "'country' for a country or area, 'aggregate' for low- and middle-income"
-              " countries (LMY), 'world' for the world total (WLD)."),
+    area_type(
+        ["country", "aggregate", "world"],
+        "'country' for a country or area, 'aggregate' for low- and middle-income"
+        " countries (LMY), 'world' for the world total (WLD).",
+    ),
     YEAR,
-    field("inflow_usd_million", "number", "Remittance inflows (US$ million)",
-          "Migrant remittances received, current US$ million (KNOMAD, June 2023). Empty ="
-          " not reported; zeros before a country's first positive value were turned into"
-          " empty cells because KNOMAD uses 0 for 'not reported'.",
-          unit="million current US$", decimals=3, minimum=0),
-    field("outflow_usd_million", "number", "Remittance outflows (US$ million)",
-          "Migrant remittances paid (sent abroad), current US$ million (KNOMAD, June 2023)."
-          " Same zero treatment as inflows. Empty for the WLD and LMY rows.",
-          unit="million current US$", decimals=3, minimum=0),
-    field("inflow_pct_gdp", "number", "Personal remittances received (% of GDP)",
-          "World Development Indicators BX.TRF.PWKR.DT.GD.ZS (vintage 2023-05-10), 2000-2021;"
-          " empty for 2022 (incomplete in that vintage) and where the World Bank has no value."
-          " Zeros before the first positive value were made empty, as for the flows."
-          " It measures personal remittances in the WDI definition, so it is not exactly"
-          " inflow_usd_million divided by GDP.",
-          unit="percent of GDP", decimals=6, minimum=0),
+    field(
+        "inflow_usd_million",
+        "number",
+        "Remittance inflows (US$ million)",
+        "Migrant remittances received, current US$ million (KNOMAD, June 2023). Empty ="
+        " not reported; zeros before a country's first positive value were turned into"
+        " empty cells because KNOMAD uses 0 for 'not reported'.",
+        unit="million current US$",
+        decimals=3,
+        minimum=0,
+    ),
+    field(
+        "outflow_usd_million",
+        "number",
+        "Remittance outflows (US$ million)",
+        "Migrant remittances paid (sent abroad), current US$ million (KNOMAD, June 2023)."
+        " Same zero treatment as inflows. Empty for the WLD and LMY rows.",
+        unit="million current US$",
+        decimals=3,
+        minimum=0,
+    ),
+    field(
+        "inflow_pct_gdp",
+        "number",
+        "Personal remittances received (% of GDP)",
+        "World Development Indicators BX.TRF.PWKR.DT.GD.ZS (vintage 2023-05-10), 2000-2021;"
+        " empty for 2022 (incomplete in that vintage) and where the World Bank has no value."
+        " Zeros before the first positive value were made empty, as for the flows."
+        " It measures personal remittances in the WDI definition, so it is not exactly"
+        " inflow_usd_million divided by GDP.",
+        unit="percent of GDP",
+        decimals=6,
+        minimum=0,
+    ),
 ]
 
 
@@ -293,30 +371,68 @@ def build_remittance_costs(raw_dir: Path) -> pd.DataFrame:
 
 
 REMITTANCE_COST_FIELDS = [
-    field("sending_iso3", "string", "Sending country code",
-          "ISO3 code of the country the money is sent from.",
-          required=True, pattern="^[A-Z]{3}$"),
-    field("sending_country", "string", "Sending country", "Name as written by the World Bank.",
-          required=True),
-    field("receiving_iso3", "string", "Receiving country code",
-          "ISO3 code of the country the money is sent to. Two codes are not current ISO"
-          " codes: KSV = Kosovo (the other tables use XKX) and ANT = Netherlands Antilles"
-          " (dissolved in 2010).",
-          required=True, pattern="^[A-Z]{3}$"),
-    field("receiving_country", "string", "Receiving country",
-          "Name as written by the World Bank.", required=True),
+    field(
+        "sending_iso3",
+        "string",
+        "Sending country code",
+        "ISO3 code of the country the money is sent from.",
+        required=True,
+        pattern="^[A-Z]{3}$",
+    ),
+    field(
+        "sending_country",
+        "string",
+        "Sending country",
+        "Name as written by the World Bank.",
+        required=True,
+    ),
+    field(
+        "receiving_iso3",
+        "string",
+        "Receiving country code",
+        "ISO3 code of the country the money is sent to. Two codes are not current ISO"
+        " codes: KSV = Kosovo (the other tables use XKX) and ANT = Netherlands Antilles"
+        " (dissolved in 2010).",
+        required=True,
+        pattern="^[A-Z]{3}$",
+    ),
+    field(
+        "receiving_country",
+        "string",
+        "Receiving country",
+        "Name as written by the World Bank.",
+        required=True,
+    ),
     YEAR,
-    field("quarter", "integer", "Quarter", "Quarter of the survey (1-4).",
-          required=True, minimum=1, maximum=4),
-    field("period", "string", "Period", "Year and quarter as text, e.g. 2016Q2.",
-          required=True, pattern="^[0-9]{4}Q[1-4]$"),
-    field("cost_pct", "number", "Average total cost (% of US$ 200)",
-          "Average total cost of sending the equivalent of US$ 200 in this corridor (fees plus"
-          " exchange-rate margin), as % of the amount sent. Rounded to 4 decimals: the source"
-          " stores single-precision numbers. Five values are negative as published (an"
-          " exchange-rate margin can be negative when a provider's rate beats the reference"
-          " rate); they are kept, but treat them with care.",
-          unit="percent of amount sent", decimals=4),
+    field(
+        "quarter",
+        "integer",
+        "Quarter",
+        "Quarter of the survey (1-4).",
+        required=True,
+        minimum=1,
+        maximum=4,
+    ),
+    field(
+        "period",
+        "string",
+        "Period",
+        "Year and quarter as text, e.g. 2016Q2.",
+        required=True,
+        pattern="^[0-9]{4}Q[1-4]$",
+    ),
+    field(
+        "cost_pct",
+        "number",
+        "Average total cost (% of US$ 200)",
+        "Average total cost of sending the equivalent of US$ 200 in this corridor (fees plus"
+        " exchange-rate margin), as % of the amount sent. Rounded to 4 decimals: the source"
+        " stores single-precision numbers. Five values are negative as published (an"
+        " exchange-rate margin can be negative when a provider's rate beats the reference"
+        " rate); they are kept, but treat them with care.",
+        unit="percent of amount sent",
+        decimals=4,
+    ),
 ]
 
 
@@ -338,35 +454,69 @@ def build_refugees(raw_dir: Path, by: str) -> pd.DataFrame:
 def refugee_fields(by: str) -> list[dict]:
     where = "hosted in" if by == "asylum" else "originating from"
     return [
-        field("iso3", "string", "ISO3 code",
-              "ISO 3166-1 alpha-3 code; UNK = unknown"
-              + ("; XXA = stateless, TIB = Tibetan (UNHCR group codes)." if by == "origin" else "."),
-              required=True, pattern="^[A-Z]{3}$"),
-        country(title="Country of " + by,
-                description="Name as written by UNHCR ('Unknown' for code UNK)."),
-        area_type(["country", "unknown", "other"],
-                  "'country' for a country or territory, 'unknown' for code UNK, 'other' for"
-                  " UNHCR groups that are not countries (XXA stateless, TIB Tibetan)."),
+        field(
+            "iso3",
+            "string",
+            "ISO3 code",
+            "ISO 3166-1 alpha-3 code; UNK = unknown"
+            + ("; XXA = stateless, TIB = Tibetan (UNHCR group codes)." if by == "origin" else "."),
+            required=True,
+            pattern="^[A-Z]{3}$",
+        ),
+        country(
+            title="Country of " + by,
+            description="Name as written by UNHCR ('Unknown' for code UNK).",
+        ),
+        area_type(
+            ["country", "unknown", "other"],
+            "'country' for a country or territory, 'unknown' for code UNK, 'other' for"
+            " UNHCR groups that are not countries (XXA stateless, TIB Tibetan).",
+        ),
         YEAR,
-        field("refugees", "integer", "Refugees under UNHCR's mandate",
-              f"Refugees under UNHCR's mandate {where} this country at the end of the year."
-              " Excludes Palestine refugees under UNRWA's mandate.",
-              unit="persons", minimum=0),
-        field("asylum_seekers", "integer", "Asylum-seekers",
-              f"People whose asylum claim is pending, {where} this country, end of year.",
-              unit="persons", minimum=0),
-        field("idps", "integer", "Internally displaced people",
-              "Conflict-related internally displaced people protected or assisted by UNHCR"
-              " (origin and asylum are the same country), end of year.",
-              unit="persons", minimum=0),
-        field("stateless", "integer", "Stateless people",
-              f"Stateless people (or of undetermined nationality) {where} this country,"
-              " end of year.", unit="persons", minimum=0),
-        field("oip", "integer", "Other people in need of international protection",
-              "People outside their country who need international protection but are not"
-              " counted as refugees or asylum-seekers. Empty where UNHCR gives no figure:"
-              " always before 2018; 2018-2021 cover only Venezuelans displaced abroad.",
-              unit="persons", minimum=0),
+        field(
+            "refugees",
+            "integer",
+            "Refugees under UNHCR's mandate",
+            f"Refugees under UNHCR's mandate {where} this country at the end of the year."
+            " Excludes Palestine refugees under UNRWA's mandate.",
+            unit="persons",
+            minimum=0,
+        ),
+        field(
+            "asylum_seekers",
+            "integer",
+            "Asylum-seekers",
+            f"People whose asylum claim is pending, {where} this country, end of year.",
+            unit="persons",
+            minimum=0,
+        ),
+        field(
+            "idps",
+            "integer",
+            "Internally displaced people",
+            "Conflict-related internally displaced people protected or assisted by UNHCR"
+            " (origin and asylum are the same country), end of year.",
+            unit="persons",
+            minimum=0,
+        ),
+        field(
+            "stateless",
+            "integer",
+            "Stateless people",
+            f"Stateless people (or of undetermined nationality) {where} this country, end of year.",
+            unit="persons",
+            minimum=0,
+        ),
+        field(
+            "oip",
+            "integer",
+            "Other people in need of international protection",
+            "People outside their country who need international protection but are not"
+            " counted as refugees or asylum-seekers. Empty where UNHCR gives no figure:"
+            " always before 2018; 2018-2021 cover only Venezuelans displaced abroad.",
+            unit="persons",
+            minimum=0,
+        ),
     ]
 
 
@@ -396,7 +546,10 @@ UNHCR_CAVEATS = (
 TABLES = [
     {
         "name": "migrant_stock_by_destination",
-        "title": "International migrant stock by country of destination, 1990-2024 (UN DESA Rev.2024)",
+        "title": (
+            "International migrant stock by country of destination, 1990-2024 "
+            "(UN DESA Rev.2024)"
+        ),
         "description": (
             "One row per country or area of destination and year (1990, 1995, 2000, 2005, 2010,"
             " 2015, 2020, 2024; mid-year), plus one world row (iso3 WLD). Counts are persons."
@@ -433,7 +586,9 @@ TABLES = [
     },
     {
         "name": "remittances",
-        "title": "Migrant remittance inflows and outflows, 2000-2022 (World Bank-KNOMAD, June 2023)",
+        "title": (
+            "Migrant remittance inflows and outflows, 2000-2022 (World Bank-KNOMAD, June 2023)"
+        ),
         "description": (
             "One row per country (or aggregate) and year, 2000-2022. Flows are current US$"
             " million from the World Bank-KNOMAD June 2023 release; the rows WLD (world) and"
@@ -442,7 +597,8 @@ TABLES = [
             " positive value were turned into missing values (per series); later zeros were"
             " kept. inflow_pct_gdp comes from the World Development Indicators (vintage"
             " 2023-05-10) for 2000-2021 (same zero treatment); the 2022 values of that vintage"
-            " are incomplete and were left out. Venezuela is not in the aggregates (no data). Non-ISO codes:"
+            " are incomplete and were left out. Venezuela is not in the aggregates (no data)."
+            " Non-ISO codes:"
             " CHI Channel Islands, XKX Kosovo."
         ),
         "build": build_remittances,
@@ -473,7 +629,10 @@ TABLES = [
     },
     {
         "name": "remittance_costs",
-        "title": "Cost of sending US$ 200 by corridor, 2011Q1-2020Q3 (World Bank, Remittance Prices Worldwide)",
+        "title": (
+            "Cost of sending US$ 200 by corridor, 2011Q1-2020Q3"
+            " (World Bank, Remittance Prices Worldwide)"
+        ),
         "description": (
             "One row per corridor (sending country -> receiving country) and survey quarter:"
             " the average total cost of sending US$ 200, in % of the amount sent. Surveys were"
@@ -505,7 +664,10 @@ TABLES = [
     },
     {
         "name": "refugees_by_asylum",
-        "title": "Refugees and other forcibly displaced people by country of asylum, 2000-2025 (UNHCR)",
+        "title": (
+            "Refugees and other forcibly displaced people by country of asylum, 2000-2025 "
+            "(UNHCR)"
+        ),
         "description": (
             "One row per country of asylum (where people are) and year, 2000-2025, with UNHCR's"
             " population groups in persons. The row UNK holds people whose country of asylum is"
@@ -520,12 +682,14 @@ TABLES = [
     },
     {
         "name": "refugees_by_origin",
-        "title": "Refugees and other forcibly displaced people by country of origin, 2000-2025 (UNHCR)",
+        "title": (
+            "Refugees and other forcibly displaced people by country of origin, 2000-2025 "
+            "(UNHCR)"
+        ),
         "description": (
             "One row per country of origin (where people come from) and year, 2000-2025, with"
             " UNHCR's population groups in persons. UNHCR also lists groups that are not"
-            " countries: UNK (unknown origin), XXA (stateless) and TIB (Tibetan)."
-            + UNHCR_CAVEATS
+            " countries: UNK (unknown origin), XXA (stateless) and TIB (Tibetan)." + UNHCR_CAVEATS
         ),
         "build": lambda raw: build_refugees(raw, "origin"),
         "fields": refugee_fields("origin"),

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Set up and run the course on a fresh machine: only Python 3.10+ is needed.
+
+    python3 course.py open    # make .venv, install the course, open it in JupyterLab
+    python3 course.py test    # make .venv, install the course and its test tools, run every test
+
+Anything after `--` goes to JupyterLab or pytest, e.g. `python3 course.py open -- --port 8899`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+WORKSPACE = ROOT / "workspace"  # a trainee's own copy of the student notebooks
+FIRST_NOTEBOOK = "core/01_why_local.ipynb"
+
+
+def run(*command, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in command), flush=True)
+    subprocess.run([str(c) for c in command], check=True, cwd=ROOT, env=tool_env(), **kwargs)
+
+
+def tool_env() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def install(extras: str) -> None:
+    """Create .venv and install the course into it; skipped when nothing changed."""
+    if not PYTHON.exists():
+        print(f"Creating the virtual environment {VENV.name}/ ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'base'}"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else ".")
+    stamp.write_text(wanted)
+
+
+def ensure_chromium() -> None:
+    """The browser test needs Debian's Chromium; install it when we are allowed to."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        run("apt-get", "update", "-qq")
+        run("apt-get", "install", "-y", "-qq", "chromium")
+    else:
+        print("! Chromium is not installed, so the browser test will be skipped. "
+              "Install it with: sudo apt-get install chromium", flush=True)
+
+
+def open_course(extra: list[str]) -> None:
+    install("")
+    for assignment in sorted((ROOT / "release").iterdir()):
+        mine = WORKSPACE / assignment.name
+        if assignment.is_dir() and not mine.exists():
+            shutil.copytree(assignment, mine)  # never overwrite a trainee's work
+    print(f"Your own copy of the workbooks is in {WORKSPACE.name}/. "
+          "The instructor's tools are under the Nbgrader menu.", flush=True)
+    os.chdir(ROOT)
+    first_page = f"/lab/tree/{WORKSPACE.name}/{FIRST_NOTEBOOK}"
+    os.execve(str(BIN / "jupyter"),
+              ["jupyter", "lab", f"--ServerApp.default_url={first_page}", *extra], tool_env())
+
+
+def test_course(extra: list[str]) -> None:
+    install("test")
+    ensure_chromium()
+    run(PYTHON, "-m", "ruff", "check", ".")
+    run(PYTHON, "-m", "toolbox_widgets.cli", "build", "--check")
+    run(PYTHON, "-m", "pytest", *extra)
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    extra = args[args.index("--") + 1:] if "--" in args else []
+    command = args[0] if args and args[0] != "--" else ""
+    try:
+        if command == "open":
+            open_course(extra)
+        elif command == "test":
+            test_course(extra)
+        else:
+            sys.exit(__doc__)
+    except subprocess.CalledProcessError as failure:
+        sys.exit(failure.returncode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,506 @@
+"""End to end in a real browser: a trainee opens the core notebook in JupyterLab,
+runs it, answers every graded exercise with the mouse and the keyboard, saves,
+and submits with nbgrader; the instructor collects and autogrades, and every
+automatically graded cell must get its full points.
+
+Everything the trainee does is derived from the instructor notebook (trainees.read_key
+and the exercise type named in each answer cell), so the test follows the notebook as
+it changes. Needs Debian's Chromium at /usr/bin/chromium and the playwright package:
+without them the test is skipped locally, and fails in CI (CI=true).
+
+Set MLD_SCREENSHOTS=1 to also save the answered exercises as
+docs/screenshots/trainee-core-01.png.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT, nbgrader
+from nbgrader.api import Gradebook
+from trainees import BEGIN, END, read_key
+
+from toolbox_widgets.build import tool_env
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+ASSIGNMENT = "core"
+NOTEBOOK = "01_why_local.ipynb"
+COURSE_ID = "migration-local-development"
+SCREENSHOT = ROOT / "docs" / "screenshots" / "trainee-core-01.png"
+
+# Bounded waits, in milliseconds for Playwright and seconds for the rest.
+SERVER_START = 60
+PAGE_LOAD = 60_000
+RUN_ALL = 120_000
+SAVED = 15_000
+
+# Lab settings for a clean, quiet trainee session: no news or update toasts, and
+# every cell kept in the page (no windowing), so offscreen widgets can be found.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
+        {"windowingMode": "none"},
+}
+REFLECTION_TEXT = (
+    "In our district the first figure I would need is the number of households that "
+    "receive money from relatives abroad, because it would guide a savings and "
+    "financial education programme with the local credit union. The census asked this "
+    "once, but it is old and misses informal transfers. The second figure is the number "
+    "of newly arrived children in each school, from enrolment records, to plan language "
+    "support. The third is returnees per year, which no register counts, so we would ask "
+    "the migrants' association and the employment office and note that gap clearly."
+)
+
+
+# --- what the trainee has to do, read from the instructor notebook ---------------------
+
+@dataclass
+class Task:
+    kind: str  # the Workbook method: single_choice, numeric, ..., reflection, code_task
+    grade_id: str  # the cell that carries the points
+    points: float
+    manual: bool = False
+    exercise_id: str | None = None
+    value: object = None  # the answer to give, as a Python value
+    code: str | None = None
+    answer_cell: str | None = None
+
+
+def _cells_by_id(notebook) -> dict[str, tuple[int, object]]:
+    return {c.metadata["nbgrader"]["grade_id"]: (i, c) for i, c in enumerate(notebook.cells)
+            if c.metadata.get("nbgrader", {}).get("grade_id")}
+
+
+def _kind(cell_source: str, name: str) -> str | None:
+    found = re.search(rf"\b{re.escape(name)}\s*=\s*book\.(\w+)\(", cell_source)
+    return found.group(1) if found else None
+
+
+def trainee_tasks(instructor_notebook: Path) -> list[Task]:
+    """Every graded exercise of the notebook, with the answer a perfect trainee gives."""
+    key = read_key(instructor_notebook)
+    notebook = nbformat.read(instructor_notebook, as_version=4)
+    cells = _cells_by_id(notebook)
+    tasks = []
+    for e in key.auto:
+        source = cells[e.answer_cell][1].source if e.answer_cell in cells else ""
+        if e.exercise_id:
+            kind = _kind(source, e.exercise_id)
+            assert kind, f"no `{e.exercise_id} = book.<type>(` in answer cell {e.answer_cell}"
+            tasks.append(Task(kind, e.grade_id, e.points, exercise_id=e.exercise_id,
+                              value=ast.literal_eval(e.answer_expr), answer_cell=e.answer_cell))
+        else:
+            assert e.code, f"{e.grade_id}: neither a widget answer nor code"
+            tasks.append(Task("code_task", e.grade_id, e.points, code=e.code,
+                              answer_cell=e.answer_cell))
+    # Reflections are graded by hand (a task cell), so read_key knows their points but
+    # not their widget: find them in the answer cells.
+    manual = iter(e for e in key.exercises if e.manual)
+    for grade_id, (_, cell) in cells.items():
+        if not cell.metadata["nbgrader"].get("solution") or cell.cell_type != "code":
+            continue
+        for name in re.findall(r"\b(\w+)\s*=\s*book\.reflection\(", cell.source):
+            words = re.search(r"min_words\s*=\s*(\d+)", cell.source)
+            text = REFLECTION_TEXT
+            while len(text.split()) < max(60, int(words.group(1)) if words else 0):
+                text += " " + REFLECTION_TEXT
+            task = next(manual, None)
+            tasks.append(Task("reflection", task.grade_id if task else grade_id,
+                              task.points if task else 0.0, manual=True, exercise_id=name,
+                              value=text, answer_cell=grade_id))
+    return tasks
+
+
+def stored_form(task: Task):
+    """The value the exercise writes to the answers file for task.value."""
+    if task.kind == "numeric":
+        return float(task.value)
+    if task.kind == "multiple_choice":
+        values = [task.value] if isinstance(task.value, str) else task.value
+        return sorted({v.upper() for v in values})
+    if task.kind == "single_choice":
+        return task.value.upper() if len(task.value) == 1 else task.value
+    if task.kind == "reflection":
+        return task.value.strip()
+    return task.value
+
+
+# --- the JupyterLab server ----------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _lab_options() -> list[str]:
+    options = ["--LabApp.news_url=None"]
+    try:
+        import jupyterlab
+        if hasattr(jupyterlab, "NeverCheckForUpdate"):
+            options.append("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+    except ImportError:
+        pass
+    return options
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    home: Path
+    course: Path
+    log: Path
+    work: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log.exists():
+            return "(no server log)"
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        # Its own session: this reaches the server and the kernels it started, nothing else.
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def lab(built_course, tmp_path):
+    """A course copy, a trainee home holding the student files, and JupyterLab on it."""
+    course = tmp_path / "course"
+    shutil.copytree(built_course, course)
+    home = tmp_path / "home"
+    shutil.copytree(course / "release" / ASSIGNMENT, home / ASSIGNMENT)
+    settings = tmp_path / "lab" / "settings"
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    env = {**tool_env(),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "lab" / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "lab" / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "lab" / "workspaces")}
+    env.pop("NBGRADER_EXECUTION", None)
+    port, token = _free_port(), secrets.token_hex(16)
+    log = tmp_path / "jupyterlab.log"
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", f"--ServerApp.token={token}",
+               f"--ServerApp.root_dir={home}", "--allow-root", *_lab_options()]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=home, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + SERVER_START
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"JupyterLab exited at start:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(
+                        f"JupyterLab did not answer within {SERVER_START} s:\n"
+                        f"{log.read_text()[-3000:]}") from None
+                time.sleep(0.25)
+        yield Lab(url, token, home, course, log, tmp_path)
+    finally:
+        _stop(process)
+
+
+# --- the trainee in the browser -------------------------------------------------------------
+
+def _unavailable(reason: str) -> None:
+    message = f"BROWSER TEST NOT RUN: {reason}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI=true: the browser test must run in CI)")
+    pytest.skip(message)
+
+
+def dismiss_dialogs(page) -> None:
+    """Answer a kernel choice dialog, close any other dialog and any toast."""
+    for _ in range(5):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count():
+            break
+        select = dialog.get_by_role("button", name=re.compile(r"^(Select|Select Kernel)$"))
+        if select.count():
+            select.first.click()
+        else:
+            page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+    for close in page.locator(".jp-Notification-Toast-Close").all():
+        if close.is_visible():
+            close.click()
+
+
+def exercise_box(page, exercise_id: str):
+    """The exercise's widget (a VBox), found by its header "Exercise <id>"."""
+    header = page.locator(".widget-html-content strong").get_by_text(
+        f"Exercise {exercise_id}", exact=True)
+    return page.locator(".jp-OutputArea-output .widget-vbox").filter(has=header)
+
+
+def _option(letter_or_text: str):
+    text = letter_or_text.strip()
+    if len(text) == 1:
+        return re.compile(rf"^{re.escape(text.upper())}\. ")
+    return re.compile(rf"^[A-Z]\. {re.escape(text)}$", re.IGNORECASE)
+
+
+def _saved(status, before: str, expect) -> str:
+    """Wait until the status line changed and says the answer is saved."""
+    expect(status).not_to_have_text(before, timeout=SAVED)
+    expect(status).to_contain_text("Saved", timeout=SAVED)
+    return status.inner_text()
+
+
+def answer_widget(page, task: Task, expect) -> None:
+    box = exercise_box(page, task.exercise_id)
+    expect(box).to_have_count(1, timeout=SAVED)
+    box.scroll_into_view_if_needed()
+    # Every control a trainee can use has a name that a screen reader reads out.
+    for control in box.locator("input, select, textarea").all():
+        expect(control).to_have_accessible_name(re.compile(r"\S"))
+    status = box.get_by_role("status")
+    before = status.inner_text()
+    value = task.value
+    if task.kind == "single_choice":
+        box.get_by_role("radio", name=_option(value)).check()
+        before = _saved(status, before, expect)
+    elif task.kind == "multiple_choice":
+        for item in [value] if isinstance(value, str) else value:
+            box.get_by_role("checkbox", name=_option(item)).check()
+            before = _saved(status, before, expect)
+    elif task.kind == "numeric":
+        field = box.get_by_label("Your answer:", exact=True)
+        field.click()
+        field.press_sequentially(str(value))
+        _saved(status, before, expect)
+        expect(status).to_contain_text(f"{float(value):g}", timeout=SAVED)
+    elif task.kind == "matching":
+        for item, match in value.items():
+            box.get_by_label(item, exact=True).select_option(value=match)
+            before = _saved(status, before, expect)
+    elif task.kind == "ordering":
+        for n, item in enumerate(value, start=1):
+            box.get_by_label(f"Position {n}:", exact=True).select_option(value=item)
+            before = _saved(status, before, expect)
+    elif task.kind == "reflection":
+        field = box.get_by_label("Your answer:", exact=True)
+        field.click()
+        field.press_sequentially(value)
+        expect(status).to_contain_text(f"Saved, {len(value.split())} words", timeout=SAVED)
+    else:
+        raise AssertionError(f"the browser test does not know how to answer a {task.kind} "
+                             f"exercise ({task.exercise_id}): teach answer_widget")
+
+
+def answer_code_task(page, task: Task, student: nbformat.NotebookNode, expect) -> None:
+    """Type the solution under the stub, as a trainee would, and run the cell and its check."""
+    ids = _cells_by_id(student)
+    answer_index = ids[task.answer_cell][0]
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    cell = cells.nth(answer_index)
+    cell.scroll_into_view_if_needed()
+    editor = cell.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+End")
+    for line in task.code.splitlines():
+        # A raw line break: JupyterLab's auto-indent must not add to the solution's own.
+        page.keyboard.insert_text("\n")
+        page.keyboard.type(line)
+    page.keyboard.press("Shift+Enter")
+    expect(cell.locator(".jp-InputPrompt")).to_have_text(re.compile(r"^\[\d+\]:$"),
+                                                         timeout=SAVED)
+    # The visible check under the task says the value is given.
+    test_cell = cells.nth(ids[task.grade_id][0])
+    test_cell.locator(".jp-InputArea-prompt").click()
+    page.keyboard.press("Shift+Enter")
+    expect(test_cell.locator(".jp-OutputArea-output")).to_contain_text("✔", timeout=SAVED)
+
+
+PROMPTS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]" \
+          ".map(p => p.textContent.trim())"
+
+
+def run_all(page, expect) -> None:
+    """Run → Run All Cells, then wait until the kernel has finished (or stopped)."""
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    dismiss_dialogs(page)
+    # Nothing queued ([*]) any more, and something ran: done, or stopped by an error.
+    page.wait_for_function(
+        f"""() => {{ const p = {PROMPTS};
+                    return p.some(x => /^\\[\\d+\\]:$/.test(x)) && !p.includes('[*]:'); }}""",
+        timeout=RUN_ALL)
+    prompts = page.evaluate(f"() => {PROMPTS}")
+    not_run = [n for n, prompt in enumerate(prompts) if not re.fullmatch(r"\[\d+\]:", prompt)]
+    assert not not_run, (
+        f"Run All stopped: code cells {not_run} did not run (prompts {prompts}); "
+        "an error in the cell before the first of them?")
+
+
+def save(page, notebook: Path, expect) -> None:
+    before = notebook.stat().st_mtime_ns
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    dismiss_dialogs(page)
+    expect(page.locator(".jp-Notebook.jp-mod-dirty, .lm-TabBar-tab.jp-mod-dirty")
+           ).to_have_count(0, timeout=SAVED)
+    deadline = time.monotonic() + SAVED / 1000
+    while notebook.stat().st_mtime_ns == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert notebook.stat().st_mtime_ns != before, "Control+S did not save the notebook"
+
+
+def read_answers(folder: Path) -> dict:
+    answers = {}
+    for path in sorted(folder.glob("*.answers.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        answers.update({k: v["value"] for k, v in data["answers"].items()})
+    return answers
+
+
+def trainee_in_browser(lab: Lab, tasks: list[Task], shot: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=SAVED)
+    folder = lab.home / ASSIGNMENT
+    student = nbformat.read(folder / NOTEBOOK, as_version=4)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            page.goto(f"{lab.url}/lab/tree/{ASSIGNMENT}/{NOTEBOOK}?token={lab.token}",
+                      timeout=PAGE_LOAD)
+            page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD)
+            dismiss_dialogs(page)
+            expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+                   ).to_have_count(1, timeout=PAGE_LOAD)
+            run_all(page, expect)
+            widgets = [t for t in tasks if t.exercise_id]
+            for task in widgets:
+                expect(exercise_box(page, task.exercise_id)).to_have_count(1, timeout=RUN_ALL)
+            for task in tasks:
+                dismiss_dialogs(page)
+                if task.exercise_id:
+                    answer_widget(page, task, expect)
+                else:
+                    answer_code_task(page, task, student, expect)
+            save(page, folder / NOTEBOOK, expect)
+            exercise_box(page, widgets[0].exercise_id).scroll_into_view_if_needed()
+            page.screenshot(path=str(shot))
+        except Exception:
+            page.screenshot(path=str(shot))
+            print(f"Screenshot of the page: {shot}")
+            print(f"JupyterLab log ({lab.log}), last lines:\n{lab.log_tail()}")
+            raise
+        finally:
+            browser.close()
+
+
+# --- submit, collect, autograde -------------------------------------------------------------
+
+def submit_and_grade(lab: Lab) -> str:
+    exchange = lab.work / "exchange"
+    exchange.mkdir(mode=0o777)
+    exchange.chmod(0o777)  # release_assignment needs it writable by everyone
+    root = f"--Exchange.root={exchange}"
+    nbgrader("release_assignment", ASSIGNMENT, "--force", root, cwd=lab.course)
+    nbgrader("submit", ASSIGNMENT, root, f"--CourseDirectory.course_id={COURSE_ID}",
+             cwd=lab.home)
+    nbgrader("collect", ASSIGNMENT, root, cwd=lab.course)
+    submitted = [p.name for p in (lab.course / "submitted").iterdir() if p.is_dir()]
+    assert len(submitted) == 1, f"expected one submission, found {submitted}"
+    student = submitted[0]  # nbgrader submit uses the OS user name
+    handed_in = lab.course / "submitted" / student / ASSIGNMENT
+    assert (handed_in / NOTEBOOK).exists()
+    assert any(handed_in.glob("*.answers.json")), "the answers file was not submitted"
+    nbgrader("autograde", ASSIGNMENT, "--force", cwd=lab.course)
+    return student
+
+
+def test_trainee_answers_in_jupyterlab_and_is_autograded(lab, tmp_path):
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install playwright)")
+
+    instructor = lab.course / "source" / ASSIGNMENT / NOTEBOOK
+    tasks = trainee_tasks(instructor)
+    key = read_key(instructor)
+    assert any(t.exercise_id for t in tasks), "no widget exercise found in the notebook"
+
+    started = time.monotonic()
+    shot = tmp_path / "trainee-answered.png"
+    trainee_in_browser(lab, tasks, shot)
+    print(f"Trainee session in the browser: {time.monotonic() - started:.0f} s; "
+          f"screenshot {shot}")
+    if os.environ.get("MLD_SCREENSHOTS"):
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(shot, SCREENSHOT)
+
+    # Every widget answer is in the answers file, as the exercise stores it.
+    folder = lab.home / ASSIGNMENT
+    answers = read_answers(folder)
+    for task in tasks:
+        if task.exercise_id:
+            assert task.exercise_id in answers, f"{task.exercise_id} not in the answers file"
+            assert answers[task.exercise_id] == stored_form(task), task.exercise_id
+    # and the typed code is in the saved notebook, under the stub.
+    saved = _cells_by_id(nbformat.read(folder / NOTEBOOK, as_version=4))
+    for task in tasks:
+        if task.code:
+            source = saved[task.answer_cell][1].source
+            assert BEGIN not in source and END not in source
+            for line in task.code.splitlines():
+                assert line in source.splitlines(), f"{task.answer_cell}: {line!r} not saved"
+
+    student = submit_and_grade(lab)
+    auto = {e.grade_id: e.points for e in key.auto}
+    with Gradebook(f"sqlite:///{lab.course / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission_notebook(Path(NOTEBOOK).stem, ASSIGNMENT,
+                                                        student)
+        scores = {g.name: g.score for g in submission.grades if g.name in auto}
+    assert set(scores) == set(auto), f"graded cells {sorted(scores)}, key {sorted(auto)}"
+    for grade_id, points in auto.items():
+        assert scores[grade_id] == pytest.approx(points), (
+            f"{grade_id}: got {scores[grade_id]} of {points}")
+    assert sum(scores.values()) == pytest.approx(key.auto_points)
+    print(f"Autograded: {sum(scores.values()):g} of {key.auto_points:g} points; "
+          f"whole test {time.monotonic() - started:.0f} s")

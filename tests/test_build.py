@@ -1,0 +1,87 @@
+"""The course build: notebooks/ -> source/ and release/, idempotent and checkable."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from toolbox_widgets import build
+
+pytestmark = pytest.mark.slow
+
+
+def test_committed_trees_are_up_to_date():
+    assert build.stale_files(ROOT) == []
+
+
+@pytest.fixture
+def course(tmp_path) -> Path:
+    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks",
+                    ignore=shutil.ignore_patterns(*build.NEVER_COPIED))
+    build.build(tmp_path)
+    return tmp_path
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes()
+            for tree in ("source", "release") for p in (root / tree).rglob("*") if p.is_file()}
+
+
+def test_build_is_idempotent(course):
+    first = _snapshot(course)
+    build.build(course)
+    assert _snapshot(course) == first
+    assert build.stale_files(course) == []
+
+
+def test_one_assignment_per_module_with_source_and_release(course):
+    for assignment in build.find_assignments(course):
+        authored = {p.name for p in assignment.folder.glob("*.ipynb")}
+        assert {p.name for p in (course / "source" / assignment.name).glob("*.ipynb")} == authored
+        assert {p.name for p in (course / "release" / assignment.name).glob("*.ipynb")} == authored
+
+
+def test_check_mode_names_stale_and_stray_files(course):
+    notebook = next((course / "notebooks" / "core").glob("*.ipynb"))
+    notebook.write_text(notebook.read_text().replace("Learning objectives", "Objectives"))
+    (course / "release" / "core" / "stray.txt").write_text("left over")
+    problems = build.stale_files(course)
+    assert f"source/core/{notebook.name} is out of date" in problems
+    assert f"release/core/{notebook.name} is out of date" in problems
+    assert "release/core/stray.txt should not be there" in problems
+    result = subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--check",
+                             "--root", str(course)], capture_output=True, text=True, check=False)
+    assert result.returncode == 1 and "stray.txt" in result.stdout
+
+
+def test_run_leftovers_never_reach_the_trees(course):
+    core = course / "notebooks" / "core"
+    (core / "core_01_why_local.answers.json").write_text("{}")
+    (core / ".ipynb_checkpoints").mkdir()
+    (core / ".ipynb_checkpoints" / "x-checkpoint.ipynb").write_text("{}")
+    (core / "map.csv").write_text("a,b\n1,2\n")  # a real asset does travel
+    build.build(course)
+    files = set(_snapshot(course))
+    assert "release/core/map.csv" in files and "source/core/map.csv" in files
+    assert not [f for f in files if "answers" in f or "checkpoint" in f]
+
+
+def test_translations_become_their_own_assignments(course):
+    french = course / "notebooks" / "translations" / "fr" / "core"
+    french.mkdir(parents=True)
+    shutil.copy2(next((course / "notebooks" / "core").glob("*.ipynb")), french)
+    assert "core_fr" in build.build(course)
+    assert any((course / "release" / "core_fr").glob("*.ipynb"))
+
+
+def test_outside_a_course_folder_the_tool_says_what_to_do(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root",
+                             str(tmp_path)], capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "is not a course folder" in result.stderr

@@ -1,0 +1,107 @@
+"""Every notebook runs: instructor versions with full marks under papermill and
+nbval, student versions to their last cell, and nbgrader's Validate both ways."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+from conftest import ROOT, instructor_notebooks, student_notebooks
+
+from toolbox_widgets.build import tool_env
+
+pytestmark = pytest.mark.slow
+
+
+def _ids(paths):
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def _run(notebook: Path, tmp_path: Path) -> nbformat.NotebookNode:
+    """Run a copy in a scratch folder (answers files land there, not in the repo)."""
+    copy = tmp_path / notebook.name
+    shutil.copy2(notebook, copy)
+    papermill.execute_notebook(str(copy), str(copy), cwd=str(tmp_path), kernel_name="python3",
+                               progress_bar=False)
+    return nbformat.read(copy, as_version=4)
+
+
+def _errors(notebook) -> list[str]:
+    return [f"{o['ename']}: {o['evalue']}" for c in notebook.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if o["output_type"] == "error"]
+
+
+def _grade_cells(notebook):
+    return [c for c in notebook.cells
+            if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("notebook", instructor_notebooks(), ids=_ids(instructor_notebooks()))
+def test_instructor_notebook_runs_with_full_marks(notebook, tmp_path):
+    executed = _run(notebook, tmp_path)
+    assert not _errors(executed)
+    for cell in _grade_cells(executed):
+        points = float(cell.metadata["nbgrader"]["points"])
+        results = [o for o in cell.outputs if o["output_type"] == "execute_result"]
+        shown = "".join(o.get("text", "") for o in cell.outputs if o["output_type"] == "stream")
+        assert results, f"{cell.metadata['nbgrader']['grade_id']} returns no score"
+        assert float(results[-1]["data"]["text/plain"]) == points, shown
+        assert "✔" in shown
+
+
+@pytest.mark.parametrize("notebook", student_notebooks(), ids=_ids(student_notebooks()))
+def test_untouched_student_notebook_runs_to_the_last_cell(notebook, tmp_path):
+    executed = _run(notebook, tmp_path)
+    assert not _errors(executed)
+    streams = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
+               if o["output_type"] == "stream"]
+    assert not [o for o in streams if o["name"] == "stderr"], "a student sees stderr output"
+    status = "".join(o["text"] for c in _grade_cells(executed) for o in c.outputs
+                     if o["output_type"] == "stream")
+    assert status.count("not answered yet") == len(_grade_cells(executed))
+    assert "0 of" in "".join(o["text"] for o in streams)  # book.progress() at the end
+
+
+def test_instructor_notebooks_pass_nbval_lax(tmp_path):
+    copies = []
+    for notebook in instructor_notebooks():
+        target = tmp_path / notebook.parent.name / notebook.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy2(notebook, target)
+        copies.append(str(target))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
+         "--rootdir", str(tmp_path), *copies],
+        cwd=tmp_path, capture_output=True, text=True, env=tool_env(), check=False)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def _validate(notebook: Path) -> dict:
+    """nbgrader's own Validate (the JupyterLab button runs the same code)."""
+    from nbgrader.validator import Validator
+
+    return Validator().validate(str(notebook))
+
+
+@pytest.mark.parametrize("notebook", instructor_notebooks(), ids=_ids(instructor_notebooks()))
+def test_nbgrader_validate_passes_the_instructor_version(notebook, built_course):
+    assignment = notebook.parent.name
+    report = _validate(built_course / "source" / assignment / notebook.name)
+    assert report == {}, report
+
+
+@pytest.mark.parametrize("notebook", instructor_notebooks(), ids=_ids(instructor_notebooks()))
+def test_nbgrader_validate_fails_every_graded_test_of_the_student_version(notebook, built_course):
+    release = built_course / "release" / notebook.parent.name / notebook.name
+    report = _validate(release)
+    failed = report.get("failed", [])
+    graded = _grade_cells(nbformat.read(release, as_version=4))
+    assert len(failed) == len(graded) > 0
+    for failure in failed:
+        assert "not answered yet" in failure["raw_error"]
+        assert "Traceback" not in failure["raw_error"]
