@@ -52,6 +52,7 @@ SCREENSHOT = ROOT / "docs" / "screenshots" / "trainee-core-01.png"
 SERVER_START = 60
 PAGE_LOAD = 60_000
 RUN_ALL = 120_000
+RUN_STARTS = 15_000
 SAVED = 15_000
 
 # Lab settings for a clean, quiet trainee session: no news or update toasts, and
@@ -85,6 +86,7 @@ class Task:
     value: object = None  # the answer to give, as a Python value
     code: str | None = None
     answer_cell: str | None = None
+    stored: object = None  # what the answers file must hold after the trainee's clicks
 
 
 def _cells_by_id(notebook) -> dict[str, tuple[int, object]]:
@@ -130,20 +132,6 @@ def trainee_tasks(instructor_notebook: Path) -> list[Task]:
                               task.points if task else 0.0, manual=True, exercise_id=name,
                               value=text, answer_cell=grade_id))
     return tasks
-
-
-def stored_form(task: Task):
-    """The value the exercise writes to the answers file for task.value."""
-    if task.kind == "numeric":
-        return float(task.value)
-    if task.kind == "multiple_choice":
-        values = [task.value] if isinstance(task.value, str) else task.value
-        return sorted({v.upper() for v in values})
-    if task.kind == "single_choice":
-        return task.value.upper() if len(task.value) == 1 else task.value
-    if task.kind == "reflection":
-        return task.value.strip()
-    return task.value
 
 
 # --- the JupyterLab server ----------------------------------------------------------------
@@ -195,8 +183,27 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+def _unavailable(reason: str) -> None:
+    message = f"BROWSER TEST NOT RUN: {reason}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI=true: the browser test must run in CI)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_ready() -> None:
+    """Skip loudly (fail in CI) when Chromium or Playwright is missing, before the
+    course is built or a server started."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install playwright)")
+
+
 @pytest.fixture
-def lab(built_course, tmp_path):
+def lab(browser_ready, built_course, tmp_path):
     """A course copy, a trainee home holding the student files, and JupyterLab on it."""
     course = tmp_path / "course"
     shutil.copytree(built_course, course)
@@ -242,12 +249,6 @@ def lab(built_course, tmp_path):
 
 # --- the trainee in the browser -------------------------------------------------------------
 
-def _unavailable(reason: str) -> None:
-    message = f"BROWSER TEST NOT RUN: {reason}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message + " (CI=true: the browser test must run in CI)")
-    pytest.skip(message)
-
 
 def dismiss_dialogs(page) -> None:
     """Answer a kernel choice dialog, close any other dialog and any toast."""
@@ -280,6 +281,11 @@ def _option(letter_or_text: str):
     return re.compile(rf"^[A-Z]\. {re.escape(text)}$", re.IGNORECASE)
 
 
+def _letter(control) -> str:
+    """The letter of a radio or checkbox option, from the label that names it."""
+    return control.locator("xpath=ancestor::label[1]").inner_text().strip()[0]
+
+
 def _saved(status, before: str, expect) -> str:
     """Wait until the status line changed and says the answer is saved."""
     expect(status).not_to_have_text(before, timeout=SAVED)
@@ -298,31 +304,42 @@ def answer_widget(page, task: Task, expect) -> None:
     before = status.inner_text()
     value = task.value
     if task.kind == "single_choice":
-        box.get_by_role("radio", name=_option(value)).check()
+        radio = box.get_by_role("radio", name=_option(value))
+        radio.check()
         before = _saved(status, before, expect)
+        task.stored = _letter(radio)
     elif task.kind == "multiple_choice":
+        letters = []
         for item in [value] if isinstance(value, str) else value:
-            box.get_by_role("checkbox", name=_option(item)).check()
+            tick = box.get_by_role("checkbox", name=_option(item))
+            tick.check()
             before = _saved(status, before, expect)
+            letters.append(_letter(tick))
+        task.stored = sorted(set(letters))
     elif task.kind == "numeric":
-        field = box.get_by_label("Your answer:", exact=True)
+        # Each box is named after its exercise and unit, e.g. "Your answer to q2 (million):".
+        field = box.get_by_label(re.compile(rf"^Your answer to {task.exercise_id}\b"))
         field.click()
         field.press_sequentially(str(value))
         _saved(status, before, expect)
         expect(status).to_contain_text(f"{float(value):g}", timeout=SAVED)
+        task.stored = float(value)
     elif task.kind == "matching":
         for item, match in value.items():
             box.get_by_label(item, exact=True).select_option(value=match)
             before = _saved(status, before, expect)
+        task.stored = dict(value)
     elif task.kind == "ordering":
         for n, item in enumerate(value, start=1):
             box.get_by_label(f"Position {n}:", exact=True).select_option(value=item)
             before = _saved(status, before, expect)
+        task.stored = list(value)
     elif task.kind == "reflection":
-        field = box.get_by_label("Your answer:", exact=True)
+        field = box.get_by_label(f"Your reflection {task.exercise_id}:", exact=True)
         field.click()
         field.press_sequentially(value)
         expect(status).to_contain_text(f"Saved, {len(value.split())} words", timeout=SAVED)
+        task.stored = value.strip()
     else:
         raise AssertionError(f"the browser test does not know how to answer a {task.kind} "
                              f"exercise ({task.exercise_id}): teach answer_widget")
@@ -352,15 +369,28 @@ def answer_code_task(page, task: Task, student: nbformat.NotebookNode, expect) -
     expect(test_cell.locator(".jp-OutputArea-output")).to_contain_text("✔", timeout=SAVED)
 
 
-PROMPTS = "[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]" \
-          ".map(p => p.textContent.trim())"
+PROMPTS = ("[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
+           ".map(p => p.textContent.trim())")
 
 
 def run_all(page, expect) -> None:
     """Run → Run All Cells, then wait until the kernel has finished (or stopped)."""
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    dismiss_dialogs(page)
+    started = f"() => {PROMPTS}.some(x => x !== '[ ]:' && x !== '')"
+    for attempt in range(2):
+        # The menu acts on the current notebook: select a cell of it first.
+        page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-InputPrompt").click()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        dismiss_dialogs(page)
+        try:
+            page.wait_for_function(started, timeout=RUN_STARTS)
+            break
+        except Exception:
+            print(f"Run All did not start (attempt {attempt + 1}); "
+                  f"prompts {page.evaluate(f'() => {PROMPTS}')}")
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError("Run → Run All Cells did not start the notebook")
     # Nothing queued ([*]) any more, and something ran: done, or stopped by an error.
     page.wait_for_function(
         f"""() => {{ const p = {PROMPTS};
@@ -375,7 +405,8 @@ def run_all(page, expect) -> None:
 
 def save(page, notebook: Path, expect) -> None:
     before = notebook.stat().st_mtime_ns
-    page.keyboard.press("Escape")
+    # Keys typed in a widget stay in the widget: give the notebook the focus first.
+    page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-InputPrompt").click()
     page.keyboard.press("Control+s")
     dismiss_dialogs(page)
     expect(page.locator(".jp-Notebook.jp-mod-dirty, .lm-TabBar-tab.jp-mod-dirty")
@@ -426,6 +457,7 @@ def trainee_in_browser(lab: Lab, tasks: list[Task], shot: Path) -> None:
         except Exception:
             page.screenshot(path=str(shot))
             print(f"Screenshot of the page: {shot}")
+            print(f"Code cell prompts: {page.evaluate(f'() => {PROMPTS}')}")
             print(f"JupyterLab log ({lab.log}), last lines:\n{lab.log_tail()}")
             raise
         finally:
@@ -449,18 +481,13 @@ def submit_and_grade(lab: Lab) -> str:
     handed_in = lab.course / "submitted" / student / ASSIGNMENT
     assert (handed_in / NOTEBOOK).exists()
     assert any(handed_in.glob("*.answers.json")), "the answers file was not submitted"
-    nbgrader("autograde", ASSIGNMENT, "--force", cwd=lab.course)
+    # Only this notebook: the module's other notebooks were not answered here.
+    nbgrader("autograde", ASSIGNMENT, "--force", f"--notebook={Path(NOTEBOOK).stem}",
+             cwd=lab.course)
     return student
 
 
 def test_trainee_answers_in_jupyterlab_and_is_autograded(lab, tmp_path):
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install playwright)")
-
     instructor = lab.course / "source" / ASSIGNMENT / NOTEBOOK
     tasks = trainee_tasks(instructor)
     key = read_key(instructor)
@@ -481,9 +508,14 @@ def test_trainee_answers_in_jupyterlab_and_is_autograded(lab, tmp_path):
     for task in tasks:
         if task.exercise_id:
             assert task.exercise_id in answers, f"{task.exercise_id} not in the answers file"
-            assert answers[task.exercise_id] == stored_form(task), task.exercise_id
-    # and the typed code is in the saved notebook, under the stub.
-    saved = _cells_by_id(nbformat.read(folder / NOTEBOOK, as_version=4))
+            assert answers[task.exercise_id] == task.stored, task.exercise_id
+    # The saved notebook ran without an error and holds the typed code, under the stub.
+    notebook = nbformat.read(folder / NOTEBOOK, as_version=4)
+    errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o.get("ename"))
+              for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert not errors, f"error outputs in the saved notebook: {errors}"
+    saved = _cells_by_id(notebook)
     for task in tasks:
         if task.code:
             source = saved[task.answer_cell][1].source

@@ -101,7 +101,9 @@ def test_nbgrader_validate_fails_every_graded_test_of_the_student_version(notebo
     report = _validate(release)
     failed = report.get("failed", [])
     graded = _grade_cells(nbformat.read(release, as_version=4))
-    assert len(failed) == len(graded) > 0
+    if not graded:
+        pytest.skip(f"{notebook.name} has no graded exercise")
+    assert len(failed) == len(graded)
     for failure in failed:
         assert "not answered yet" in failure["raw_error"]
         assert "Traceback" not in failure["raw_error"]

@@ -181,7 +181,7 @@ def test_reflection_saves_text_and_shows_it_in_text_form(book, capsys):
 
 def test_self_assessment_draws_a_chart_with_a_text_alternative(book):
     s = book.self_assessment("s", "How sure are you?", ["stocks", "flows"])
-    s.sliders[0].value = 4
+    s.scales[0].value = 4
     figure, alt = s.profile_figure()
     assert list(figure.data[0].x) == [4, 0]
     assert "stocks: 4" in alt

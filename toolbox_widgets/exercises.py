@@ -252,6 +252,11 @@ class Exercise(widgets.VBox):
         return bundle
 
 
+def _short(text: str, words: int = 5) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 def _letter_of(value, options: list[str]) -> str:
     """Accept 'B', 'b' or the full option text; return the letter."""
     if isinstance(value, str):
@@ -276,7 +281,7 @@ class SingleChoice(Exercise):
     def _build(self):
         labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, self.options)]
         self.control = widgets.RadioButtons(
-            options=labels, value=None, description="Your answer:", style=WIDE,
+            options=labels, value=None, description=f"Your answer to {self.id}:", style=WIDE,
             layout=widgets.Layout(width="auto"))
         self.control.observe(self._changed, names="value")
         return [self.control]
@@ -350,7 +355,9 @@ class MultipleChoice(Exercise):
                        f"{wrong} wrong, {missed} missed.")
 
     def describe(self, value):
-        return ", ".join(value)
+        # Letters alone are hard to read back with many options: add a few words of each.
+        return "; ".join(f"{letter} ({_short(self.options[LETTERS.index(letter)])})"
+                         for letter in value)
 
     def example(self):
         return f'{self.id}.answer(["A", "C"])'
@@ -386,7 +393,9 @@ class NumericAnswer(Exercise):
     def _build(self):
         # A text box, not FloatText: an empty box must mean "unanswered", not 0.
         self.control = widgets.Text(
-            value="", placeholder="a number", description="Your answer:", style=WIDE,
+            value="", placeholder="a number", style=WIDE,
+            # The unit is part of the label, so a screen reader announces it too.
+            description=f"Your answer to {self.id}" + (f" ({self.unit}):" if self.unit else ":"),
             continuous_update=True)
         self.control.observe(self._changed, names="value")
         unit = widgets.Label(self.unit) if self.unit else widgets.Label("")
@@ -423,9 +432,8 @@ class NumericAnswer(Exercise):
     def _score(self, value, key, tolerance=None):
         tolerance = self.tolerance if tolerance is None else tolerance
         if abs(value - key) <= tolerance + 1e-9:
-            return 1.0, f"{self.describe(value)} is within {tolerance:g} of {self.describe(key)}."
-        return 0.0, (f"{self.describe(value)} is not within {tolerance:g} of the answer, "
-                     f"{self.describe(key)}.")
+            return 1.0, f"{value:g} is within {tolerance:g} of {self.describe(key)}."
+        return 0.0, f"{value:g} is not within {tolerance:g} of the answer, {self.describe(key)}."
 
     def describe(self, value):
         return f"{value:g} {self.unit}".strip()
@@ -485,7 +493,7 @@ class Matching(Exercise):
         return "; ".join(f"{item} → {match}" for item, match in value.items())
 
     def example(self):
-        return f'{self.id}.answer({{"{self.left[0]}": "{self.right[0]}"}})'
+        return f'{self.id}.answer({{"an item": "its match", ...}})'
 
     def _choices_text(self):
         return ([f"  Item: {item}" for item in self.left]
@@ -548,7 +556,7 @@ class Ordering(Exercise):
         return " → ".join(item if item != self.BLANK else "?" for item in value)
 
     def example(self):
-        return f"{self.id}.answer([...])  # all items, first to last"
+        return f'{self.id}.answer(["first item", "second item", ...])'
 
     def _choices_text(self):
         return [f"  Item: {item}" for item in self.items]

@@ -29,7 +29,7 @@ class Reflection(Exercise):
     def _build(self):
         self.control = widgets.Textarea(
             value="", placeholder="Write here. Your text is saved as you type.",
-            description="Your answer:", style=WIDE,
+            description=f"Your reflection {self.id}:", style=WIDE,
             layout=widgets.Layout(width="95%", height="10em"))
         self.control.observe(self._changed, names="value")
         return [self.control]
@@ -84,7 +84,7 @@ class SelfAssessment(Exercise):
     """Ungraded: rate yourself on a few statements and see your profile as a chart."""
 
     kind = "self-assessment"
-    how_to = "move every slider above"
+    how_to = "choose a rating for every statement above"
     SCALE = ("1 = not at all", "2 = a little", "3 = partly", "4 = mostly", "5 = fully")
 
     def __init__(self, book, exercise_id, prompt, statements, **kwargs):
@@ -93,28 +93,30 @@ class SelfAssessment(Exercise):
         super().__init__(book, exercise_id, prompt, **kwargs)
 
     def _build(self):
-        self.sliders = [
-            widgets.IntSlider(value=0, min=0, max=5, step=1, description=statement,
-                              style=WIDE, layout=widgets.Layout(width="95%"))
+        # One labelled menu per statement: unlike ipywidgets' slider, a <select>
+        # carries its label to screen readers and works with the keyboard alone.
+        choices = [("— not rated —", 0)] + [(label, n) for n, label in enumerate(self.SCALE, 1)]
+        self.scales = [
+            widgets.Dropdown(options=choices, value=0, description=statement, style=WIDE,
+                             layout=widgets.Layout(width="auto"))
             for statement in self.statements
         ]
-        for slider in self.sliders:
-            slider.observe(self._changed, names="value")
+        for scale in self.scales:
+            scale.observe(self._changed, names="value")
         self.chart = widgets.Output()
         button = widgets.Button(description="Show my profile",
                                 tooltip="Draw a chart of your self-assessment")
         button.on_click(lambda _button: self.show_profile())
-        scale = widgets.HTML("<small>Scale: 0 = not rated; " + "; ".join(self.SCALE) + "</small>")
-        return [scale, *self.sliders, button, self.chart]
+        return [*self.scales, button, self.chart]
 
     def _read(self):
-        ratings = {s: slider.value for s, slider in zip(self.statements, self.sliders)}
+        ratings = {s: scale.value for s, scale in zip(self.statements, self.scales)}
         return ratings if any(ratings.values()) else None
 
     def _show(self, value):
         value = value or {}
-        for statement, slider in zip(self.statements, self.sliders):
-            slider.value = int(value.get(statement, 0))
+        for statement, scale in zip(self.statements, self.scales):
+            scale.value = int(value.get(statement, 0))
 
     def _normalize(self, value):
         if isinstance(value, (list, tuple)):
@@ -129,6 +131,11 @@ class SelfAssessment(Exercise):
                 raise AnswerError(f"{rating!r} is not a whole number from 0 to 5.")
             ratings[statement] = rating
         return ratings
+
+    @property
+    def complete(self) -> bool:
+        """True when every statement has a rating."""
+        return all(scale.value for scale in self.scales)
 
     def _refresh_status(self):
         value = self._read() or {}
