@@ -64,7 +64,8 @@ def test_untouched_student_notebook_runs_to_the_last_cell(notebook, tmp_path):
     status = "".join(o["text"] for c in _grade_cells(executed) for o in c.outputs
                      if o["output_type"] == "stream")
     assert status.count("not answered yet") == len(_grade_cells(executed))
-    assert "0 of" in "".join(o["text"] for o in streams)  # book.progress() at the end
+    if _grade_cells(executed):  # book.progress() near the end counts nothing answered
+        assert "0 of" in "".join(o["text"] for o in streams)
 
 
 def test_instructor_notebooks_pass_nbval_lax(tmp_path):

@@ -39,15 +39,16 @@ def _secrets(notebook) -> set[str]:
     A line that also stands in the visible part (an option repeated in an ordering
     key, say) is public anyway.
     """
-    secret, public = set(), set()
+    secret, public = set(), []
     for cell in notebook.cells:
         regions = solution_regions(cell.source) + HIDDEN.findall(cell.source)
         visible = cell.source
         for region in regions:
             secret |= _lines(region)
             visible = visible.replace(region, "")
-        public |= _lines(visible)
-    return secret - public
+        public.append(visible)
+    shown = "\n".join(public)
+    return {line for line in secret if line not in shown}
 
 
 def _keys(notebook) -> set[str]:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 ANSWER_CALL = re.compile(r"^(\w+)\.answer\((.*)\)\s*$", re.DOTALL)
+WORKBOOK = re.compile(r"Workbook\(\s*[\"']([^\"']+)[\"']")
 
 # Runs inside the trainee's kernel: sets the controls exactly as a click or a
 # keystroke does (a traitlet change that the exercise observes and saves).
@@ -43,7 +45,12 @@ class Exercise:
 @dataclass
 class NotebookKey:
     name: str  # file stem
+    workbook: str = ""  # the answers file is <workbook>.answers.json
     exercises: list[Exercise] = field(default_factory=list)
+
+    @property
+    def answers_file(self) -> str:
+        return f"{self.workbook}.answers.json"
 
     @property
     def auto(self) -> list[Exercise]:
@@ -58,6 +65,8 @@ def read_key(instructor_notebook: Path) -> NotebookKey:
     """Pair every test cell with the answer cell above it."""
     notebook = nbformat.read(instructor_notebook, as_version=4)
     key = NotebookKey(instructor_notebook.stem)
+    named = WORKBOOK.search("\n".join(c.source for c in notebook.cells if c.cell_type == "code"))
+    key.workbook = named.group(1) if named else ""
     pending: list[tuple[str, str]] = []  # (answer cell id, solution text)
     for cell in notebook.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -86,15 +95,22 @@ def answer_with_widgets(student_notebook: Path, answers: dict[str, str],
     file is written next to the notebook by the exercises themselves.
     """
     notebook = nbformat.read(student_notebook, as_version=4)
-    clicks = [CLICK] + [f"_click({eid}, {expr})" for eid, expr in answers.items()]
-    notebook.cells.append(nbformat.v4.new_code_cell("\n".join(clicks)))
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(student_notebook.parent)}})
-    client.execute()
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
-    if errors:
-        raise RuntimeError(f"answering {student_notebook.name} failed: {errors[0]['evalue']}")
+    clicks = nbformat.v4.new_code_cell("\n".join(
+        [CLICK] + [f"_click({eid}, {expr})" for eid, expr in answers.items()]))
+    # Usually only the cells that make the workbook and its exercises need to run,
+    # which saves minutes; an exercise built from teaching-cell variables needs all.
+    short = [c for c in notebook.cells if c.cell_type == "code" and (
+        "Workbook(" in c.source or c.metadata.get("nbgrader", {}).get("solution"))]
+    for cells in (short, notebook.cells):
+        run = nbformat.v4.new_notebook(cells=[*cells, clicks], metadata=notebook.metadata)
+        client = NotebookClient(run, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(student_notebook.parent)}})
+        try:
+            client.execute()
+            return
+        except CellExecutionError as error:
+            failure = error
+    raise RuntimeError(f"answering {student_notebook.name} failed: {failure}")
 
 
 def write_code_answer(student_notebook: Path, answer_cell: str, code: str) -> None:

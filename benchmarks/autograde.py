@@ -1,0 +1,160 @@
+"""Stock ``nbgrader autograde`` against ``mld grade`` on the same synthetic class.
+
+    .venv/bin/python benchmarks/autograde.py --submissions 12 --notebooks "01_*"
+
+Builds a scratch course from notebooks/core, makes N submissions (correct, partial,
+blank and runaway trainees, in turn), grades one copy with stock nbgrader and another
+with mld grade, prints submissions/second for each, the ratio, peak memory, and
+checks that every grade cell got the same score both ways.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "core"
+SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)\n?### END SOLUTION", re.DOTALL)
+
+
+def env() -> dict[str, str]:
+    scripts = str(Path(sys.executable).parent)  # nbgrader calls `alembic` by name
+    return {**os.environ, "PATH": scripts + os.pathsep + os.environ.get("PATH", "")}
+
+
+def build_course(folder: Path, notebooks: str) -> None:
+    shutil.copy2(ROOT / "nbgrader_config.py", folder)
+    target = folder / "notebooks" / ASSIGNMENT
+    target.mkdir(parents=True)
+    for path in sorted((ROOT / "notebooks" / ASSIGNMENT).iterdir()):
+        if path.suffix == ".ipynb" and fnmatch.fnmatch(path.name, notebooks):
+            shutil.copy2(path, target)
+        elif path.suffix != ".ipynb" and ".answers" not in path.name and path.is_file():
+            shutil.copy2(path, target)
+    subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root", str(folder)],
+                   check=True, capture_output=True, env=env())
+
+
+def solutions(source_notebook: Path) -> dict[str, str]:
+    """grade_id of each answer cell -> the instructor's solution lines."""
+    found = {}
+    for cell in json.loads(source_notebook.read_text())["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        text = "".join(cell["source"])
+        if meta.get("solution") and cell["cell_type"] == "code" and SOLUTION.search(text):
+            found[meta["grade_id"]] = "\n".join(SOLUTION.findall(text))
+    return found
+
+
+def answer(release_notebook: Path, target: Path, kind: str, key: dict[str, str]) -> None:
+    """Write a trainee's notebook: the solution typed under the stub, in some cells."""
+    notebook = json.loads(release_notebook.read_text())
+    ids = list(key)
+    chosen = {"correct": ids, "partial": ids[: len(ids) // 2], "blank": [],
+              "runaway": ids}[kind]
+    for cell in notebook["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id in chosen:
+            code = key[grade_id]
+            if kind == "runaway" and grade_id == chosen[0]:
+                code = "while True:\n    pass\n" + code  # interrupted by the cell timeout
+            cell["source"] = "".join(cell["source"]).rstrip("\n") + "\n" + code
+    target.write_text(json.dumps(notebook, indent=1))
+
+
+def make_class(course: Path, count: int) -> None:
+    kinds = ["correct", "partial", "blank", "runaway"]
+    release = course / "release" / ASSIGNMENT
+    keys = {p.name: solutions(course / "source" / ASSIGNMENT / p.name)
+            for p in release.glob("*.ipynb")}
+    for n in range(count):
+        folder = course / "submitted" / f"t{n:03d}-{kinds[n % 4]}" / ASSIGNMENT
+        shutil.copytree(release, folder)
+        for name, key in keys.items():
+            answer(release / name, folder / name, kinds[n % 4], key)
+
+
+def measure(command: list[str], cwd: Path) -> dict:
+    """Run a command in a fresh Python that reports its children's peak memory."""
+    probe = ("import resource, subprocess, sys, time; t = time.monotonic(); "
+             "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+             "c = resource.getrusage(resource.RUSAGE_CHILDREN); "
+             "print(__import__('json').dumps({'seconds': time.monotonic() - t, "
+             "'code': r.returncode, 'maxrss_mb': c.ru_maxrss / 1024, "
+             "'cpu': c.ru_utime + c.ru_stime, 'log': r.stdout[-3000:] + r.stderr[-3000:]}))")
+    result = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd,
+                            capture_output=True, text=True, env=env(), check=True)
+    return json.loads(result.stdout)
+
+
+def scores(course: Path) -> dict[tuple, float | None]:
+    from nbgrader.api import Gradebook
+
+    found = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for student in gradebook.students:
+            for submission in student.submissions:
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        found[student.id, notebook.name, grade.name] = grade.auto_score
+    return found
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submissions", type=int, default=8)
+    parser.add_argument("--notebooks", default="*", help="glob of core notebooks to keep")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--timeout", type=int, default=5, help="seconds per cell")
+    parser.add_argument("--keep", help="build the scratch courses in this folder")
+    args = parser.parse_args(argv)
+
+    base = Path(args.keep or tempfile.mkdtemp(prefix="mld-bench-"))
+    course = base / "course"
+    course.mkdir(parents=True)
+    started = time.monotonic()
+    build_course(course, args.notebooks)
+    make_class(course, args.submissions)
+    for copy in ("stock", "mld"):
+        shutil.copytree(course, base / copy)
+    notebooks = len(list((course / "source" / ASSIGNMENT).glob("*.ipynb")))
+    print(f"{args.submissions} submissions x {notebooks} notebook(s), prepared in "
+          f"{time.monotonic() - started:.0f} s; cell timeout {args.timeout} s.")
+
+    stock = measure([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force",
+                     f"--Execute.timeout={args.timeout}"], base / "stock")
+    mld = measure([sys.executable, "-m", "toolbox_widgets.grading", "grade", ASSIGNMENT,
+                   "--force", f"--workers={args.workers}",
+                   f"--set=Execute.timeout={args.timeout}"], base / "mld")
+    for name, run in (("stock nbgrader autograde", stock), ("mld grade", mld)):
+        rate = args.submissions / run["seconds"]
+        print(f"{name:26} {run['seconds']:7.1f} s  {rate:6.3f} submissions/s  "
+              f"CPU {run['cpu']:6.1f} s  peak RSS of one process {run['maxrss_mb']:6.0f} MiB"
+              + ("" if run["code"] == 0 else f"  (exit status {run['code']})"))
+    print(f"speed-up: {stock['seconds'] / mld['seconds']:.2f}x")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"this script's own peak RSS: {own:.0f} MiB")
+
+    a, b = scores(base / "stock"), scores(base / "mld")
+    different = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+    print(f"grade cells compared: {len(a)}; different: {len(different)}")
+    for key, pair in sorted(different.items())[:20]:
+        print(f"  {key}: stock {pair[0]}, mld {pair[1]}")
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+    return 1 if different or stock["code"] or mld["code"] > 1 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""JupyterHub for the course: one instructor with Formgrader, trainees with the
+Assignments panel, all on this machine's users, behind configurable-http-proxy.
+
+Started by `python3 deploy/jupyterhub/trial.py`, which creates the users, the
+exchange and the instructor's course copy, then passes the settings below as
+MLD_* environment variables. Every path is found from this file's place in the
+repository, so the configuration works from any checkout.
+
+For a real course, replace the shared trial password with a real authenticator
+(see docs/deploy.md): everything else stays as it is.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+VENV_BIN = REPO / ".venv" / "bin"  # the course venv: course package, Lab, nbgrader, widgets
+JUPYTER = HERE / "jupyter"  # per-role Jupyter and nbgrader configuration
+STATE = Path(os.environ.get("MLD_HUB_STATE", HERE / "state"))
+EXCHANGE = STATE / "exchange"
+
+INSTRUCTOR = os.environ.get("MLD_INSTRUCTOR", "instructor")
+TRAINEES = [t for t in os.environ.get("MLD_TRAINEES", "trainee1,trainee2").split(",") if t]
+
+# --- network: loopback only -------------------------------------------------------------------
+c.JupyterHub.bind_url = f"http://127.0.0.1:{os.environ.get('MLD_HUB_PORT', '8000')}"
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(os.environ.get("MLD_HUB_API_PORT", "8081"))
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ.get('MLD_PROXY_API_PORT', '8001')}"
+# The proxy from npm, installed by trial.py into deploy/jupyterhub/node_modules.
+c.ConfigurableHTTPProxy.command = [str(HERE / "node_modules" / ".bin" / "configurable-http-proxy")]
+
+# --- the hub's own state, outside the repository's tracked files -----------------------------
+c.JupyterHub.db_url = f"sqlite:///{STATE / 'hub' / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(STATE / "hub" / "jupyterhub_cookie_secret")
+c.ConfigurableHTTPProxy.pid_file = str(STATE / "hub" / "proxy.pid")
+
+# --- who may log in ---------------------------------------------------------------------------
+# Trial only: everyone shares one password. A course swaps this for OAuthenticator or
+# LTI (docs/deploy.md); the user names it yields must match the system users below.
+c.JupyterHub.authenticator_class = "shared-password"
+c.SharedPasswordAuthenticator.user_password = os.environ.get("MLD_TRIAL_PASSWORD")
+c.Authenticator.allowed_users = {INSTRUCTOR, *TRAINEES}
+
+# --- the single-user servers ------------------------------------------------------------------
+# One process per user, run as that system user: nbgrader takes the trainee's id
+# from the OS user name, and the exchange's file permissions keep trainees apart.
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [str(VENV_BIN / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+# A 2-core machine starting JupyterLab for the first time can take a while.
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+c.Spawner.environment = {
+    # Kernels, nbgrader (which calls `alembic` by name) and terminals use the course venv.
+    "PATH": os.pathsep.join([str(VENV_BIN), "/usr/local/bin", "/usr/bin", "/bin"]),
+    "MLD_EXCHANGE": str(EXCHANGE),  # read by jupyter/common/nbgrader_config.py
+}
+
+
+def by_role(spawner):
+    """Give each user the configuration of their role: trainees do not get Formgrader."""
+    role = "instructor" if spawner.user.name == INSTRUCTOR else "trainee"
+    spawner.environment["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        [str(JUPYTER / role), str(JUPYTER / "common")])
+
+
+c.Spawner.pre_spawn_hook = by_role
+
+# Stop every single-user server when the hub stops, so a trial leaves nothing behind.
+c.JupyterHub.cleanup_servers = True
+c.JupyterHub.cleanup_proxy = True
+
+if not VENV_BIN.joinpath("jupyterhub-singleuser").exists():
+    sys.exit(f"{VENV_BIN / 'jupyterhub-singleuser'} is missing: run deploy/jupyterhub/trial.py, "
+             "which installs JupyterHub into the course venv.")

@@ -1,0 +1,286 @@
+"""``mld grade ASSIGNMENT``: nbgrader autograde, sandboxed, parallel, resumable.
+
+The parent process is the only writer of the gradebook and of autograded/: it runs
+nbgrader's Autograde converter (see converter.py). Dask workers (local processes by
+default, or a cluster given with --scheduler) execute the sanitized notebooks, each
+in a fresh bubblewrap sandbox (see worker.py, sandbox.py, SANDBOX.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from .sandbox import Limits, SandboxUnavailable, check_sandbox
+
+
+class Journal:
+    """One line per submission graded, written only after its grades are committed.
+
+    A submission is skipped on the next run while its submitted files are unchanged
+    and its autograded folder is still there.
+    """
+
+    def __init__(self, root: Path, assignment: str):
+        self.path = root / ".mld-grade" / f"{assignment}.jsonl"
+        self.done: dict[str, str] = {}
+        if self.path.exists():
+            for line in self.path.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                except ValueError:  # a line cut by a kill: that submission is regraded
+                    continue
+                self.done[entry["student"]] = entry["fingerprint"]
+
+    def add(self, student: str, fingerprint: str, **details) -> None:
+        self.path.parent.mkdir(exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"student": student, "fingerprint": fingerprint,
+                                   "graded": time.strftime("%Y-%m-%dT%H:%M:%S"), **details})
+                       + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        self.done[student] = fingerprint
+
+
+def fingerprint(folder: Path) -> str:
+    """A hash of every submitted file (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Progress:
+    def __init__(self, total: int):
+        self.total, self.done, self.failed, self.start = total, 0, 0, time.monotonic()
+
+    def step(self, student: str, problem: str | None = None) -> None:
+        self.done += 1
+        self.failed += problem is not None and problem.startswith("FAILED")
+        elapsed = time.monotonic() - self.start
+        rate = self.done / elapsed if elapsed else 0.0
+        left = (self.total - self.done) / rate if rate else 0.0
+        line = (f"[{self.done}/{self.total}] {student}: {problem or 'graded'} | "
+                f"{rate * 60:.1f} submissions/min, ~{left:.0f} s left, {self.failed} failed")
+        print(line, file=sys.stderr, flush=True)
+
+
+def add_grade_command(subparsers) -> argparse.ArgumentParser:
+    """Add `mld grade` to the `mld` command's subparsers."""
+    parser = subparsers.add_parser(
+        "grade", help="autograde an assignment with nbgrader, sandboxed and in parallel",
+        description=__doc__.split("\n\n")[0],
+        epilog="nbgrader settings can be given with --set, for example "
+               "--set Execute.timeout=30.")
+    parser.add_argument("assignment")
+    parser.add_argument("--root", default=".", help="the course folder (default: here)")
+    parser.add_argument("--student", default="*", help="only this trainee (nbgrader glob)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="local worker processes (default: number of cores)")
+    parser.add_argument("--scheduler", help="a Dask scheduler, e.g. tcp://host:8786, "
+                        "instead of local workers")
+    parser.add_argument("--db-url", help="gradebook URL (default: sqlite:///gradebook.db)")
+    parser.add_argument("--force", action="store_true",
+                        help="regrade every submission, even those already in the journal")
+    parser.add_argument("--csv", help="write per-trainee scores to this CSV (Moodle import)")
+    parser.add_argument("--notebook-timeout", type=int, default=Limits.notebook_timeout,
+                        help="seconds a whole notebook may run (default: %(default)s)")
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb,
+                        help="address space per sandboxed process (default: %(default)s)")
+    parser.add_argument("--processes", type=int, default=Limits.processes,
+                        help="processes and threads per sandbox (default: %(default)s)")
+    parser.add_argument("--output-mb", type=int, default=Limits.output_mb,
+                        help="outputs kept per notebook (default: %(default)s)")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="run trainee code without bubblewrap, with your rights")
+    parser.add_argument("--set", action="append", default=[], metavar="Class.option=value",
+                        help="an nbgrader setting for this run (repeatable)")
+    parser.add_argument("--stop-after", type=int, help=argparse.SUPPRESS)  # test hook: crash
+    parser.set_defaults(run=cmd_grade)
+    return parser
+
+
+def cmd_grade(args) -> int:
+    root = Path(args.root).resolve()
+    if not (root / "nbgrader_config.py").exists():
+        sys.exit(f"{root} is not a course folder: it has no nbgrader_config.py.")
+    if args.unsafe_no_sandbox:
+        print("WARNING: grading without a sandbox; trainee code runs with your rights.",
+              file=sys.stderr)
+    else:
+        try:
+            check_sandbox()
+        except SandboxUnavailable as err:
+            print(f"Refusing to grade: {err}", file=sys.stderr)
+            return 2
+    summary = grade(root, args, [f"--{setting}" for setting in args.set])
+    if args.csv:
+        write_csv(root, args, Path(args.csv))
+    return 1 if summary["failed"] else 0
+
+
+def _nbgrader_app(root: Path, args, extra: list[str]):
+    from nbgrader.apps.autogradeapp import AutogradeApp
+
+    argv = [f"--student={args.student}", "--log-level=WARN", *extra]
+    if args.db_url:
+        argv.append(f"--CourseDirectory.db_url={args.db_url}")
+    app = AutogradeApp()
+    app.initialize(argv)
+    app.coursedir.assignment_id = args.assignment
+    return app
+
+
+def _execute_config(app) -> dict:
+    from nbgrader.preprocessors import Execute
+
+    execute = Execute(parent=app)  # the instructor's settings, nbgrader's defaults
+    return {name: getattr(execute, name) for name in
+            ("timeout", "interrupt_on_timeout", "raise_on_iopub_timeout", "error_on_timeout",
+             "startup_timeout", "iopub_timeout", "shutdown_kernel", "allow_errors",
+             "record_timing", "kernel_name") if execute.has_trait(name)}
+
+
+def _client(args):
+    from dask.distributed import Client, LocalCluster
+
+    if args.scheduler:
+        return Client(args.scheduler)
+    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster)
+
+
+def grade(root: Path, args, extra: list[str]) -> dict:
+    from dask.distributed import as_completed
+    from nbgrader.converters.base import NbGraderException
+
+    from .converter import SplitAutograde, SubmissionFailed
+    from .worker import Task, execute_submission
+
+    os.chdir(root)
+    app = _nbgrader_app(root, args, extra)
+    converter = SplitAutograde(coursedir=app.coursedir, parent=app)
+    try:
+        students = converter.setup()
+    except NbGraderException as err:
+        sys.exit(f"Nothing to grade: {err}")
+    journal = Journal(root, args.assignment)
+    submitted = {s: Path(app.coursedir.format_path(app.coursedir.submitted_directory, s,
+                                                    args.assignment)) for s in students}
+    prints = {s: fingerprint(submitted[s]) for s in students}
+    autograded = {s: Path(app.coursedir.format_path(app.coursedir.autograded_directory, s,
+                                                     args.assignment)) for s in students}
+    pending = [s for s in students if args.force or journal.done.get(s) != prints[s]
+               or not autograded[s].is_dir()]
+    skipped = len(students) - len(pending)
+    print(f"Grading {len(pending)} submission(s) of {args.assignment}"
+          + (f" ({skipped} already graded and unchanged)" if skipped else "") + ".",
+          file=sys.stderr)
+    execute = _execute_config(app)
+    limits = Limits(cell_timeout=execute["timeout"] or 0, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory_mb, processes=args.processes,
+                    output_mb=args.output_mb)
+    progress, problems, recorded = Progress(len(pending)), {}, 0
+    client = _client(args) if pending else None
+    try:
+        futures = as_completed()
+        queue = list(pending)
+        in_flight = 0
+        width = 2 * max(1, len(client.scheduler_info()["workers"])) if client else 0
+
+        def feed():
+            nonlocal in_flight
+            while queue and in_flight < width:
+                student = queue.pop(0)
+                try:
+                    folder, notebooks = converter.prepare(student)
+                except SubmissionFailed as err:
+                    problems[student] = f"FAILED: {err}"
+                    progress.step(student, problems[student])
+                    continue
+                files = {str(p.relative_to(folder)): p.read_bytes()
+                         for p in Path(folder).rglob("*") if p.is_file()}
+                task = Task(student, args.assignment, files, notebooks, execute,
+                            vars(limits), sandbox=not args.unsafe_no_sandbox)
+                future = client.submit(execute_submission, task, pure=False,
+                                       key=f"grade-{args.assignment}-{student}-{time.time_ns()}")
+                future.student = student
+                futures.add(future)
+                in_flight += 1
+
+        feed()
+        for future in futures:
+            in_flight -= 1
+            student = future.student
+            try:
+                result = future.result()
+                converter.record(student, result["notebooks"])
+            except SubmissionFailed as err:
+                problems[student] = f"FAILED: {err}"
+            except Exception as err:  # a lost worker, a sandbox that would not start
+                converter._fail(student, str(err))
+                problems[student] = f"FAILED: {type(err).__name__}: {err}"
+            else:
+                notes = "; ".join(f"{name}: {note}" for name, note in result["notes"].items())
+                if notes:
+                    problems[student] = f"graded, but {notes}"
+                journal.add(student, prints[student], seconds=round(result["seconds"], 2),
+                            problems=notes or None)
+                recorded += 1
+                if args.stop_after and recorded >= args.stop_after:
+                    os.kill(os.getpid(), signal.SIGKILL)  # the test of resuming after a crash
+            progress.step(student, problems.get(student))
+            feed()
+    finally:
+        if client is not None:
+            client.close()
+            if not args.scheduler and client.cluster is not None:
+                client.cluster.close()
+    failed = sum(p.startswith("FAILED") for p in problems.values())
+    elapsed = time.monotonic() - progress.start
+    print(f"Done: {len(pending) - failed} graded, {failed} failed, {skipped} unchanged, "
+          f"in {elapsed:.0f} s.", file=sys.stderr)
+    for student, problem in sorted(problems.items()):
+        print(f"  {student}: {problem}", file=sys.stderr)
+    return {"graded": len(pending) - failed, "failed": failed, "problems": problems}
+
+
+def write_csv(root: Path, args, path: Path) -> None:
+    """Per-trainee scores in the layout of Moodle's "Import grades: CSV file":
+    a Username column to map to the user, then one column per grade item."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    url = args.db_url or f"sqlite:///{root / 'gradebook.db'}"
+    with Gradebook(url) as gradebook:
+        assignment = gradebook.find_assignment(args.assignment)
+        notebooks = [nb.name for nb in assignment.notebooks]
+        header = ["Username", f"{args.assignment} total"] + [
+            f"{args.assignment}: {name}" for name in notebooks]
+        rows = []
+        for student in sorted(s.id for s in gradebook.students):
+            try:
+                submission = gradebook.find_submission(args.assignment, student)
+            except MissingEntry:
+                continue
+            scores = {nb.name: nb.score for nb in submission.notebooks}
+            rows.append([student, _number(submission.score)]
+                        + [_number(scores.get(name, 0.0)) for name in notebooks])
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

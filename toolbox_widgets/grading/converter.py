@@ -1,0 +1,111 @@
+"""nbgrader's own Autograde converter, split in two around the execution.
+
+Stock autograde does, per submission: init_destination, init_assignment (student,
+submission, copies, zero for missing notebooks), then per notebook a sanitize pass
+and an autograde pass (Execute, IgnorePattern, ClearMetadata, LimitOutput,
+SaveAutoGrades, AssignLatePenalties, CheckCellMetadata). Here `prepare` does the
+first part and the sanitize pass; the notebooks are executed elsewhere; `record`
+writes the executed notebooks into autograded/ and runs the autograde pass without
+Execute. All gradebook and file work is nbgrader's code, in this one process.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+
+from nbconvert.writers import FilesWriter
+from nbgrader import utils
+from nbgrader.converters import Autograde
+from nbgrader.converters.base import BaseConverter
+from nbgrader.preprocessors import Execute
+
+
+class SubmissionFailed(Exception):
+    """A submission that nbgrader could not process; the message says why."""
+
+
+class SplitAutograde(Autograde):
+
+    def setup(self) -> list[str]:
+        """Find submissions as nbgrader does; return the student ids, sorted."""
+        self.init_notebooks()
+        self.writer = FilesWriter(parent=self, config=self.config)
+        self.exporter = self.exporter_class(parent=self, config=self.config)
+        self._found = dict(self.assignments)
+        self._kept: dict[str, list[str]] = {}
+        return sorted(self._student(path) for path in self._found)
+
+    def _student(self, path: str) -> str:
+        return os.path.basename(os.path.dirname(os.path.normpath(path)))
+
+    def _path(self, student: str) -> str:
+        return next(p for p in self._found if self._student(p) == student)
+
+    def _init_preprocessors(self) -> None:
+        self.exporter._preprocessors = []
+        if self._sanitizing:
+            preprocessors = self.sanitize_preprocessors
+        else:  # the notebook was executed in the sandbox already
+            preprocessors = [p for p in self.autograde_preprocessors if not issubclass(p, Execute)]
+        for pp in preprocessors:
+            self.exporter.register_preprocessor(pp)
+
+    def _fail(self, student: str, reason: str) -> SubmissionFailed:
+        dest = os.path.normpath(self._format_dest(self.coursedir.assignment_id, student))
+        if os.path.exists(dest):  # as nbgrader's _handle_failure
+            utils.rmtree(dest)
+        return SubmissionFailed(reason)
+
+    def prepare(self, student: str) -> tuple[str, list[str]]:
+        """Sanitize one submission into autograded/. Returns (its folder, notebook files)."""
+        assignment = self.coursedir.assignment_id
+        self.notebooks = sorted(self._found[self._path(student)])
+        try:
+            self.force = True  # the journal, not the folder's age, says what to grade
+            self.init_destination(assignment, student)
+            self.run_pre_convert_hook()
+            self.init_assignment(assignment, student)
+            for notebook in self.notebooks:
+                self._sanitizing = True
+                self._init_preprocessors()
+                BaseConverter.convert_single_notebook(self, notebook)
+        except Exception as err:
+            self.log.debug(traceback.format_exc())
+            raise self._fail(student, _reason(err)) from err
+        self._kept[student] = [os.path.basename(n) for n in self.notebooks]
+        return self._format_dest(assignment, student), self._kept[student]
+
+    def record(self, student: str, executed: dict[str, str]) -> None:
+        """Write executed notebooks and let nbgrader save their grades."""
+        assignment = self.coursedir.assignment_id
+        dest = self._format_dest(assignment, student)
+        try:
+            for name in self._kept.pop(student):
+                path = os.path.join(dest, name)
+                if os.path.exists(path):
+                    os.remove(path)  # written read-only by nbgrader
+                with open(path, "w", encoding="utf-8") as file:
+                    file.write(executed[name])
+                self._sanitizing = False
+                self._init_preprocessors()
+                try:
+                    with utils.setenv(NBGRADER_EXECUTION="autograde"):
+                        BaseConverter.convert_single_notebook(self, path)
+                finally:
+                    self._sanitizing = True
+            self.set_permissions(assignment, student)
+            self.run_post_convert_hook()
+        except Exception as err:
+            self.log.debug(traceback.format_exc())
+            raise self._fail(student, _reason(err)) from err
+
+
+def _reason(err: Exception) -> str:
+    """One line an instructor can act on."""
+    text = str(err).strip().splitlines()
+    first = text[0] if text else ""
+    if "NotJSONError" in type(err).__name__ or "not valid json" in first.lower() or \
+            "Notebook does not appear to be JSON" in first:
+        return f"a notebook is not valid JSON ({first[:120]})"
+    return f"{type(err).__name__}: {first[:200]}"
