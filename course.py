@@ -3,6 +3,7 @@
 
     python3 course.py open    # make .venv, install the course, open it in JupyterLab
     python3 course.py test    # make .venv, install the course and its test tools, run every test
+    python3 course.py hub     # as root: the course on a trial JupyterHub at 127.0.0.1:8000
 
 Anything after `--` goes to JupyterLab or pytest, e.g. `python3 course.py open -- --port 8899`.
 """
@@ -48,16 +49,19 @@ def install(extras: str) -> None:
     stamp.write_text(wanted)
 
 
-def ensure_chromium() -> None:
-    """The browser test needs Debian's Chromium; install it when we are allowed to."""
-    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+def ensure_system_packages() -> None:
+    """The browser tests need Debian's Chromium and mld grade needs bubblewrap; install
+    them when we are allowed to."""
+    missing = [package for package, program in (("chromium", "chromium"), ("bubblewrap", "bwrap"))
+               if not shutil.which(program)]
+    if not missing:
         return
     if shutil.which("apt-get") and os.geteuid() == 0:
         run("apt-get", "update", "-qq")
-        run("apt-get", "install", "-y", "-qq", "chromium")
+        run("apt-get", "install", "-y", "-qq", *missing)
     else:
-        print("! Chromium is not installed, so the browser test will be skipped. "
-              "Install it with: sudo apt-get install chromium", flush=True)
+        print(f"! {', '.join(missing)} not installed, so the tests that need them are skipped. "
+              f"Install with: sudo apt-get install {' '.join(missing)}", flush=True)
 
 
 def open_course(extra: list[str]) -> None:
@@ -74,9 +78,15 @@ def open_course(extra: list[str]) -> None:
               ["jupyter", "lab", f"--ServerApp.default_url={first_page}", *extra], tool_env())
 
 
+def hub_course(extra: list[str]) -> None:
+    install("hub")
+    os.execv(sys.executable, [sys.executable, str(ROOT / "deploy" / "jupyterhub" / "trial.py"),
+                              "--no-install", *extra])
+
+
 def test_course(extra: list[str]) -> None:
-    install("test")
-    ensure_chromium()
+    install("test,hub")  # the hub test needs JupyterHub
+    ensure_system_packages()
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "toolbox_widgets.cli", "build", "--check")
     run(PYTHON, "-m", "pytest", *extra)
@@ -91,6 +101,8 @@ def main() -> None:
             open_course(extra)
         elif command == "test":
             test_course(extra)
+        elif command == "hub":
+            hub_course(extra)
         else:
             sys.exit(__doc__)
     except subprocess.CalledProcessError as failure:

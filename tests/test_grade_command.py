@@ -43,7 +43,8 @@ def all_scores(root: Path) -> dict[tuple, float | None]:
             for submission in student.submissions:
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
-                        found[student.id, notebook.name, grade.name] = grade.auto_score
+                        if grade.cell.cell_type == "code":  # written tasks are hand-graded
+                            found[student.id, notebook.name, grade.name] = grade.auto_score
     return found
 
 

@@ -242,3 +242,14 @@ def test_code_task_status_and_grade(book, monkeypatch, capsys):
         t.status(None)
     with pytest.raises(NotGraded):
         t.grade({"not": "a number"}, 48.0)
+
+
+def test_status_outside_nbgrader_is_a_live_view_of_the_answer(book, monkeypatch):
+    shown = []
+    monkeypatch.setattr("toolbox_widgets.exercises.display", shown.append)
+    q = book.single_choice("q", "Which?", OPTIONS)
+    q.status()
+    assert shown == [q.feedback]
+    assert "not answered yet" in q.feedback._repr_mimebundle_()["text/plain"]
+    q.control.value = q.control.options[0]  # the line the trainee sees changes at once
+    assert "Saved: A (Kenya)" in q.feedback._repr_mimebundle_()["text/plain"]

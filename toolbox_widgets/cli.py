@@ -1,4 +1,4 @@
-"""The course's command-line tool: ``mld build`` and ``mld build --check``."""
+"""The course's command-line tool: ``mld build [--check]`` and ``mld grade ASSIGNMENT``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import build
+from .grading import add_grade_command
 
 
 def _course_root(path: str) -> Path:
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
                               help="only report whether the committed trees are stale")
     build_parser.add_argument("--root", default=".", help="the course folder (default: here)")
     build_parser.set_defaults(run=cmd_build)
+    add_grade_command(commands)
     args = parser.parse_args(argv)
     return args.run(args)
 

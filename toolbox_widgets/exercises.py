@@ -19,6 +19,7 @@ import math
 import textwrap
 
 import ipywidgets as widgets
+from IPython.display import display
 
 from .answers import nbgrader_mode
 
@@ -48,6 +49,15 @@ def _points(value: float) -> str:
     return f"{number} point" + ("" if number == 1 else "s")
 
 
+class StatusLine(widgets.HTML):
+    """The exercise's status in words; plain text where no browser draws widgets."""
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = Exercise._plain(self.value)
+        return bundle
+
+
 class Exercise(widgets.VBox):
     """Shared behaviour: prompt, saving, status line, feedback and grading."""
 
@@ -65,7 +75,7 @@ class Exercise(widgets.VBox):
         self._why = why
         self._key = self._normalize(key) if self.practice else None
         self._restoring = False
-        self.feedback = widgets.HTML()
+        self.feedback = StatusLine()
         label = "practice" if self.practice else (_points(points) if points else "not graded")
         header = widgets.HTML(
             f"<p><strong>Exercise {html.escape(exercise_id)}</strong> "
@@ -161,7 +171,8 @@ class Exercise(widgets.VBox):
         if self.book.store.problem:
             self._say("!", self.book.store.problem)
         elif value is None:
-            self._say("○", "Not answered yet.")
+            self._say("○", f"Exercise {self.id} is not answered yet: {self.how_to}, "
+                           f"or type {self.example()} in a code cell.")
         elif self.practice:
             self._say("○", f"Your answer: {self.describe(value)}. Click “Check my answer”.")
         else:
@@ -203,16 +214,17 @@ class Exercise(widgets.VBox):
         return "✘", "Not correct yet."
 
     def status(self) -> None:
-        """Print where this exercise stands. Under nbgrader, unanswered fails."""
+        """Show where this exercise stands. Under nbgrader, unanswered fails."""
         value = self._read()
-        if value is None:
-            message = (f"Exercise {self.id} is not answered yet: {self.how_to}, "
-                       f"or type {self.example()} in a code cell.")
-            if nbgrader_mode():
-                raise NotGraded(message)
-            print("○ " + message)
-        else:
+        if nbgrader_mode():
+            if value is None:
+                raise NotGraded(f"Exercise {self.id} is not answered yet: {self.how_to}, "
+                                f"or type {self.example()} in a code cell.")
             print(f"✔ Exercise {self.id}: your answer {self.describe(value)} is saved.")
+        else:
+            # A second view of the status line: it changes as soon as the answer does,
+            # so it never shows "not answered" under an answered exercise.
+            display(self.feedback)
 
     def grade(self, key, why: str = "", **options) -> float:
         """Hidden test: print feedback and return the points earned.

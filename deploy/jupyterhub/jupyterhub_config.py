@@ -2,9 +2,11 @@
 Assignments panel, all on this machine's users, behind configurable-http-proxy.
 
 Started by `python3 deploy/jupyterhub/trial.py`, which creates the users, the
-exchange and the instructor's course copy, then passes the settings below as
-MLD_* environment variables. Every path is found from this file's place in the
-repository, so the configuration works from any checkout.
+exchange, the single-user environment and the instructor's course copy, then passes
+the settings below as MLD_* environment variables. The hub runs as root from the
+course venv; each user's server runs as that user, so everything a server uses lies
+in the state folder (default /srv/mld-trial), open to every user, and nothing in this
+checkout, which may sit in a folder closed to them.
 
 For a real course, replace the shared trial password with a real authenticator
 (see docs/deploy.md): everything else stays as it is.
@@ -17,10 +19,11 @@ from pathlib import Path
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-VENV_BIN = REPO / ".venv" / "bin"  # the course venv: course package, Lab, nbgrader, widgets
-JUPYTER = HERE / "jupyter"  # per-role Jupyter and nbgrader configuration
-STATE = Path(os.environ.get("MLD_HUB_STATE", HERE / "state"))
+STATE = Path(os.environ.get("MLD_HUB_STATE", "/srv/mld-trial"))
+# The single-user environment: the course wheel, Lab, nbgrader, widgets, JupyterHub.
+SINGLEUSER_BIN = Path(os.environ.get("MLD_HUB_ENV", STATE / "venv")) / "bin"
+# Per-role Jupyter and nbgrader configuration: deploy/jupyterhub/jupyter/, copied there.
+JUPYTER = Path(os.environ.get("MLD_HUB_JUPYTER", STATE / "jupyter"))
 EXCHANGE = STATE / "exchange"
 
 INSTRUCTOR = os.environ.get("MLD_INSTRUCTOR", "instructor")
@@ -50,14 +53,14 @@ c.Authenticator.allowed_users = {INSTRUCTOR, *TRAINEES}
 # One process per user, run as that system user: nbgrader takes the trainee's id
 # from the OS user name, and the exchange's file permissions keep trainees apart.
 c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.cmd = [str(VENV_BIN / "jupyterhub-singleuser")]
+c.Spawner.cmd = [str(SINGLEUSER_BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 # A 2-core machine starting JupyterLab for the first time can take a while.
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.Spawner.environment = {
-    # Kernels, nbgrader (which calls `alembic` by name) and terminals use the course venv.
-    "PATH": os.pathsep.join([str(VENV_BIN), "/usr/local/bin", "/usr/bin", "/bin"]),
+    # Kernels, nbgrader (which calls `alembic` by name) and terminals use that environment.
+    "PATH": os.pathsep.join([str(SINGLEUSER_BIN), "/usr/local/bin", "/usr/bin", "/bin"]),
     "MLD_EXCHANGE": str(EXCHANGE),  # read by jupyter/common/nbgrader_config.py
 }
 
@@ -75,6 +78,6 @@ c.Spawner.pre_spawn_hook = by_role
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.cleanup_proxy = True
 
-if not VENV_BIN.joinpath("jupyterhub-singleuser").exists():
-    sys.exit(f"{VENV_BIN / 'jupyterhub-singleuser'} is missing: run deploy/jupyterhub/trial.py, "
-             "which installs JupyterHub into the course venv.")
+if not SINGLEUSER_BIN.joinpath("jupyterhub-singleuser").exists():
+    sys.exit(f"{SINGLEUSER_BIN / 'jupyterhub-singleuser'} is missing: run "
+             "deploy/jupyterhub/trial.py, which makes the single-user environment.")

@@ -7,15 +7,20 @@
 It sets up what is missing and then runs the hub in the foreground (Ctrl+C stops the
 hub, the proxy and every user's server):
 
-* the course venv .venv/ (as `course.py open` does) plus JupyterHub and nbgitpuller;
+* the course venv .venv/ (as `course.py open` does) plus JupyterHub and nbgitpuller:
+  the hub itself runs from it, as root;
+* the single-user environment STATE/venv: the course installed from this checkout as a
+  wheel (not editable) plus JupyterHub and nbgitpuller, made from a Python that every user
+  can reach, because each user's server runs it as that user (like a deployment image);
 * configurable-http-proxy from npm, into deploy/jupyterhub/node_modules/;
 * system users: one instructor and the trainees (nbgrader knows a trainee by the OS
   user name); everyone logs in with one shared trial password;
 * the instructor's course: a copy of nbgrader_config.py and notebooks/ in
   ~instructor/course, built there by the instructor (`mld build`), and an nbgrader
   config that points Formgrader at it;
-* the state folder (default deploy/jupyterhub/state/): the hub's database and the
-  nbgrader exchange, writable by everyone as nbgrader requires.
+* the state folder (default /srv/mld-trial, open to every user): the single-user
+  environment, the servers' Jupyter configuration, the hub's database and the nbgrader
+  exchange, writable by everyone as nbgrader requires.
 
 Running it again keeps existing users, course copies, passwords and submissions.
 """
@@ -23,6 +28,7 @@ Running it again keeps existing users, course copies, passwords and submissions.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import pwd
 import secrets
@@ -33,7 +39,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-VENV_BIN = ROOT / ".venv" / "bin"
+VENV_BIN = ROOT / ".venv" / "bin"  # the hub's own environment (runs as root)
+DEFAULT_STATE = Path("/srv/mld-trial")
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+# What the course wheel is built from: a change here reinstalls the single-user environment.
+COURSE_SOURCES = ["pyproject.toml", "README.md", "toolbox_widgets", "data"]
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 # Until pyproject.toml has a `hub` extra, the hub's own packages are installed here.
 HUB_PACKAGES = ["jupyterhub>=5.3", "nbgitpuller>=1.2"]
@@ -53,12 +63,12 @@ def run(command: list, **kwargs) -> None:
 # --- software ---------------------------------------------------------------------------------
 
 def ensure_venv() -> None:
-    """The course venv is also every user's single-user environment."""
+    """The course venv, from which the hub itself runs (as root)."""
     sys.path.insert(0, str(ROOT))
     import course  # the repository's own set-up script
 
     course.install("")
-    if not (VENV_BIN / "jupyterhub-singleuser").exists():
+    if not (VENV_BIN / "jupyterhub").exists():
         run([VENV_BIN / "python", "-m", "pip", "install", "--quiet", *HUB_PACKAGES])
 
 
@@ -71,15 +81,114 @@ def ensure_proxy() -> None:
     run([npm, "ci", "--no-audit", "--no-fund"], cwd=HERE)
 
 
-def check_reachable(path: Path) -> None:
-    """Trainees' servers run the venv as their own users: every folder on the way to
-    it, and to the Python it was made from, must be open to them (/root is not)."""
-    for folder in path.parents:
+def closed_folder(path: Path) -> Path | None:
+    """The first folder on the way to path (path itself too, if a folder) that other
+    users cannot pass through, or None when every one of them is open."""
+    path = Path(os.path.abspath(path))
+    folders = [*reversed(path.parents), *([path] if path.is_dir() else [])]
+    for folder in folders:
         if not folder.stat().st_mode & 0o001:
-            sys.exit(f"{path} cannot be reached by other users because {folder} is closed to "
-                     "them, so the trainees' servers could not start. Keep the checkout, and "
-                     "the Python that made .venv, somewhere open (such as /opt or /srv, and "
-                     f"/usr/bin/python3), or open the folder with: chmod o+x {folder}")
+            return folder
+    return None
+
+
+def reachable(path: Path) -> bool:
+    return closed_folder(path) is None
+
+
+def check_reachable(path: Path) -> None:
+    """Trainees' servers run as their own users: every folder on the way to what they
+    use must be open to them (/root is not)."""
+    folder = closed_folder(path)
+    if folder is not None:
+        sys.exit(f"{path} cannot be reached by other users because {folder} is closed to "
+                 "them, so the trainees' servers could not start. Choose a state folder "
+                 f"somewhere open (--state, such as {DEFAULT_STATE}), or open the folder "
+                 f"with: chmod o+x {folder}")
+
+
+def hub_python() -> Path:
+    """A Python every user can run: this one if it and its standard library are reachable
+    (not a pyenv Python under /root), else the system's."""
+    here = Path(os.path.realpath(sys.executable))
+    if reachable(here) and reachable(Path(os.path.realpath(sys.base_prefix))):
+        return here
+    return SYSTEM_PYTHON
+
+
+def course_stamp(python: Path) -> str:
+    """What the single-user environment is made of: its Python, the hub's packages and
+    every file the course wheel is built from (a fresh clone hashes the same)."""
+    digest = hashlib.sha256()
+    for item in [str(python), *hub_packages()]:
+        digest.update(item.encode() + b"\0")
+    for name in COURSE_SOURCES:
+        top = ROOT / name
+        files = [top] if top.is_file() else sorted(
+            f for f in top.rglob("*") if f.is_file()
+            and "__pycache__" not in f.parts and ".ipynb_checkpoints" not in f.parts)
+        for file in files:
+            digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def hub_packages() -> list[str]:
+    """HUB_PACKAGES, with the single-user jupyterhub pinned to the hub's own version."""
+    found = sorted(VENV_BIN.parent.glob("lib/python3*/site-packages/jupyterhub-*.dist-info"))
+    if not found:
+        return HUB_PACKAGES
+    version = found[-1].name[len("jupyterhub-"):-len(".dist-info")]
+    return [f"jupyterhub=={version}" if p.startswith("jupyterhub") else p
+            for p in HUB_PACKAGES]
+
+
+def hub_environment(state: Path) -> Path:
+    """The single-user environment, STATE/venv: what a deployment image would hold.
+
+    Every user's server runs it as that user, so it is a venv of its own in the open
+    state folder, made from a reachable Python, with the course installed as a wheel
+    (which bundles data/): nothing in it points back into this checkout. Skipped when
+    nothing it is made of changed. Returns its bin folder."""
+    env = state / "venv"
+    python = hub_python()
+    stamp_file = env / ".mld-installed"
+    wanted = course_stamp(python)
+    if stamp_file.exists() and stamp_file.read_text() == wanted:
+        say(f"single-user environment {env} is up to date")
+        return env / "bin"
+    check_reachable(state)
+    made_by = env / ".mld-python"
+    if env.exists() and (not made_by.exists() or made_by.read_text() != str(python)):
+        shutil.rmtree(env)  # made by another Python: start afresh
+    if not (env / "bin" / "python").exists():
+        say(f"Creating the single-user environment {env} with {python} ...")
+        try:
+            run([python, "-m", "venv", env], umask=0o022)
+        except (OSError, subprocess.CalledProcessError):
+            shutil.rmtree(env, ignore_errors=True)
+            sys.exit(f"{python} cannot make a virtual environment for the trainees' servers. "
+                     "On Debian or Ubuntu install it with: apt-get install python3-venv")
+        made_by.write_text(str(python))
+        run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+            umask=0o022)
+    # Not editable: pip builds the course's wheel from the checkout and installs it (a
+    # local folder is reinstalled even when its version did not change).
+    run([env / "bin" / "python", "-m", "pip", "install", "--quiet", ROOT, *hub_packages()],
+        umask=0o022)
+    stamp_file.write_text(wanted)
+    return env / "bin"
+
+
+def server_config(state: Path) -> Path:
+    """The servers' per-role Jupyter configuration, copied where every user can read it."""
+    target = state / "jupyter"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(HERE / "jupyter", target)
+    for folder, _dirs, files in os.walk(target):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    return target
 
 
 # --- users ---------------------------------------------------------------------------------------
@@ -97,10 +206,10 @@ def ensure_user(name: str) -> pwd.struct_passwd:
     return user
 
 
-def as_user(user: pwd.struct_passwd, command: list, cwd: Path) -> None:
-    """Run a command as that user, with the course venv first on PATH."""
+def as_user(user: pwd.struct_passwd, command: list, cwd: Path, env_bin: Path) -> None:
+    """Run a command as that user, with the single-user environment first on PATH."""
     env = {"HOME": user.pw_dir, "USER": user.pw_name, "LOGNAME": user.pw_name,
-           "PATH": os.pathsep.join([str(VENV_BIN), "/usr/local/bin", "/usr/bin", "/bin"]),
+           "PATH": os.pathsep.join([str(env_bin), "/usr/local/bin", "/usr/bin", "/bin"]),
            "LANG": os.environ.get("LANG", "C.UTF-8")}
     print(f"+ (as {user.pw_name})", " ".join(str(c) for c in command), flush=True)
     subprocess.run([str(c) for c in command], check=True, cwd=cwd, env=env,
@@ -113,8 +222,9 @@ def chown_tree(path: Path, user: pwd.struct_passwd) -> None:
             os.chown(name, user.pw_uid, user.pw_gid)
 
 
-def ensure_course(instructor: pwd.struct_passwd, only: list[str]) -> Path:
-    """The instructor's own course copy, built by the instructor, and Formgrader's config."""
+def ensure_course(instructor: pwd.struct_passwd, only: list[str], env_bin: Path) -> Path:
+    """The instructor's own course copy, built by the instructor with the single-user
+    environment, and Formgrader's config."""
     home = Path(instructor.pw_dir)
     course = home / COURSE_FOLDER
     if not (course / "notebooks").exists():
@@ -128,8 +238,8 @@ def ensure_course(instructor: pwd.struct_passwd, only: list[str]) -> Path:
             shutil.copytree(ROOT / "notebooks", course / "notebooks", ignore=NEVER_COPIED)
         chown_tree(course, instructor)
     if not (course / "release").exists():  # built once; later the instructor runs mld build
-        as_user(instructor, [VENV_BIN / "python", "-m", "toolbox_widgets.cli", "build",
-                             "--root", course], cwd=course)
+        as_user(instructor, [env_bin / "python", "-m", "toolbox_widgets.cli", "build",
+                             "--root", course], cwd=course, env_bin=env_bin)
     config = home / ".jupyter" / "nbgrader_config.py"
     if not config.exists():
         config.parent.mkdir(exist_ok=True)
@@ -146,6 +256,7 @@ def ensure_course(instructor: pwd.struct_passwd, only: list[str]) -> Path:
 # --- state: hub database and the nbgrader exchange -----------------------------------------------
 
 def ensure_state(state: Path) -> Path:
+    """The state folder, open to every user (its hub/ part excepted)."""
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
     (state / "hub").mkdir(exist_ok=True)
@@ -175,8 +286,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000, help="the hub's public port")
     parser.add_argument("--hub-api-port", type=int, default=8081)
     parser.add_argument("--proxy-api-port", type=int, default=8001)
-    parser.add_argument("--state", type=Path, default=HERE / "state",
-                        help="hub database and nbgrader exchange (default: %(default)s)")
+    parser.add_argument("--state", type=Path, default=DEFAULT_STATE,
+                        help="single-user environment, hub database and nbgrader exchange, "
+                             "in a folder every user can reach (default: %(default)s)")
     parser.add_argument("--instructor", default="instructor")
     parser.add_argument("--trainees", default="trainee1,trainee2",
                         help="comma-separated user names")
@@ -187,7 +299,8 @@ def main() -> None:
                         help="put only this notebook of notebooks/ in the instructor's "
                              "course (repeatable; default: all)")
     parser.add_argument("--no-install", action="store_true",
-                        help="do not create or update .venv (it must already hold JupyterHub)")
+                        help="do not create or update .venv, the hub's own environment (it "
+                             "must already hold JupyterHub); STATE/venv is still kept up to date")
     args = parser.parse_args()
 
     if os.name != "posix" or os.geteuid() != 0:
@@ -198,16 +311,15 @@ def main() -> None:
     if not (VENV_BIN / "jupyterhub").exists():
         sys.exit(f"JupyterHub is not installed in {VENV_BIN.parent}: run without --no-install.")
     ensure_proxy()
-    # The venv's python is a link to the interpreter it was made from: both must be reachable.
-    check_reachable(VENV_BIN / "jupyterhub-singleuser")
-    check_reachable(Path(os.path.realpath(VENV_BIN / "python")))
     state = args.state.resolve()
     exchange = ensure_state(state)
+    env_bin = hub_environment(state)
+    config = server_config(state)
     trainees = [t.strip() for t in args.trainees.split(",") if t.strip()]
     instructor = ensure_user(args.instructor)
     for name in trainees:
         ensure_user(name)
-    course = ensure_course(instructor, args.only)
+    course = ensure_course(instructor, args.only, env_bin)
     password = trial_password(state, args.password)
 
     url = f"http://127.0.0.1:{args.port}"
@@ -216,8 +328,10 @@ def main() -> None:
     say(f"trainees:   {', '.join(trainees)}")
     say(f"password:   {password}   (shared by everyone: a trial only)")
     say(f"exchange:   {exchange}")
+    say(f"servers:    {env_bin.parent} (the single-user environment)")
     env = {**os.environ,
-           "MLD_HUB_STATE": str(state), "MLD_HUB_PORT": str(args.port),
+           "MLD_HUB_STATE": str(state), "MLD_HUB_ENV": str(env_bin.parent),
+           "MLD_HUB_JUPYTER": str(config), "MLD_HUB_PORT": str(args.port),
            "MLD_HUB_API_PORT": str(args.hub_api_port),
            "MLD_PROXY_API_PORT": str(args.proxy_api_port),
            "MLD_INSTRUCTOR": args.instructor, "MLD_TRAINEES": ",".join(trainees),

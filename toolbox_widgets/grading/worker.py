@@ -14,6 +14,7 @@ any trainee file exists. Every kernel still runs one notebook only.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import itertools
 import os
 import shutil
@@ -100,7 +101,16 @@ class Pool:
         threading.Thread(target=self.loop.run_forever, daemon=True, name="kernels").start()
         self.spare: asyncio.Task | None = None
         self.spare_key: tuple | None = None
+        self.spare_base: Path | None = None
         self.counter = itertools.count()
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Stop the waiting kernel and remove its folder when the worker exits."""
+        if self.spare is not None and self.spare.done() and not self.spare.exception():
+            self.run(self.stop(self.spare.result()))
+        if self.spare_base is not None:
+            shutil.rmtree(self.spare_base, ignore_errors=True)
 
     def run(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
@@ -168,6 +178,7 @@ class Pool:
 
     def prepare_next(self, task: Task) -> None:
         base, uid = self.new_folder(task.sandbox)
+        self.spare_base = base
         self.spare_key = (task.assignment, task.sandbox, task.preload,
                           tuple(sorted(task.limits.items())))
         self.spare = self.loop.create_task(self.start(base, uid, inside_path(task), task))
