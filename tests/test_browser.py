@@ -536,3 +536,34 @@ def test_trainee_answers_in_jupyterlab_and_is_autograded(lab, tmp_path):
     assert sum(scores.values()) == pytest.approx(key.auto_points)
     print(f"Autograded: {sum(scores.values()):g} of {key.auto_points:g} points; "
           f"whole test {time.monotonic() - started:.0f} s")
+
+
+def test_notebook7_renders_the_widgets_and_brings_answers_back(lab):
+    """The same student notebook in Notebook 7: the widgets render, a click is saved,
+    and after the page is closed and the notebook run again the answer is back."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=SAVED)
+    instructor = lab.course / "source" / ASSIGNMENT / NOTEBOOK
+    choice = next(t for t in trainee_tasks(instructor) if t.kind == "single_choice")
+    url = f"{lab.url}/notebooks/{ASSIGNMENT}/{NOTEBOOK}?token={lab.token}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for visit in ("answer", "reopen"):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(url, timeout=PAGE_LOAD)
+                page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD)
+                dismiss_dialogs(page)
+                run_all(page, expect)
+                box = exercise_box(page, choice.exercise_id)
+                expect(box).to_have_count(1, timeout=RUN_ALL)
+                if visit == "answer":
+                    answer_widget(page, choice, expect)
+                else:
+                    expect(box.get_by_role("radio", name=_option(choice.value))).to_be_checked()
+                    expect(box.get_by_role("status")).to_contain_text("Saved")
+                page.close()
+        finally:
+            browser.close()
+    assert read_answers(lab.home / ASSIGNMENT)[choice.exercise_id] == choice.stored

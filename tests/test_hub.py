@@ -176,7 +176,7 @@ def hub_ready() -> None:
         _unavailable("the playwright package is not installed (pip install playwright)")
     if os.geteuid() != 0:
         _unavailable("the hub test creates system users: run it as root")
-    if not (trial.VENV_BIN / "jupyterhub-singleuser").exists():
+    if not (trial.VENV_BIN / "jupyterhub").exists():  # the hub runs from the course venv
         _unavailable(f"JupyterHub is not in {trial.VENV_BIN.parent} "
                      f"(pip install {' '.join(trial.HUB_PACKAGES)})")
     if not trial.PROXY.exists() and not shutil.which("npm"):
