@@ -50,10 +50,15 @@ def install(extras: str) -> None:
 
 
 def ensure_system_packages() -> None:
-    """The browser tests need Debian's Chromium and mld grade needs bubblewrap; install
-    them when we are allowed to."""
-    missing = [package for package, program in (("chromium", "chromium"), ("bubblewrap", "bwrap"))
-               if not shutil.which(program)]
+    """Browser tests need Debian's Chromium, mld grade bubblewrap, the trial hub Node.js
+    and python3-venv: install what is missing when we are allowed to."""
+    needs = (("chromium", "chromium"), ("bubblewrap", "bwrap"), ("nodejs", "node"),
+             ("npm", "npm"))
+    missing = [package for package, program in needs if not shutil.which(program)]
+    if Path("/usr/bin/python3").exists() and subprocess.run(
+            ["/usr/bin/python3", "-c", "import ensurepip"], capture_output=True,
+            check=False).returncode:
+        missing.append("python3-venv")  # the trial hub's servers get a venv of it
     if not missing:
         return
     if shutil.which("apt-get") and os.geteuid() == 0:
