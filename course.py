@@ -79,6 +79,8 @@ def open_course(extra: list[str]) -> None:
           "The instructor's tools are under the Nbgrader menu.", flush=True)
     os.chdir(ROOT)
     first_page = f"/lab/tree/{WORKSPACE.name}/{FIRST_NOTEBOOK}"
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        extra = [*extra, "--allow-root"]  # JupyterLab refuses root without it (containers)
     os.execve(str(BIN / "jupyter"),
               ["jupyter", "lab", f"--ServerApp.default_url={first_page}", *extra], tool_env())
 
