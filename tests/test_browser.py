@@ -229,25 +229,30 @@ def lab(browser_ready, built_course, tmp_path):
                                    stderr=subprocess.STDOUT, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + SERVER_START
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"JupyterLab exited at start:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"JupyterLab did not answer within {SERVER_START} s:\n"
-                        f"{log.read_text()[-3000:]}") from None
-                time.sleep(0.25)
+        wait_for_server(process, f"{url}/api/status?token={token}", log, SERVER_START,
+                        "JupyterLab")
         yield Lab(url, token, home, course, log, tmp_path)
     finally:
         _stop(process)
 
 
 # --- the trainee in the browser -------------------------------------------------------------
+
+
+def wait_for_server(process, url: str, log: Path, seconds: float, name: str) -> None:
+    """Poll url until it answers; fail with the log's tail if the server exits or is late."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(f"{name} exited at start:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name} did not answer within {seconds} s:\n"
+                                     f"{log.read_text()[-4000:]}") from None
+            time.sleep(0.25)
 
 
 def dismiss_dialogs(page) -> None:

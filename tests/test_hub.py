@@ -44,7 +44,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +68,7 @@ from test_browser import (
     run_all,
     save,
     trainee_tasks,
+    wait_for_server,
 )
 
 DEPLOY = ROOT / "deploy" / "jupyterhub"
@@ -226,18 +226,7 @@ def hub(hub_ready, tmp_path_factory):
                                    start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + HUB_START
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"the hub exited at start:\n{log.read_text()[-4000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/hub/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"the hub did not answer within {HUB_START} s:\n"
-                                         f"{log.read_text()[-4000:]}") from None
-                time.sleep(0.5)
+        wait_for_server(process, f"{url}/hub/health", log, HUB_START, "the hub")
         yield Hub(url, password, log)
     finally:
         stop_hub(process)
