@@ -216,6 +216,7 @@ def test_a_saved_answer_that_no_longer_fits_is_dropped(tmp_path):
     book.single_choice("q", "Which?", OPTIONS + ["Peru"]).answer("D")
     again = reopen(book).single_choice("q", "Which?", OPTIONS)  # the author removed D
     assert again.value is None
+    assert saved(book)["q"]["value"] == "D"  # nothing is deleted from the trainee's file
 
 
 def test_no_answers_are_written_inside_the_course_trees(tmp_path):
