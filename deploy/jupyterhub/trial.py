@@ -267,7 +267,27 @@ def ensure_state(state: Path) -> Path:
     # trainee from deleting the instructor's course folder inside it.
     exchange.chmod(0o1777)
     check_reachable(exchange)
+    forget_stale_proxy(state / "hub" / "proxy.pid")
     return exchange
+
+
+def forget_stale_proxy(pid_file: Path) -> None:
+    """Remove a proxy pid file left by a hub that did not stop cleanly.
+
+    JupyterHub refuses to start while the pid in that file exists, even when the pid
+    is now a zombie (no init reaps it in some containers) or another program.
+    """
+    try:
+        pid = int(pid_file.read_text().strip())
+        status = Path(f"/proc/{pid}/status").read_text()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        pid_file.unlink(missing_ok=True)  # no such process, or an unreadable file
+        return
+    zombie = "\nState:\tZ" in status
+    if zombie or b"configurable-http-proxy" not in command:
+        say(f"removing a stale proxy pid file ({pid_file}: pid {pid} is not a live proxy)")
+        pid_file.unlink(missing_ok=True)
 
 
 def trial_password(state: Path, given: str | None) -> str:
