@@ -430,34 +430,40 @@ def read_answers(folder: Path) -> dict:
     return answers
 
 
+def answer_every_task(page, tasks: list[Task], folder: Path, expect) -> None:
+    """In an open notebook: Run All, answer every task as a trainee would, save."""
+    student = nbformat.read(folder / NOTEBOOK, as_version=4)
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD)
+    dismiss_dialogs(page)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+           ).to_have_count(1, timeout=PAGE_LOAD)
+    run_all(page, expect)
+    for task in tasks:
+        if task.exercise_id:
+            expect(exercise_box(page, task.exercise_id)).to_have_count(1, timeout=RUN_ALL)
+    for task in tasks:
+        dismiss_dialogs(page)
+        if task.exercise_id:
+            answer_widget(page, task, expect)
+        else:
+            answer_code_task(page, task, student, expect)
+    save(page, folder / NOTEBOOK, expect)
+
+
 def trainee_in_browser(lab: Lab, tasks: list[Task], shot: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=SAVED)
     folder = lab.home / ASSIGNMENT
-    student = nbformat.read(folder / NOTEBOOK, as_version=4)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             page.goto(f"{lab.url}/lab/tree/{ASSIGNMENT}/{NOTEBOOK}?token={lab.token}",
                       timeout=PAGE_LOAD)
-            page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD)
-            dismiss_dialogs(page)
-            expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-                   ).to_have_count(1, timeout=PAGE_LOAD)
-            run_all(page, expect)
-            widgets = [t for t in tasks if t.exercise_id]
-            for task in widgets:
-                expect(exercise_box(page, task.exercise_id)).to_have_count(1, timeout=RUN_ALL)
-            for task in tasks:
-                dismiss_dialogs(page)
-                if task.exercise_id:
-                    answer_widget(page, task, expect)
-                else:
-                    answer_code_task(page, task, student, expect)
-            save(page, folder / NOTEBOOK, expect)
-            exercise_box(page, widgets[0].exercise_id).scroll_into_view_if_needed()
+            answer_every_task(page, tasks, folder, expect)
+            first = next(t for t in tasks if t.exercise_id)
+            exercise_box(page, first.exercise_id).scroll_into_view_if_needed()
             page.screenshot(path=str(shot))
         except Exception:
             page.screenshot(path=str(shot))

@@ -47,7 +47,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import pytest
 from conftest import ROOT
 from nbgrader.api import Gradebook
@@ -56,17 +55,12 @@ from test_browser import (
     CHROMIUM_ARGS,
     LAB_SETTINGS,
     PAGE_LOAD,
-    RUN_ALL,
     SAVED,
     _free_port,
     _unavailable,
-    answer_code_task,
-    answer_widget,
+    answer_every_task,
     dismiss_dialogs,
-    exercise_box,
     read_answers,
-    run_all,
-    save,
     trainee_tasks,
     wait_for_server,
 )
@@ -338,22 +332,7 @@ def trainee_works(browser, hub: Hub, name: str, tasks, expect, tmp: Path,
     fetched.get_by_role("link", name=Path(NOTEBOOK).stem).click()
 
     folder = hub.home(name) / ASSIGNMENT
-    student = nbformat.read(folder / NOTEBOOK, as_version=4)
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD)
-    dismiss_dialogs(page)
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
-           ).to_have_count(1, timeout=PAGE_LOAD)
-    run_all(page, expect)
-    for task in tasks:
-        if task.exercise_id:
-            expect(exercise_box(page, task.exercise_id)).to_have_count(1, timeout=RUN_ALL)
-    for task in tasks:
-        dismiss_dialogs(page)
-        if task.exercise_id:
-            answer_widget(page, task, expect)
-        else:
-            answer_code_task(page, task, student, expect)
-    save(page, folder / NOTEBOOK, expect)
+    answer_every_task(page, tasks, folder, expect)
     answers = read_answers(folder)
     for task in tasks:
         if task.exercise_id:
