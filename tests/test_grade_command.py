@@ -1,5 +1,7 @@
 """`mld grade`: the same grades as stock nbgrader autograde, every submission in a sandbox,
-hostile code graded or reported, resumable after a crash, a CSV for the LMS.
+hostile code graded or reported, resumable after a crash, a CSV for Moodle or Canvas, on a
+Dask cluster and into any gradebook URL; the dashboard over the grades, as a report and as
+a Voilà app.
 
 Runs on a scratch course with two Core notebooks to stay within a few minutes.
 """
@@ -9,15 +11,20 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, nbgrader
+from dask.distributed import Client
 from nbgrader.api import Gradebook
+from test_browser import _free_port, _stop, wait_for_server
 from test_grading import TRAINEES
 from trainees import read_key
 
@@ -30,15 +37,20 @@ TIMEOUT = 10
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 
 
-def mld_grade(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def mld_grade(root: Path, *args: str, env: dict | None = None,
+              cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "toolbox_widgets.grading", "grade", "core",
-                           f"--set=Execute.timeout={TIMEOUT}", *args], cwd=root,
+                           f"--set=Execute.timeout={TIMEOUT}", *args], cwd=cwd or root,
                           capture_output=True, text=True, env=env or tool_env(), check=False)
 
 
-def all_scores(root: Path) -> dict[tuple, float | None]:
+def gradebook_url(root: Path) -> str:
+    return f"sqlite:///{root / 'gradebook.db'}"
+
+
+def all_scores(root: Path, url: str | None = None) -> dict[tuple, float | None]:
     found = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+    with Gradebook(url or gradebook_url(root)) as gradebook:
         for student in gradebook.students:
             for submission in student.submissions:
                 for notebook in submission.notebooks:
@@ -108,16 +120,67 @@ def test_the_broken_notebook_is_named_and_the_rest_graded(class_graded_both_ways
     assert run.returncode == 1  # one failure, reported
 
 
-def test_csv_has_one_row_per_trainee_with_the_gradebook_totals(class_graded_both_ways):
-    _, mine, _, _, path = class_graded_both_ways
+def read_csv(path: Path, layout: str) -> dict[str, dict[str, str]]:
+    """The trainees' rows of an LMS CSV, by nbgrader id."""
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert sorted(r["Username"] for r in rows) == sorted(TRAINEES)
-    with Gradebook(f"sqlite:///{mine / 'gradebook.db'}") as gradebook:
-        for row in rows:
-            total = gradebook.find_submission("core", row["Username"]).score
-            assert float(row["core total"]) == pytest.approx(total)
+    if layout == "canvas":
+        return {r["SIS Login ID"]: r for r in rows if r["Student"] != "    Points Possible"}
+    return {r["Username"]: r for r in rows}
+
+
+@pytest.fixture(scope="module")
+def exports(class_graded_both_ways, tmp_path_factory):
+    """The Moodle CSV of the grading run, and a Canvas CSV from a run with nothing new to
+    grade, started in another folder with --root and a relative --csv path."""
+    _, mine, _, _, moodle = class_graded_both_ways
+    base = tmp_path_factory.mktemp("exports")
+    root = base / "course"
+    shutil.copytree(mine, root)
+    with Gradebook(gradebook_url(root)) as gradebook:
+        gradebook.update_or_create_student("perfect", first_name="Ada", last_name="Lovelace")
+    rerun = mld_grade(root, "--root", str(root), "--student=perfect", "--csv", "canvas.csv",
+                      "--csv-format=canvas", cwd=base)
+    return {"moodle": (mine, moodle), "canvas": (root, base / "canvas.csv")}, rerun
+
+
+@pytest.mark.parametrize("layout", ["moodle", "canvas"])
+def test_csv_has_one_row_per_trainee_with_the_gradebook_totals(exports, layout):
+    (root, path), rerun = exports[0][layout], exports[1]
+    assert path.is_file(), rerun.stderr[-3000:]
+    rows = read_csv(path, layout)
+    with Gradebook(gradebook_url(root)) as gradebook:
+        submitted = [s.student.id for s in gradebook.find_assignment("core").submissions]
+        assert sorted(rows) == sorted(submitted) == sorted(TRAINEES)
+        for trainee, row in rows.items():
+            submission = gradebook.find_submission("core", trainee)
+            assert float(row["core total"]) == pytest.approx(submission.score), trainee
+            for notebook in submission.notebooks:
+                assert float(row[f"core: {notebook.name}"]) == pytest.approx(notebook.score)
             parts = [float(row[f"core: {Path(n).stem}"]) for n in NOTEBOOKS]
-            assert sum(parts) == pytest.approx(total)
+            assert sum(parts) == pytest.approx(submission.score)
+    assert float(rows["perfect"]["core total"]) > float(rows["blank"]["core total"])
+
+
+def test_csv_is_written_when_nothing_new_is_graded(exports):
+    _, rerun = exports
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert "Grading 0 submission(s) of core (1 already graded and unchanged)" in rerun.stderr
+
+
+def test_canvas_csv_has_the_canvas_header_and_points_possible(exports):
+    root, path = exports[0]["canvas"]
+    table = list(csv.reader(path.open(encoding="utf-8")))
+    with Gradebook(gradebook_url(root)) as gradebook:
+        assignment = gradebook.find_assignment("core")
+        titles = ["core total"] + [f"core: {nb.name}" for nb in assignment.notebooks]
+        most = [assignment.max_score] + [nb.max_score for nb in assignment.notebooks]
+    assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *titles]
+    assert table[1][:5] == ["    Points Possible", "", "", "", ""]
+    assert [float(cell) for cell in table[1][5:]] == pytest.approx(most)
+    assert most[0] > 0
+    by_login = {row[3]: row for row in table[2:]}
+    assert by_login["perfect"][:5] == ["Lovelace, Ada", "", "", "perfect", ""]
+    assert by_login["blank"][:5] == ["blank", "", "", "blank", ""]  # no name in nbgrader
 
 
 def _inject(folder: Path, code: str) -> None:
@@ -237,3 +300,151 @@ def test_dashboard_runs_under_papermill(class_graded_both_ways, tmp_path):
         del os.environ["MLD_GRADEBOOK"]
     text = (tmp_path / "out.ipynb").read_text()
     assert "Scores of core" in text and "in words:" in text
+
+
+def _cell_outputs(page: str) -> list[dict]:
+    """The outputs Voilà rendered on the server, as it embeds them in the page."""
+    blocks = re.findall(r'<script type="application/vnd\.voila\.cell-output\+json">(.*?)</script>',
+                        page, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def test_dashboard_runs_as_a_voila_app(class_graded_both_ways, tmp_path):
+    _, mine, _, _, _ = class_graded_both_ways
+    with Gradebook(gradebook_url(mine)) as gradebook:
+        trainees = len({s.student.id for s in gradebook.find_assignment("core").submissions})
+    assert trainees == len(TRAINEES)
+    port, log = _free_port(), tmp_path / "voila.log"
+    with open(log, "w") as output:
+        voila = subprocess.Popen(
+            [str(Path(sys.executable).parent / "voila"),
+             str(ROOT / "instructor" / "dashboard.ipynb"), "--no-browser", f"--port={port}",
+             "--Voila.ip=127.0.0.1", "--show_tracebacks=True"],
+            cwd=mine, env={**tool_env(), "MLD_GRADEBOOK": str(mine / "gradebook.db")},
+            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_server(voila, f"{base}/voila/static/voila.js", log, 60, "Voilà")
+        with urllib.request.urlopen(f"{base}/", timeout=180) as response:  # runs the notebook
+            status, page = response.status, response.read().decode("utf-8")
+    finally:
+        _stop(voila)
+    assert status == 200
+    assert page.rstrip().endswith("</html>") and "voila_finish" in page  # every cell ran
+    for failure in ("Traceback", "There was an error when executing cell",
+                    "application/vnd.jupyter.stderr"):
+        assert failure not in page, log.read_text()[-3000:]
+    outputs = _cell_outputs(page)
+    assert not [o for o in outputs if o["output_type"] in ("error", "stream")]
+    texts = [o["data"].get("text/markdown", "") + o["data"].get("text/html", "")
+             for o in outputs]
+    assert any(t.startswith(f"{trainees} trainees, 1 assignments") for t in texts), texts[:1]
+    charts = [o["data"]["application/vnd.plotly.v1+json"] for o in outputs
+              if "application/vnd.plotly.v1+json" in o["data"]]
+    titles = [chart["layout"]["title"]["text"] for chart in charts]
+    assert titles == ["Scores of core", "Exercises missed most", "Completion per module"]
+    assert all(trace["x"] or trace["y"] for chart in charts for trace in chart["data"])
+    words = [t for t in texts if 'class="chart-alt"' in t]
+    assert len(words) == len(charts)
+    assert f"Scores of core: {trainees} trainees; median" in words[0]
+    assert "core / 01_why_local / " in words[1]
+    assert "Completion per module: core: " in words[2] and f"of {trainees} trainees" in words[2]
+
+
+# --- other gradebooks and a Dask cluster, on a course with two trainees ----------------------
+
+PAIR = ("perfect", "partial")
+
+
+@pytest.fixture(scope="module")
+def pair_course(course, tmp_path_factory) -> tuple[Path, dict]:
+    """A copy of the course with two trainees' submissions, and the scores each cell should get."""
+    root = tmp_path_factory.mktemp("pair") / "course"
+    shutil.copytree(course, root)
+    keys = [read_key(course / "source" / "core" / name) for name in NOTEBOOKS]
+    expected = {}
+    for trainee in PAIR:
+        folder = submit(root, trainee)
+        for key in (k for k in keys if k.auto):
+            for grade_id, points in TRAINEES[trainee](folder, key).items():
+                expected[trainee, key.name, grade_id] = points
+    return root, expected
+
+
+@pytest.fixture(scope="module")
+def graded_into_other_db(pair_course, tmp_path_factory):
+    """Graded by local workers into a gradebook outside the course, made as `mld build`
+    makes the course's own (nbgrader generate_assignment), with --db."""
+    base = tmp_path_factory.mktemp("other-db")
+    root = base / "course"
+    shutil.copytree(pair_course[0], root)
+    url = f"sqlite:///{base / 'elsewhere' / 'other.db'}"
+    (base / "elsewhere").mkdir()
+    nbgrader("generate_assignment", "core", "--force", "--log-level=WARN", f"--db={url}",
+             cwd=root)
+    run = mld_grade(root, f"--db-url={url}", "--workers=1", "--csv", str(base / "grades.csv"))
+    return root, url, run, base / "grades.csv"
+
+
+def test_grades_land_in_the_database_given(pair_course, graded_into_other_db):
+    _, expected = pair_course
+    root, url, run, path = graded_into_other_db
+    assert run.returncode == 0, run.stderr[-3000:]
+    scores = all_scores(root, url)
+    assert {k: scores[k] for k in expected} == pytest.approx(expected)
+    with Gradebook(gradebook_url(root)) as gradebook:  # the course's own: untouched
+        assert not gradebook.find_assignment("core").submissions
+        assert not gradebook.students
+    rows = read_csv(path, "moodle")
+    assert sorted(rows) == sorted(PAIR)
+    with Gradebook(url) as gradebook:
+        for trainee, row in rows.items():
+            total = gradebook.find_submission("core", trainee).score
+            assert float(row["core total"]) == pytest.approx(total)
+    assert float(rows["perfect"]["core total"]) > float(rows["partial"]["core total"]) > 0
+
+
+def _scheduler_address(path: Path, scheduler: subprocess.Popen, log: Path) -> str:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return json.loads(path.read_text())["address"]
+        except (OSError, ValueError, KeyError):  # not written yet, or half written
+            if scheduler.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"no Dask scheduler:\n{log.read_text()[-3000:]}") from None
+            time.sleep(0.2)
+
+
+def test_grades_on_a_dask_cluster(pair_course, graded_into_other_db, tmp_path):
+    """A real scheduler and worker, started as on a cluster: the same scores as local workers."""
+    root = tmp_path / "course"
+    shutil.copytree(pair_course[0], root)
+    dask = str(Path(sys.executable).parent / "dask")
+    address_file, log = tmp_path / "scheduler.json", tmp_path / "dask.log"
+    processes = []
+    try:
+        with open(log, "w") as output:
+            processes.append(subprocess.Popen(
+                [dask, "scheduler", "--host=127.0.0.1", "--port=0", "--no-dashboard",
+                 f"--scheduler-file={address_file}"], cwd=tmp_path, env=tool_env(),
+                stdout=output, stderr=subprocess.STDOUT, start_new_session=True))
+            address = _scheduler_address(address_file, processes[0], log)
+            with Client(address, timeout=60) as client:
+                processes.append(subprocess.Popen(
+                    [dask, "worker", "--nworkers=1", "--nthreads=1", "--no-dashboard",
+                     "--host=127.0.0.1", f"--local-directory={tmp_path / 'worker'}",
+                     f"--scheduler-file={address_file}"], cwd=tmp_path, env=tool_env(),
+                    stdout=output, stderr=subprocess.STDOUT, start_new_session=True))
+                client.wait_for_workers(1, timeout=60)
+                run = mld_grade(root, f"--scheduler={address}")
+                ran = client.run_on_scheduler(lambda dask_scheduler: sorted(
+                    {t.key for t in dask_scheduler.transition_log if t.finish == "memory"}))
+    finally:
+        for process in reversed(processes):
+            _stop(process)
+    assert address.startswith("tcp://127.0.0.1:")
+    assert run.returncode == 0, run.stderr[-3000:] + log.read_text()[-3000:]
+    assert sorted(key.split("-")[2] for key in ran) == sorted(PAIR)  # grade-core-<trainee>-…
+    local_root, url, _, _ = graded_into_other_db
+    assert all_scores(root) == all_scores(local_root, url)
+    assert {k: all_scores(root)[k] for k in pair_course[1]} == pytest.approx(pair_course[1])

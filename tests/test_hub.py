@@ -7,8 +7,8 @@ trainees (system users). Then, all through the browser:
 2. each trainee fetches it in nbgrader's Assignments panel, opens the notebook from
    there, answers by clicking and typing (Ana everything, Ben the first half), saves
    and submits from the panel;
-3. the instructor collects, autogrades both submissions, generates and releases the
-   feedback, all in Formgrader;
+3. the instructor collects in Formgrader, autogrades the class with `mld grade` (each
+   submission in its sandbox), then generates and releases the feedback in Formgrader;
 4. each trainee fetches the feedback in the Assignments panel, opens it and sees the
    score, and the charts.
 
@@ -291,18 +291,24 @@ def release(browser, hub: Hub, expect) -> None:
 
 def collect_grade_feedback(browser, hub: Hub, expected: dict[str, tuple[float, float]],
                            expect, tmp: Path) -> None:
-    """Collect, autograde each trainee, generate and release feedback, in Formgrader."""
+    """Collect in Formgrader; autograde the class with `mld grade`, run by the instructor
+    in a terminal of the hub's environment; check the scores, generate and release the
+    feedback in Formgrader."""
     page = log_in(browser, hub, INSTRUCTOR)
     frame = formgrader(page)
     row = assignment_row(frame)
     formgrader_action(frame, row.locator("td.collect a"), expect)
     expect(row.locator("td.num-submissions")).to_have_text(str(len(expected)))
-    row.locator("td.num-submissions a").click()  # Manage Submissions of the assignment
+    env_bin = STATE / "venv" / "bin"
+    trial.as_user(pwd.getpwnam(INSTRUCTOR), [env_bin / "mld", "grade", ASSIGNMENT],
+                  cwd=hub.course, env_bin=env_bin)
+    # Manage Submissions loads the scores from the gradebook mld grade wrote.
+    row.locator("td.num-submissions a").click()
     for student, (score, max_score) in expected.items():
         line = frame.locator("tr", has=frame.locator("td", has_text=student))
-        formgrader_action(frame, line.locator("td.autograde a"), expect, timeout=GRADING)
         # The score as Formgrader shows it (JavaScript prints 9 and 4.5, not 9.0).
-        expect(line.locator("td.score")).to_have_text(f"{score:g} / {max_score:g}")
+        expect(line.locator("td.score")).to_have_text(f"{score:g} / {max_score:g}",
+                                                      timeout=PAGE_LOAD)
     shot(page, "instructor-formgrader.png", tmp)
     frame.get_by_role("link", name="Manage Assignments").first.click()
     formgrader_action(frame, row.locator("td.generate-feedback a"), expect, timeout=GRADING)

@@ -48,6 +48,8 @@ PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 # Until pyproject.toml has a `hub` extra, the hub's own packages are installed here.
 HUB_PACKAGES = ["jupyterhub>=5.3", "nbgitpuller>=1.2"]
 COURSE_FOLDER = "course"  # ~instructor/course
+# The instructor grades on the hub with `mld grade` (Dask) and opens the dashboard (Voilà).
+COURSE_EXTRAS = "[grading]"
 NEVER_COPIED = shutil.ignore_patterns("*.answers*.json", ".ipynb_checkpoints", "__pycache__")
 
 
@@ -120,7 +122,7 @@ def course_stamp(python: Path) -> str:
     """What the single-user environment is made of: its Python, the hub's packages and
     every file the course wheel is built from (a fresh clone hashes the same)."""
     digest = hashlib.sha256()
-    for item in [str(python), *hub_packages()]:
+    for item in [str(python), COURSE_EXTRAS, *hub_packages()]:
         digest.update(item.encode() + b"\0")
     for name in COURSE_SOURCES:
         top = ROOT / name
@@ -173,8 +175,8 @@ def hub_environment(state: Path) -> Path:
             umask=0o022)
     # Not editable: pip builds the course's wheel from the checkout and installs it (a
     # local folder is reinstalled even when its version did not change).
-    run([env / "bin" / "python", "-m", "pip", "install", "--quiet", ROOT, *hub_packages()],
-        umask=0o022)
+    run([env / "bin" / "python", "-m", "pip", "install", "--quiet", f"{ROOT}{COURSE_EXTRAS}",
+         *hub_packages()], umask=0o022)
     stamp_file.write_text(wanted)
     return env / "bin"
 

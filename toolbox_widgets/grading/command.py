@@ -87,12 +87,20 @@ def add_grade_command(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--student", default="*", help="only this trainee (nbgrader glob)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="local worker processes (default: number of cores)")
+    parser.add_argument("--per-worker", type=int, default=2, metavar="N",
+                        help="submissions each local worker grades at once: one can use "
+                             "the core while another waits on a cell's timeout "
+                             "(default: %(default)s)")
     parser.add_argument("--scheduler", help="a Dask scheduler, e.g. tcp://host:8786, "
                         "instead of local workers")
-    parser.add_argument("--db-url", help="gradebook URL (default: sqlite:///gradebook.db)")
+    parser.add_argument("--db-url", help="the gradebook, any database URL nbgrader accepts "
+                        "(default: nbgrader's CourseDirectory.db_url, gradebook.db here)")
     parser.add_argument("--force", action="store_true",
                         help="regrade every submission, even those already in the journal")
-    parser.add_argument("--csv", help="write per-trainee scores to this CSV (Moodle import)")
+    parser.add_argument("--csv", help="write per-trainee scores, from the gradebook, to this CSV")
+    parser.add_argument("--csv-format", choices=sorted(CSV_WRITERS), default="moodle",
+                        help="the CSV's layout: Moodle's or Canvas's grade import "
+                             "(default: %(default)s)")
     parser.add_argument("--notebook-timeout", type=int, default=Limits.notebook_timeout,
                         help="seconds a whole notebook may run (default: %(default)s)")
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb,
@@ -123,9 +131,10 @@ def cmd_grade(args) -> int:
         except SandboxUnavailable as err:
             print(f"Refusing to grade: {err}", file=sys.stderr)
             return 2
+    csv_path = Path(args.csv).resolve() if args.csv else None  # before grade() changes folder
     summary = grade(root, args, [f"--{setting}" for setting in args.set])
-    if args.csv:
-        write_csv(root, args, Path(args.csv))
+    if csv_path:
+        write_csv(summary["db_url"], args, csv_path)
     return 1 if summary["failed"] else 0
 
 
@@ -156,8 +165,8 @@ def _client(args):
 
     if args.scheduler:
         return Client(args.scheduler)
-    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.per_worker,
+                           processes=True, dashboard_address=None, silence_logs=logging.ERROR)
     return Client(cluster)
 
 
@@ -194,10 +203,13 @@ def grade(root: Path, args, extra: list[str]) -> dict:
     progress, problems, recorded = Progress(len(pending)), {}, 0
     client = _client(args) if pending else None
     try:
-        futures = as_completed()
+        futures = as_completed() if client else []  # all unchanged: nothing to wait for
         queue = list(pending)
         in_flight = 0
-        width = 2 * max(1, len(client.scheduler_info()["workers"])) if client else 0
+        # Twice as many submissions in flight as workers' threads: each thread has the
+        # next one ready while this process records the last.
+        workers = client.scheduler_info()["workers"].values() if client else []
+        width = 2 * max(1, sum(w["nthreads"] for w in workers))
 
         def feed():
             nonlocal in_flight
@@ -212,7 +224,8 @@ def grade(root: Path, args, extra: list[str]) -> dict:
                 files = {str(p.relative_to(folder)): p.read_bytes()
                          for p in Path(folder).rglob("*") if p.is_file()}
                 task = Task(student, args.assignment, files, notebooks, execute,
-                            vars(limits), sandbox=not args.unsafe_no_sandbox)
+                            vars(limits), sandbox=not args.unsafe_no_sandbox,
+                            more_to_come=len(queue) >= width // 2)
                 future = client.submit(execute_submission, task, pure=False,
                                        key=f"grade-{args.assignment}-{student}-{time.time_ns()}")
                 future.student = student
@@ -253,33 +266,63 @@ def grade(root: Path, args, extra: list[str]) -> dict:
           f"in {elapsed:.0f} s.", file=sys.stderr)
     for student, problem in sorted(problems.items()):
         print(f"  {student}: {problem}", file=sys.stderr)
-    return {"graded": len(pending) - failed, "failed": failed, "problems": problems}
+    return {"graded": len(pending) - failed, "failed": failed, "problems": problems,
+            "db_url": app.coursedir.db_url}
 
 
-def write_csv(root: Path, args, path: Path) -> None:
-    """Per-trainee scores in the layout of Moodle's "Import grades: CSV file":
-    a Username column to map to the user, then one column per grade item."""
+def gradebook_scores(url: str, assignment: str) -> tuple[list[tuple[str, float]], list[dict]]:
+    """The assignment's grade columns as (title, max score): its total, then each notebook;
+    and one row per trainee with a submission: id, first and last name, scores."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    url = args.db_url or f"sqlite:///{root / 'gradebook.db'}"
     with Gradebook(url) as gradebook:
-        assignment = gradebook.find_assignment(args.assignment)
-        notebooks = [nb.name for nb in assignment.notebooks]
-        header = ["Username", f"{args.assignment} total"] + [
-            f"{args.assignment}: {name}" for name in notebooks]
+        found = gradebook.find_assignment(assignment)
+        notebooks = [nb.name for nb in found.notebooks]
+        columns = [(f"{assignment} total", found.max_score)] + [
+            (f"{assignment}: {nb.name}", nb.max_score) for nb in found.notebooks]
         rows = []
-        for student in sorted(s.id for s in gradebook.students):
+        for student in sorted(gradebook.students, key=lambda s: s.id):
             try:
-                submission = gradebook.find_submission(args.assignment, student)
+                submission = gradebook.find_submission(assignment, student.id)
             except MissingEntry:
                 continue
             scores = {nb.name: nb.score for nb in submission.notebooks}
-            rows.append([student, _number(submission.score)]
-                        + [_number(scores.get(name, 0.0)) for name in notebooks])
+            rows.append({"id": student.id, "first": student.first_name,
+                         "last": student.last_name,
+                         "scores": [submission.score] + [scores.get(n, 0.0) for n in notebooks]})
+    return columns, rows
+
+
+def _moodle(columns: list[tuple[str, float]], rows: list[dict]) -> list[list[str]]:
+    """Moodle's "Import grades: CSV file": a Username column to map to the user, then one
+    column per grade item."""
+    return [["Username"] + [title for title, _ in columns]] + [
+        [row["id"]] + [_number(score) for score in row["scores"]] for row in rows]
+
+
+def _canvas(columns: list[tuple[str, float]], rows: list[dict]) -> list[list[str]]:
+    """Canvas's gradebook import, as its own export writes it: Student ("Last, First"),
+    ID, SIS User ID, SIS Login ID (the nbgrader id), Section, one column per assignment,
+    and under the header a "Points Possible" row with each column's maximum."""
+    def name(row: dict) -> str:
+        parts = [part for part in (row["last"], row["first"]) if part]
+        return ", ".join(parts) or row["id"]
+
+    return ([["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+             + [title for title, _ in columns],
+             ["    Points Possible", "", "", "", ""] + [_number(most) for _, most in columns]]
+            + [[name(row), "", "", row["id"], ""] + [_number(score) for score in row["scores"]]
+               for row in rows])
+
+
+CSV_WRITERS = {"moodle": _moodle, "canvas": _canvas}
+
+
+def write_csv(url: str, args, path: Path) -> None:
+    """Per-trainee scores of the assignment, from the gradebook, in an LMS's import layout."""
+    table = CSV_WRITERS[args.csv_format](*gradebook_scores(url, args.assignment))
     with open(path, "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(header)
-        writer.writerows(rows)
+        csv.writer(file).writerows(table)
 
 
 def _number(value: float) -> str:

@@ -10,10 +10,13 @@ See SANDBOX.md for what this protects and what it does not.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import random
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,11 +117,41 @@ def bwrap_command(workdir: str, inside: str, ipc_dir: str, limits: Limits,
     return cmd
 
 
-def sandbox_uid(slot: int) -> int | None:
-    """An unused user id per sandbox when grading as root, else None (your own)."""
-    if os.geteuid() != 0:
-        return None
-    return 61000 + slot % 4000
+FIRST_UID, UIDS = 61000, 4000  # user ids that no account on the machine uses
+
+
+class UidLease:
+    """An unused user id for one sandbox, held until `release()`.
+
+    Graded as root, each sandbox runs as a user id of its own, so that one trainee's
+    fork bomb uses up only its own RLIMIT_NPROC budget. A lock file per id, held
+    while the sandbox lives, keeps two sandboxes on one machine (from any number
+    of worker processes) from ever sharing one.
+    """
+
+    def __init__(self):
+        folder = Path(tempfile.gettempdir()) / "mld-grade-uids"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        start = random.randrange(UIDS)
+        for step in range(UIDS):
+            uid = FIRST_UID + (start + step) % UIDS
+            handle = open(folder / str(uid), "w")  # noqa: SIM115 - held until release()
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            self.uid, self._handle = uid, handle
+            return
+        raise SandboxUnavailable(f"all {UIDS} sandbox user ids are in use")
+
+    def release(self) -> None:
+        self._handle.close()
+
+
+def lease_uid() -> UidLease | None:
+    """A user id of its own for a sandbox when grading as root, else None (your own)."""
+    return UidLease() if os.geteuid() == 0 else None
 
 
 def check_sandbox() -> None:
@@ -126,7 +159,8 @@ def check_sandbox() -> None:
     if os.environ.get("MLD_GRADE_NO_BWRAP"):  # lets the tests simulate a missing bwrap
         raise SandboxUnavailable("bubblewrap was disabled (MLD_GRADE_NO_BWRAP). " + UNSAFE_HINT)
     probe = Path(os.environ.get("TMPDIR", "/tmp"))
-    cmd = bwrap_command(str(probe), "/probe", str(probe), Limits(), sandbox_uid(0)) + ["/bin/true"]
+    uid = FIRST_UID if os.geteuid() == 0 else None
+    cmd = bwrap_command(str(probe), "/probe", str(probe), Limits(), uid) + ["/bin/true"]
     try:
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as err:
@@ -164,6 +198,3 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     interrupt_kernel = _async_interrupt_kernel
 
-
-def kernel_argv() -> list[str]:
-    return [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]

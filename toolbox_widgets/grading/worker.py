@@ -6,9 +6,9 @@ so it needs no view of the course folder. nbgrader's own ``Execute`` client runs
 cells, with the instructor's Execute settings, exactly as ``nbgrader autograde`` does.
 
 Kernel start-up and the heavy imports of the course (pandas, plotly, the widgets)
-take longer than most notebooks. So each worker keeps the next kernel ready: it is
-started, in a fresh sandbox with an empty folder, and has done those imports before
-any trainee file exists. Every kernel still runs one notebook only.
+take longer than most notebooks. So each submission gets one sandbox whose zygote
+(zygote.py) does those imports once and forks a fresh kernel per notebook; and each
+worker starts the next submission's sandbox while the current one finishes.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from __future__ import annotations
 import asyncio
 import atexit
 import itertools
+import json
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -31,13 +32,16 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer
 from traitlets.config import Config
 
-from .sandbox import Limits, SandboxedKernelManager, bwrap_command, kernel_argv, sandbox_uid
+from .sandbox import Limits, SandboxedKernelManager, UidLease, bwrap_command, lease_uid
+from .zygote import ForkedProvisioner, Zygote
 
-# Imported in the waiting kernel, before any trainee file is there. Imports only:
-# no course code runs, so the kernel is as fresh as a new one.
-PRELOAD = ("import pandas, plotly.express, plotly.graph_objects, plotly.io._renderers, "
-           "plotly.offline, ipywidgets, toolbox_widgets, toolbox_widgets.charts, "
-           "toolbox_widgets.data")
+# Imported by the zygote, before any trainee file is there. Imports only: no course
+# code runs, so a forked kernel is as fresh as a new one.
+# nbformat (with jsonschema) is what plotly's notebook renderers load first: alone
+# more than half a second per kernel.
+PRELOAD = ("pandas", "pandas.io.formats.html", "plotly.express", "plotly.graph_objects",
+           "plotly.io._renderers", "plotly.offline", "nbformat", "ipywidgets",
+           "toolbox_widgets", "toolbox_widgets.charts", "toolbox_widgets.data")
 MIB = 1024 * 1024
 
 
@@ -52,7 +56,8 @@ class Task:
     execute_config: dict  # the instructor's c.Execute settings
     limits: dict
     sandbox: bool = True
-    preload: str = PRELOAD
+    preload: tuple[str, ...] = PRELOAD
+    more_to_come: bool = True  # start a sandbox for the next submission meanwhile
 
 
 class LimitedExecute(Execute):
@@ -66,8 +71,9 @@ class LimitedExecute(Execute):
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
-        size = len(content.get("text", "")) + sum(len(str(v)) for v in
-                                                   content.get("data", {}).values())
+        size = len(content.get("text", "")) + sum(
+            len(v) if isinstance(v, str) else len(json.dumps(v))
+            for v in content.get("data", {}).values())
         if self._kept + size > self.output_limit:
             if not self._cut:
                 self._cut = True
@@ -89,133 +95,179 @@ class LimitedExecute(Execute):
 class Kernel:
     km: SandboxedKernelManager
     kc: object
-    folder: Path  # the submission folder on this machine
-    inside: str  # where the kernel sees it
+    inside: str  # where the kernel sees the submission folder
+
+
+@dataclass
+class Sandbox:
+    """One submission's sandbox: its folder, and the zygote that forks its kernels."""
+
+    base: Path  # on this machine: work/ (the submission) and the ipc sockets
+    lease: UidLease | None  # its own user id, when grading as root
+    inside: str
+    zygote: Zygote | None = None
+
+    @property
+    def uid(self) -> int | None:
+        return self.lease.uid if self.lease else None
+
+    @property
+    def workdir(self) -> Path:
+        return self.base / "work"
+
+    @property
+    def ipc(self) -> Path:
+        return self.base / "ipc"
 
 
 class Pool:
-    """Kernels of one worker process, on an event loop of their own."""
+    """The sandboxes of one worker process, driven by an event loop of its own.
+
+    A worker may grade several submissions at once (Dask threads): they share the loop,
+    and each leaves a ready sandbox behind for the next one.
+    """
 
     def __init__(self):
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, daemon=True, name="kernels").start()
-        self.spare: asyncio.Task | None = None
-        self.spare_key: tuple | None = None
-        self.spare_base: Path | None = None
+        self.spares: list[tuple[tuple, asyncio.Task]] = []
         self.counter = itertools.count()
         atexit.register(self.close)
 
     def close(self) -> None:
-        """Stop the waiting kernel and remove its folder when the worker exits."""
-        if self.spare is not None and self.spare.done() and not self.spare.exception():
-            self.run(self.stop(self.spare.result()))
-        if self.spare_base is not None:
-            shutil.rmtree(self.spare_base, ignore_errors=True)
+        """Stop the waiting sandboxes and remove their folders when the worker exits."""
+        for _, spare in self.spares:
+            if spare.done() and not spare.exception():
+                self.discard(spare.result())
 
     def run(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
-    def new_folder(self, sandbox: bool) -> tuple[Path, int | None]:
+    def new_sandbox(self, task: Task) -> Sandbox:
         base = Path(tempfile.mkdtemp(prefix="mldg-"))  # short: ipc socket paths are limited
-        uid = sandbox_uid(os.getpid() * 2 + next(self.counter) % 2) if sandbox else None
-        (base / "work").mkdir()
-        if uid is not None:
-            for path in (base, base / "work"):
-                os.chown(path, uid, uid)
-        return base, uid
+        lease = lease_uid() if task.sandbox else None
+        sandbox = Sandbox(base, lease, inside_path(task) if task.sandbox else str(base / "work"))
+        for path in (sandbox.workdir, sandbox.ipc):
+            path.mkdir()
+        if lease is not None:
+            for path in (base, sandbox.workdir, sandbox.ipc):
+                os.chown(path, lease.uid, lease.uid)
+        return sandbox
 
-    async def start(self, base: Path, uid, inside: str, task: Task) -> Kernel:
+    async def start_zygote(self, sandbox: Sandbox, task: Task) -> Sandbox:
+        """Start the sandbox's zygote and wait until it has done the imports."""
         limits = Limits(**task.limits)
-        ipc = Path(tempfile.mkdtemp(prefix="k", dir=base))
-        if uid is not None:
-            os.chown(ipc, uid, uid)
-        workdir = base / "work"
-        prefix = bwrap_command(str(workdir), inside, str(ipc), limits, uid) if task.sandbox else []
-        km = SandboxedKernelManager(prefix=prefix, kernel_argv=kernel_argv(), kernel_name="python3",
-                                    transport="ipc", ip=str(ipc / "k"),
-                                    connection_file=str(ipc / "kernel.json"), owner=uid)
+        prefix = (bwrap_command(str(sandbox.workdir), sandbox.inside, str(sandbox.ipc), limits,
+                                sandbox.uid) if task.sandbox else [])
         env = {**os.environ, "NBGRADER_EXECUTION": "autograde"}
-        # The kernel's own stdout/stderr (os.write(1, ...)) must not reach the grader's log.
-        await km.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+        sandbox.zygote = Zygote(prefix, task.preload, str(sandbox.workdir), env)
+        try:
+            await self.loop.run_in_executor(None, sandbox.zygote.wait_ready, 120)
+        except Exception:
+            sandbox.zygote.close()
+            raise
+        return sandbox
+
+    async def fresh_sandbox(self, task: Task) -> Sandbox:
+        sandbox = self.new_sandbox(task)
+        try:
+            return await self.start_zygote(sandbox, task)
+        except BaseException:
+            self.discard(sandbox)
+            raise
+
+    def discard(self, sandbox: Sandbox) -> None:
+        if sandbox.zygote is not None:
+            sandbox.zygote.close()
+        shutil.rmtree(sandbox.base, ignore_errors=True)
+        if sandbox.lease is not None:  # only now: no process of the sandbox is left
+            sandbox.lease.release()
+
+    async def start_kernel(self, sandbox: Sandbox, task: Task) -> Kernel:
+        """A fresh kernel, forked by the zygote, for one notebook."""
+        n = next(self.counter)
+        km = SandboxedKernelManager(kernel_argv=["-f", "{connection_file}"], kernel_name="python3",
+                                    transport="ipc", ip=str(sandbox.ipc / f"k{n}"),
+                                    connection_file=str(sandbox.ipc / f"kernel-{n}.json"),
+                                    owner=sandbox.uid)
+        km.kernel_id = str(uuid.uuid4())
+        km.provisioner = ForkedProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec,
+                                           parent=km)
+        km.provisioner.zygote = sandbox.zygote
+        await km.start_kernel(cwd=str(sandbox.workdir),
                               extra_arguments=["--HistoryManager.hist_file=:memory:"])
         kc = km.client()
         kc.start_channels()
+        kernel = Kernel(km, kc, sandbox.inside)
         try:
             await kc.wait_for_ready(timeout=task.execute_config.get("startup_timeout", 60))
-            if task.preload:
-                msg_id = kc.execute(task.preload, silent=True, store_history=False)
-                while (await kc.get_shell_msg(timeout=120))["parent_header"].get(
-                        "msg_id") != msg_id:
-                    pass
         except Exception:
-            await self.stop(Kernel(km, kc, workdir, inside))
+            await self.stop(kernel)
             raise
-        return Kernel(km, kc, workdir, inside if task.sandbox else str(workdir))
+        return kernel
 
     async def stop(self, kernel: Kernel) -> None:
-        # Nothing to save in a graded kernel: kill the sandbox at once.
+        # Nothing to save in a graded kernel: kill it at once.
         try:
             kernel.kc.stop_channels()
             await kernel.km.shutdown_kernel(now=True)
         except Exception:
             pass
 
-    async def take(self, task: Task) -> Kernel:
-        """The waiting kernel if it suits this task, else a new one."""
-        key = (task.assignment, task.sandbox, task.preload, tuple(sorted(task.limits.items())))
-        spare, self.spare = self.spare, None
-        if spare is not None:
+    def key(self, task: Task) -> tuple:
+        return (task.assignment, task.sandbox, task.preload, tuple(sorted(task.limits.items())))
+
+    async def take(self, task: Task) -> Sandbox:
+        """A waiting sandbox if one suits this task, else a new one."""
+        while self.spares:
+            key, spare = self.spares.pop(0)
             try:
-                kernel = await spare
-                if self.spare_key == key:
-                    return kernel
-                await self.stop(kernel)
-            except Exception:
-                pass
-        base, uid = self.new_folder(task.sandbox)
-        return await self.start(base, uid, inside_path(task), task)
+                sandbox = await spare
+            except Exception:  # it could not start: the next one, or a new one, will say why
+                continue
+            if key == self.key(task):
+                return sandbox
+            self.discard(sandbox)
+        return await self.fresh_sandbox(task)
 
     def prepare_next(self, task: Task) -> None:
-        base, uid = self.new_folder(task.sandbox)
-        self.spare_base = base
-        self.spare_key = (task.assignment, task.sandbox, task.preload,
-                          tuple(sorted(task.limits.items())))
-        self.spare = self.loop.create_task(self.start(base, uid, inside_path(task), task))
+        """Start the next submission's sandbox while this one runs its last notebook."""
+        spare = self.loop.create_task(self.fresh_sandbox(task))
+        self.spares.append((self.key(task), spare))
 
     async def grade(self, task: Task) -> dict:
         started = time.monotonic()
-        first = await self.take(task)
-        base = first.folder.parent
-        uid = os.stat(base).st_uid if task.sandbox and os.geteuid() == 0 else None
-        for name, content in task.files.items():
-            path = first.folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-            if uid is not None:
-                os.chown(path, uid, uid)
-        results, notes = {}, {}
-        kernel = first
+        sandbox = await self.take(task)
         try:
+            for name, content in task.files.items():
+                path = sandbox.workdir / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+            if sandbox.uid is not None:  # the sandbox's user owns its working folder
+                for path in sandbox.workdir.rglob("*"):
+                    os.chown(path, sandbox.uid, sandbox.uid)
+            results, notes = {}, {}
             for i, name in enumerate(task.notebooks):
-                if i + 1 < len(task.notebooks):  # same trainee, same folder: start it now
-                    following = self.loop.create_task(
-                        self.start(base, uid, inside_path(task), task))
-                else:
-                    following = None
+                if i + 1 == len(task.notebooks) and task.more_to_come:
                     self.prepare_next(task)
+                if sandbox.zygote is None:  # the notebook before went wrong: start afresh
+                    await self.start_zygote(sandbox, task)
                 nb = nbformat.reads(task.files[name].decode("utf-8"), as_version=4)
+                kernel = await self.start_kernel(sandbox, task)
                 try:
                     executed, note = await run_notebook(kernel, nb, task)
                 finally:
                     await self.stop(kernel)
-                results[name] = nbformat.writes(executed)
+                # Plain JSON, without nbformat's indented (pure-Python, slow) encoder:
+                # nbgrader reads and validates it, then writes autograded/ its own way.
+                results[name] = json.dumps(executed, ensure_ascii=False)
                 if note:
+                    # Whatever the notebook left running dies with its sandbox.
                     notes[name] = note
-                if following is not None:
-                    kernel = await following
+                    sandbox.zygote.close()
+                    sandbox.zygote = None
         finally:
-            shutil.rmtree(base, ignore_errors=True)
+            self.discard(sandbox)
         return {"student": task.student, "notebooks": results, "notes": notes,
                 "seconds": time.monotonic() - started, "host": os.uname().nodename}
 
@@ -237,7 +289,8 @@ async def run_notebook(kernel: Kernel, nb, task: Task):
     except asyncio.TimeoutError:
         problem = f"the notebook ran longer than {limits.notebook_timeout} s and was stopped"
     except DeadKernelError:
-        code = kernel.km.provisioner.process.poll() if kernel.km.provisioner else None
+        process = getattr(kernel.km.provisioner, "process", None)
+        code = process.poll() if process is not None else None
         problem = "the kernel died" + (f" (exit status {code})" if code is not None else "")
         if code is not None and code in (137, -9):
             problem += "; it may have been killed, or run out of memory"
@@ -261,6 +314,3 @@ def execute_submission(task: Task) -> dict:
         _POOLS.append(Pool())
     return _POOLS[0].run(_POOLS[0].grade(task))
 
-
-def task_dict(task: Task) -> dict:
-    return asdict(task)
