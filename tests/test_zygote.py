@@ -28,11 +28,10 @@ def notebook(*cells: str) -> bytes:
         cells=[nbformat.v4.new_code_cell(c) for c in cells])).encode()
 
 
-def grade(files: dict[str, bytes], sandbox: bool = True) -> dict:
+def grade(files: dict[str, bytes], **limits) -> dict:
     """Execute every notebook of one submission, as a Dask worker would."""
     task = Task("trainee", "core", files, sorted(n for n in files if n.endswith(".ipynb")),
-                EXECUTE, vars(Limits(notebook_timeout=60)), sandbox=sandbox,
-                more_to_come=False)
+                EXECUTE, vars(Limits(notebook_timeout=60, **limits)), more_to_come=False)
     return POOL.run(POOL.grade(task))
 
 
@@ -73,6 +72,18 @@ def test_a_notebook_that_kills_its_kernel_does_not_stop_the_next():
     assert "kernel died" in result["notes"]["1_dies.ipynb"]
     cells = json.loads(result["notebooks"]["1_dies.ipynb"])["cells"]
     assert [o["ename"] for o in cells[1]["outputs"]] == ["NotGraded"]  # scores zero
+    assert printed(result, "2_runs.ipynb") == ["42"]
+
+
+def test_a_notebook_that_uses_up_the_processes_does_not_stop_the_next():
+    greedy = notebook(
+        "import subprocess\nheld = []\n"
+        "try:\n    while True:\n        held.append(subprocess.Popen(['sleep', '60']))\n"
+        "except OSError:\n    print('no more processes')",
+        "import time; time.sleep(1); print(len(held) > 0)")
+    result = grade({"1_greedy.ipynb": greedy, "2_runs.ipynb": notebook("print(6 * 7)")},
+                   processes=60)
+    assert printed(result, "1_greedy.ipynb") == ["no more processes", "True"]
     assert printed(result, "2_runs.ipynb") == ["42"]
 
 

@@ -18,6 +18,7 @@ import atexit
 import itertools
 import json
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -131,6 +132,7 @@ class Pool:
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, daemon=True, name="kernels").start()
         self.spares: list[tuple[tuple, asyncio.Task]] = []
+        self.stopping: set[asyncio.Task] = set()
         self.counter = itertools.count()
         atexit.register(self.close)
 
@@ -200,11 +202,19 @@ class Pool:
         kc.start_channels()
         kernel = Kernel(km, kc, sandbox.inside)
         try:
-            await kc.wait_for_ready(timeout=task.execute_config.get("startup_timeout", 60))
+            await wait_until_ready(kernel, task.execute_config.get("startup_timeout", 60))
         except Exception:
             await self.stop(kernel)
             raise
         return kernel
+
+    async def drop(self, starting: asyncio.Task | None) -> None:
+        """Stop a kernel that was started for a notebook it will not run."""
+        if starting is not None:
+            try:
+                await self.stop(await starting)
+            except Exception:  # it did not start: nothing to stop
+                pass
 
     async def stop(self, kernel: Kernel) -> None:
         # Nothing to save in a graded kernel: kill it at once.
@@ -247,29 +257,77 @@ class Pool:
                 for path in sandbox.workdir.rglob("*"):
                     os.chown(path, sandbox.uid, sandbox.uid)
             results, notes = {}, {}
+            following = None  # the next notebook's kernel, started while this one runs
             for i, name in enumerate(task.notebooks):
                 if i + 1 == len(task.notebooks) and task.more_to_come:
                     self.prepare_next(task)
                 if sandbox.zygote is None:  # the notebook before went wrong: start afresh
                     await self.start_zygote(sandbox, task)
                 nb = nbformat.reads(task.files[name].decode("utf-8"), as_version=4)
-                kernel = await self.start_kernel(sandbox, task)
+                try:
+                    kernel = await (following or self.start_kernel(sandbox, task))
+                except Exception:
+                    if following is None:
+                        raise
+                    # Started during the notebook before, which may have used up the
+                    # sandbox's processes: once more, in a new sandbox.
+                    sandbox.zygote.close()
+                    await self.start_zygote(sandbox, task)
+                    kernel = await self.start_kernel(sandbox, task)
+                following = None
+                if i + 1 < len(task.notebooks):
+                    following = self.loop.create_task(self.start_kernel(sandbox, task))
                 try:
                     executed, note = await run_notebook(kernel, nb, task)
                 finally:
-                    await self.stop(kernel)
+                    # Killed in the background: nothing of it is needed any more.
+                    stopping = self.loop.create_task(self.stop(kernel))
+                    self.stopping.add(stopping)  # the loop keeps only weak references
+                    stopping.add_done_callback(self.stopping.discard)
                 # Plain JSON, without nbformat's indented (pure-Python, slow) encoder:
                 # nbgrader reads and validates it, then writes autograded/ its own way.
                 results[name] = json.dumps(executed, ensure_ascii=False)
                 if note:
                     # Whatever the notebook left running dies with its sandbox.
                     notes[name] = note
+                    await self.drop(following)
+                    following = None
                     sandbox.zygote.close()
                     sandbox.zygote = None
         finally:
+            await self.drop(following)
             self.discard(sandbox)
         return {"student": task.student, "notebooks": results, "notes": notes,
                 "seconds": time.monotonic() - started, "host": os.uname().nodename}
+
+
+async def wait_until_ready(kernel: Kernel, timeout: float) -> None:
+    """Return when the kernel answers, and its IOPub channel carries the answer's status.
+
+    jupyter_client's wait_for_ready does the same, then waits for 0.2 s of silence on
+    IOPub; nbclient ignores messages of other requests, so that wait is not needed.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    kc = kernel.kc
+    while loop.time() < deadline:
+        if not await kernel.km.is_alive():
+            raise RuntimeError("the kernel died while starting")
+        msg_id = kc.kernel_info()
+        try:
+            while (await kc.get_shell_msg(timeout=1))["parent_header"].get("msg_id") != msg_id:
+                pass
+            # The status messages of this request prove that IOPub is subscribed;
+            # if they were missed (too early), ask again.
+            while True:
+                msg = await kc.get_iopub_msg(timeout=0.2)
+                if (msg["parent_header"].get("msg_id") == msg_id
+                        and msg["msg_type"] == "status"
+                        and msg["content"].get("execution_state") == "idle"):
+                    return
+        except queue.Empty:
+            continue
+    raise TimeoutError(f"the kernel did not start in {timeout:.0f} s")
 
 
 def inside_path(task: Task) -> str:

@@ -111,7 +111,11 @@ def main() -> None:
             if command == "fork":
                 argv = json.loads(rest)
                 out.flush()
-                pid = os.fork()
+                try:
+                    pid = os.fork()
+                except OSError as err:  # e.g. a fork bomb used up the sandbox's processes
+                    say("failed", err)
+                    continue
                 if pid == 0:
                     try:
                         _kernel_child(argv)
@@ -173,6 +177,8 @@ class Zygote:
             event, rest = self.replies.get(timeout=timeout)
         except queue.Empty:
             raise ZygoteFailed(f"no answer from the kernel starter in {timeout:.0f} s") from None
+        if event == "failed":
+            raise ZygoteFailed(f"the kernel could not start: {rest}")
         if event != expected:
             raise ZygoteFailed(f"the kernel starter stopped (exit status {self.process.poll()})")
         return rest
