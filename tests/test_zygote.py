@@ -6,6 +6,7 @@ in the bubblewrap sandbox, so each check takes seconds.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -32,7 +33,7 @@ def grade(files: dict[str, bytes], **limits) -> dict:
     """Execute every notebook of one submission, as a Dask worker would."""
     task = Task("trainee", "core", files, sorted(n for n in files if n.endswith(".ipynb")),
                 EXECUTE, vars(Limits(notebook_timeout=60, **limits)), more_to_come=False)
-    return POOL.run(POOL.grade(task))
+    return pool().run(pool().grade(task))
 
 
 def printed(result: dict, name: str) -> list[str]:
@@ -42,7 +43,10 @@ def printed(result: dict, name: str) -> list[str]:
             for c in cells]
 
 
-POOL = Pool()
+@functools.cache
+def pool() -> Pool:
+    """One worker's pool for the whole module, made by the first test that grades."""
+    return Pool()
 
 
 def test_each_notebook_gets_a_new_kernel_in_the_same_folder():

@@ -179,8 +179,7 @@ class Pool:
             raise
 
     def discard(self, sandbox: Sandbox) -> None:
-        if sandbox.zygote is not None:
-            sandbox.zygote.close()
+        self.close_zygote(sandbox)
         shutil.rmtree(sandbox.base, ignore_errors=True)
         if sandbox.lease is not None:  # only now: no process of the sandbox is left
             sandbox.lease.release()
@@ -207,6 +206,25 @@ class Pool:
             await self.stop(kernel)
             raise
         return kernel
+
+    async def next_kernel(self, sandbox: Sandbox, task: Task,
+                          started: asyncio.Task | None) -> Kernel:
+        """The next notebook's kernel: the one started in advance if it came up, else a
+        new one, in a new sandbox if the notebook before went wrong."""
+        if started is not None:
+            try:
+                return await started
+            except Exception:  # the notebook before may have used up the processes
+                self.close_zygote(sandbox)
+        if sandbox.zygote is None:
+            await self.start_zygote(sandbox, task)
+        return await self.start_kernel(sandbox, task)
+
+    def close_zygote(self, sandbox: Sandbox) -> None:
+        """Kill the sandbox's processes; its folder stays for the next notebook."""
+        if sandbox.zygote is not None:
+            sandbox.zygote.close()
+            sandbox.zygote = None
 
     async def drop(self, starting: asyncio.Task | None) -> None:
         """Stop a kernel that was started for a notebook it will not run."""
@@ -261,19 +279,8 @@ class Pool:
             for i, name in enumerate(task.notebooks):
                 if i + 1 == len(task.notebooks) and task.more_to_come:
                     self.prepare_next(task)
-                if sandbox.zygote is None:  # the notebook before went wrong: start afresh
-                    await self.start_zygote(sandbox, task)
                 nb = nbformat.reads(task.files[name].decode("utf-8"), as_version=4)
-                try:
-                    kernel = await (following or self.start_kernel(sandbox, task))
-                except Exception:
-                    if following is None:
-                        raise
-                    # Started during the notebook before, which may have used up the
-                    # sandbox's processes: once more, in a new sandbox.
-                    sandbox.zygote.close()
-                    await self.start_zygote(sandbox, task)
-                    kernel = await self.start_kernel(sandbox, task)
+                kernel = await self.next_kernel(sandbox, task, following)
                 following = None
                 if i + 1 < len(task.notebooks):
                     following = self.loop.create_task(self.start_kernel(sandbox, task))
@@ -292,8 +299,7 @@ class Pool:
                     notes[name] = note
                     await self.drop(following)
                     following = None
-                    sandbox.zygote.close()
-                    sandbox.zygote = None
+                    self.close_zygote(sandbox)
         finally:
             await self.drop(following)
             self.discard(sandbox)

@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 from jupyter_client.provisioning import LocalProvisioner
 
@@ -233,8 +234,6 @@ class ForkedProcess:
         return self.zygote.exit_code(self.pid)
 
     def wait(self, timeout: float | None = None) -> int:
-        import time
-
         deadline = None if timeout is None else time.monotonic() + timeout
         while (code := self.poll()) is None:
             if deadline is not None and time.monotonic() > deadline:
