@@ -57,7 +57,8 @@ def test_table_loads_with_unique_keys(name):
     keys = next(r for r in PACKAGE["resources"] if r["name"] == name)["schema"]["primaryKey"]
     assert len(df) > 0
     assert not df.duplicated(keys).any()
-    assert df["year"].dtype == "int64"
+    if "year" in keys:
+        assert df["year"].dtype == "int64"
     assert "country" in df.columns or "sending_country" in df.columns
     assert data.citation(name)
 

@@ -10,6 +10,8 @@ CSV files. Example::
     stock = data.migrant_stock(by="destination")
     world = stock[stock["iso3"] == "WLD"]    # one row per year, 1990-2024
     print(data.citation("migrant_stock_by_destination"))
+    costs = data.remittance_costs(years="2016-2025")
+    costs.groupby(data.region_of(costs["receiving_iso3"]))["cost_pct"].mean()
 
 The data folder is, in this order: the folder named by the environment variable
 ``TOOLBOX_DATA_DIR``; the copy bundled inside the installed package; the ``data/``
@@ -28,12 +30,15 @@ import pandas as pd
 
 __all__ = [
     "DataFileError",
+    "bilateral_remittances",
     "citation",
+    "country_regions",
     "data_dir",
     "list_tables",
     "load",
     "migrant_stock",
     "refugees",
+    "region_of",
     "remittance_costs",
     "remittances",
 ]
@@ -188,7 +193,7 @@ def _bad(path: str, column: str, mask: pd.Series, what: str, text: pd.Series) ->
 
 
 # ------------------------------------------------------------------------------------
-# Friendly names for the six course tables
+# Friendly names for the course tables
 
 
 def _choose(by: str, allowed: tuple[str, ...]) -> str:
@@ -207,9 +212,50 @@ def remittances() -> pd.DataFrame:
     return load("remittances")
 
 
-def remittance_costs() -> pd.DataFrame:
-    """World Bank Remittance Prices Worldwide: cost of sending US$ 200 per corridor."""
-    return load("remittance_costs")
+def remittance_costs(years: str = "2011-2020") -> pd.DataFrame:
+    """World Bank Remittance Prices Worldwide: cost of sending US$ 200 per corridor.
+
+    years="2011-2020": the official corridor series, 2011Q1-2020Q3.
+    years="2016-2025": averages over providers, 2016Q2-2025Q1, also for US$ 500 and with
+    the exchange-rate margin (fewer corridors; see the table's caveats).
+    """
+    if _choose(years, ("2011-2020", "2016-2025")) == "2011-2020":
+        return load("remittance_costs")
+    return load("remittance_costs_2016_2025")
+
+
+def bilateral_remittances() -> pd.DataFrame:
+    """KNOMAD/World Bank estimates of remittances between pairs of countries, 2021.
+
+    Estimates, not reported transfers: sums by receiving country match reported inflows,
+    sums by sending country do not match reported outflows.
+    """
+    return load("bilateral_remittances_2021")
+
+
+def country_regions() -> pd.DataFrame:
+    """World Bank region and income group of each country (WDI, May 2023)."""
+    return load("country_regions")
+
+
+def region_of(codes, by: str = "world_bank"):
+    """The region of each country code, to group countries.
+
+    `codes` is one code ("MEX") or a column of codes (costs["receiving_iso3"]).
+    by="world_bank": World Bank region (table country_regions, from the WDI).
+    by="un": UN DESA region (column un_region of migrant_stock_by_destination).
+    A code without a region gives a missing value (None for one code).
+    """
+    if _choose(by, ("world_bank", "un")) == "world_bank":
+        lookup = country_regions().set_index("iso3")["wb_region"]
+    else:
+        stock = migrant_stock(by="destination")
+        stock = stock[stock["area_type"] == "country"].drop_duplicates("iso3")
+        lookup = stock.set_index("iso3")["un_region"].dropna()
+    if isinstance(codes, str):
+        return lookup.get(codes)
+    codes = codes if isinstance(codes, pd.Series) else pd.Series(codes, dtype="string")
+    return codes.map(lookup).astype("string").rename("region")
 
 
 def refugees(by: str = "asylum") -> pd.DataFrame:

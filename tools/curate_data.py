@@ -360,6 +360,10 @@ REMITTANCE_FIELDS = [
 # 4. Remittance Prices Worldwide, corridor averages
 
 
+# RPW writes Kosovo as KSV; the World Bank's other tables (and this package) use XKX.
+RPW_CODE_FIXES = {"KSV": "XKX"}
+
+
 def build_remittance_costs(raw_dir: Path) -> pd.DataFrame:
     df = read_raw(raw_dir, "worldbank_rpw/rpw_corridor_average_total_cost_2011Q1_2020Q3.csv")
     if set(df["series_code"]) != {"ATCR.CORR"}:
@@ -367,18 +371,22 @@ def build_remittance_costs(raw_dir: Path) -> pd.DataFrame:
     df = df.rename(columns={"cost_pct_of_200usd": "cost_pct"})
     for side in ["sending", "receiving"]:
         df[f"{side}_country"] = clean_name(df[f"{side}_country"])
+        df[f"{side}_iso3"] = df[f"{side}_iso3"].replace(RPW_CODE_FIXES)
     return df
 
 
+def sending_code(description: str = "ISO3 code of the country the money is sent from.") -> dict:
+    return field("sending_iso3", "string", "Sending country code", description,
+                 required=True, pattern="^[A-Z]{3}$")
+
+
+def receiving_code(description: str = "ISO3 code of the country the money is sent to.") -> dict:
+    return field("receiving_iso3", "string", "Receiving country code", description,
+                 required=True, pattern="^[A-Z]{3}$")
+
+
 REMITTANCE_COST_FIELDS = [
-    field(
-        "sending_iso3",
-        "string",
-        "Sending country code",
-        "ISO3 code of the country the money is sent from.",
-        required=True,
-        pattern="^[A-Z]{3}$",
-    ),
+    sending_code(),
     field(
         "sending_country",
         "string",
@@ -386,15 +394,10 @@ REMITTANCE_COST_FIELDS = [
         "Name as written by the World Bank.",
         required=True,
     ),
-    field(
-        "receiving_iso3",
-        "string",
-        "Receiving country code",
+    receiving_code(
         "ISO3 code of the country the money is sent to. Two codes are not current ISO"
-        " codes: KSV = Kosovo (the other tables use XKX) and ANT = Netherlands Antilles"
-        " (dissolved in 2010).",
-        required=True,
-        pattern="^[A-Z]{3}$",
+        " codes: XKX = Kosovo (RPW itself writes KSV; it was changed to XKX, the code of"
+        " the other tables) and ANT = Netherlands Antilles (dissolved in 2010).",
     ),
     field(
         "receiving_country",
@@ -433,6 +436,154 @@ REMITTANCE_COST_FIELDS = [
         unit="percent of amount sent",
         decimals=4,
     ),
+]
+
+
+# ----------------------------------------------------------------------------------
+# 4b. Remittance Prices Worldwide 2016Q2-2025Q1: corridor x quarter averages of the
+# providers' quotes (a third party's average of the World Bank's complete dataset)
+
+RPW_2025_FILE = "worldbank_rpw_2016_2025/rpw_corridor_quarter_avg_2016Q2_2025Q1.csv"
+
+
+def build_remittance_costs_2025(raw_dir: Path) -> pd.DataFrame:
+    df = read_raw(raw_dir, RPW_2025_FILE)
+    parts = df["period"].str.extract(r"^(\d{4})_([1-4])Q$")
+    if parts.isna().any().any():
+        sys.exit(f"error: {RPW_2025_FILE}: a period is not written like 2016_2Q")
+    df["year"], df["quarter"] = parts[0].astype(int), parts[1].astype(int)
+    df["period"] = parts[0] + "Q" + parts[1]
+    df = df.rename(columns={
+        "source_code": "sending_iso3", "source_name": "sending_country",
+        "destination_code": "receiving_iso3", "destination_name": "receiving_country",
+        "avg_cost_pct_200usd": "cost_pct", "avg_cost_pct_500usd": "cost_pct_500",
+        "avg_fx_margin_200usd": "fx_margin_pct", "avg_fx_margin_500usd": "fx_margin_pct_500",
+        "num_providers": "providers",
+    })
+    df = df.sort_values(["year", "quarter"])
+    for side in ["sending", "receiving"]:
+        df[f"{side}_iso3"] = df[f"{side}_iso3"].replace(RPW_CODE_FIXES)
+        # The World Bank renamed some countries on the way (Turkey -> Türkiye, Swaziland
+        # -> Eswatini ...): one name per code, the latest, so a group-by gives one row.
+        name = clean_name(df[f"{side}_country"])
+        df[f"{side}_country"] = name.groupby(df[f"{side}_iso3"]).transform("last")
+    return df
+
+
+REMITTANCE_COST_2025_FIELDS = [
+    sending_code(),
+    field("sending_country", "string", "Sending country",
+          "The World Bank's latest name for the country (e.g. 'Türkiye', 'Czechia').",
+          required=True),
+    receiving_code("ISO3 code of the country the money is sent to. XKX = Kosovo (RPW itself"
+                   " writes KSV; it was changed to XKX, the code of the other tables)."),
+    field("receiving_country", "string", "Receiving country",
+          "The World Bank's latest name for the country (e.g. 'Eswatini', 'North Macedonia').",
+          required=True),
+    YEAR,
+    field("quarter", "integer", "Quarter", "Quarter of the survey (1-4).",
+          required=True, minimum=1, maximum=4),
+    field("period", "string", "Period", "Year and quarter as text, e.g. 2016Q2.",
+          required=True, pattern="^[0-9]{4}Q[1-4]$"),
+    field(
+        "cost_pct",
+        "number",
+        "Average total cost, US$ 200 (%)",
+        "Total cost (fees plus exchange-rate margin) of sending the equivalent of US$ 200,"
+        " in % of the amount sent: the plain average of the providers surveyed in this"
+        " corridor and quarter. A few values are negative or above 30 % as computed from"
+        " the published quotes (exchange-rate distortions); treat them with care.",
+        unit="percent of amount sent",
+        decimals=3,
+    ),
+    field("cost_pct_500", "number", "Average total cost, US$ 500 (%)",
+          "As cost_pct, for sending the equivalent of US$ 500.",
+          unit="percent of amount sent", decimals=3),
+    field("fx_margin_pct", "number", "Exchange-rate margin, US$ 200 (%)",
+          "The part of cost_pct that is the exchange-rate margin (the provider's rate against"
+          " the reference rate), average over providers.",
+          unit="percent of amount sent", decimals=3),
+    field("fx_margin_pct_500", "number", "Exchange-rate margin, US$ 500 (%)",
+          "As fx_margin_pct, for sending the equivalent of US$ 500.",
+          unit="percent of amount sent", decimals=3),
+    field("providers", "integer", "Providers surveyed",
+          "Number of provider quotes averaged in this corridor and quarter.",
+          required=True, minimum=1),
+]
+
+
+# ----------------------------------------------------------------------------------
+# 4c. KNOMAD / World Bank bilateral remittance matrix 2021 (December 2022)
+
+def build_bilateral_remittances(raw_dir: Path) -> pd.DataFrame:
+    df = read_raw(raw_dir, "knomad_brm2021/knomad_bilateral_remittance_matrix_2021_long.csv")
+    for side in ["sending", "receiving"]:
+        df[f"{side}_country"] = clean_name(df[f"{side}_country"])
+    df["year"] = 2021
+    if not (df["remittances_usd_million"] >= 0).all():
+        sys.exit("error: bilateral remittances: a pair is negative")
+    # The matrix's WORLD/WORLD cell (781,075.7 US$ million, in the provenance notes).
+    total = df["remittances_usd_million"].sum()
+    if abs(total - 781_075.7) > 1:
+        sys.exit(f"error: bilateral remittances add up to {total:,.1f}, not 781,075.7")
+    return df
+
+
+BILATERAL_REMITTANCE_FIELDS = [
+    sending_code("Code of the country where the migrants live and earn (XKX = Kosovo,"
+                 " CHI = Channel Islands)."),
+    field("sending_country", "string", "Sending country", "Name as written by KNOMAD.",
+          required=True),
+    receiving_code("Code of the country that receives the money (XKX = Kosovo,"
+                   " CHI = Channel Islands)."),
+    field("receiving_country", "string", "Receiving country", "Name as written by KNOMAD.",
+          required=True),
+    YEAR,
+    field(
+        "remittances_usd_million",
+        "number",
+        "Estimated remittances (US$ million)",
+        "Estimated remittances from the sending to the receiving country in 2021, current"
+        " US$ million: an analytical estimate, not an observed transfer. Only pairs above"
+        " zero are listed; six of them are below US$ 50 and show as 0.0000.",
+        unit="million current US$",
+        decimals=4,
+        minimum=0,
+    ),
+]
+
+
+# ----------------------------------------------------------------------------------
+# 4d. World Bank regions and income groups, from the WDI country metadata
+
+def build_country_regions(raw_dir: Path) -> pd.DataFrame:
+    df = read_raw(raw_dir, "worldbank_wdi_remittances/wdi_remittances_2023-05_long.csv")
+    df = df[~df["is_aggregate"]]
+    cols = ["iso3", "country_name", "wb_region", "wb_income_group"]
+    df = df[cols].drop_duplicates()
+    if df["iso3"].duplicated().any():
+        sys.exit("error: WDI gives one country two regions or income groups")
+    if df["wb_region"].isna().any():
+        sys.exit("error: WDI gives a country no region")
+    return df.rename(columns={"country_name": "country"}).assign(
+        country=lambda d: clean_name(d["country"]))
+
+
+COUNTRY_REGION_FIELDS = [
+    field("iso3", "string", "Country code",
+          "World Bank code: ISO 3166-1 alpha-3, and XKX for Kosovo, CHI for Channel Islands.",
+          required=True, pattern="^[A-Z]{3}$"),
+    country(description="Name as written by the World Bank."),
+    field("wb_region", "string", "World Bank region",
+          "One of the World Bank's seven geographic regions, as in the WDI country metadata.",
+          required=True, enum=[
+              "East Asia & Pacific", "Europe & Central Asia", "Latin America & Caribbean",
+              "Middle East & North Africa", "North America", "South Asia", "Sub-Saharan Africa",
+          ]),
+    field("wb_income_group", "string", "World Bank income group",
+          "Income group as in the WDI country metadata; empty where the World Bank gives"
+          " none (Venezuela is unclassified).",
+          enum=["Low income", "Lower middle income", "Upper middle income", "High income"]),
 ]
 
 
@@ -513,7 +664,8 @@ def refugee_fields(by: str) -> list[dict]:
             "Other people in need of international protection",
             "People outside their country who need international protection but are not"
             " counted as refugees or asylum-seekers. Empty where UNHCR gives no figure:"
-            " always before 2018; 2018-2021 cover only Venezuelans displaced abroad.",
+            " always before 2018. 2018-2024 cover only Venezuelans displaced abroad; 2025"
+            " adds Afghans and people of unknown origin.",
             unit="persons",
             minimum=0,
         ),
@@ -640,8 +792,8 @@ TABLES = [
             " 2020Q3. The plain (unweighted) mean over corridors is close to, but not the same"
             " as, the official RPW global average, which is computed at the level of remittance"
             " service providers. The SDG 10.c target is 3 %. Names and codes are the World"
-            " Bank's (e.g. 'Turkey', 'Ivory Coast'); Kosovo is KSV here (XKX elsewhere) and"
-            " Netherlands Antilles keeps its old code ANT."
+            " Bank's (e.g. 'Turkey', 'Ivory Coast'), except Kosovo: RPW writes KSV, this"
+            " table uses XKX like the other tables. Netherlands Antilles keeps its old code ANT."
         ),
         "build": build_remittance_costs,
         "fields": REMITTANCE_COST_FIELDS,
@@ -660,6 +812,88 @@ TABLES = [
             "World Bank. Remittance Prices Worldwide, corridor series ATCR.CORR (DataBank,"
             " last updated 12/07/2020). https://remittanceprices.worldbank.org. Licence:"
             " CC BY 4.0. Curated for the course Migration and Local Development."
+        ),
+    },
+    {
+        "name": "remittance_costs_2016_2025",
+        "title": (
+            "Cost of sending US$ 200 and US$ 500 by corridor, 2016Q2-2025Q1"
+            " (World Bank, Remittance Prices Worldwide)"
+        ),
+        "description": (
+            "One row per corridor (sending country -> receiving country) and quarter,"
+            " 2016Q2-2025Q1: the plain average, over the providers surveyed, of the total cost"
+            " of sending US$ 200 and US$ 500, with its exchange-rate part. The averages were"
+            " computed from the World Bank's complete RPW dataset (2011-2025 Q1) outside the"
+            " World Bank; they are not a World Bank series. CAVEATS: (1) Not the official RPW"
+            " global average (6.18 % in 2023Q3), which the World Bank computes over all its"
+            " corridors and providers; a mean over the rows of this table is a different"
+            " statistic. (2) Only corridors where the sender or the receiver is one of 47"
+            " countries are kept: 299 corridors, 279-298 per quarter, of RPW's 367. There are"
+            " no Tunisia corridors; Morocco only from Germany; Senegal only from France and"
+            " Italy; El Salvador, Ecuador, Costa Rica, Guatemala and Honduras only from the"
+            " United States. (3) No split by kind of provider (banks, money transfer"
+            " operators). (4) 14 values are negative and 48 above 30 % (exchange-rate"
+            " distortions): flag or leave them out. (5) In 2016-2020 the levels can differ"
+            " slightly from the table remittance_costs (an official DataBank series); do not"
+            " join the two into one line. Kosovo is XKX (RPW writes KSV)."
+        ),
+        "build": build_remittance_costs_2025,
+        "fields": REMITTANCE_COST_2025_FIELDS,
+        "primaryKey": ["sending_iso3", "receiving_iso3", "year", "quarter"],
+        "sources": [
+            {
+                "title": "World Bank: Remittance Prices Worldwide, complete dataset"
+                " (rpw_dataset_2011_2025_q1.xlsx, sheet 'Dataset (from Q2 2016)'),"
+                " averaged over providers per corridor and quarter",
+                "path": "https://remittanceprices.worldbank.org",
+                "version": "2025 Q1",
+                "year": 2025,
+            }
+        ],
+        "licenses": [CC_BY_4],
+        "citation": (
+            "World Bank. Remittance Prices Worldwide, complete dataset 2011-2025 Q1."
+            " https://remittanceprices.worldbank.org. Licence: CC BY 4.0. Corridor averages"
+            " over providers, curated for the course Migration and Local Development."
+        ),
+    },
+    {
+        "name": "bilateral_remittances_2021",
+        "title": (
+            "Estimated remittances between pairs of countries, 2021"
+            " (KNOMAD/World Bank Bilateral Remittance Matrix 2021)"
+        ),
+        "description": (
+            "One row per pair of countries (sending -> receiving) with estimated remittances"
+            " above zero in 2021, current US$ million. CAVEATS: (1) These are analytical"
+            " estimates (method of Ratha and Shaw, 2007), not officially reported transfers:"
+            " each receiving country's reported inflow is split across sending countries in"
+            " proportion to its migrants there and to incomes. (2) So the sums by receiving"
+            " country match reported inflows, but the sums by sending country are NOT"
+            " reported outflows (the United States sums to about 200 billion, while the"
+            " balance of payments shows about 80 billion). (3) Informal channels are not"
+            " captured. Venezuela is unclassified; Lebanon-Israel and Azerbaijan-Armenia are"
+            " set to zero by KNOMAD. The pairs add up to 781,075.7 US$ million, the matrix's"
+            " world total. Non-ISO codes: XKX Kosovo, CHI Channel Islands."
+        ),
+        "build": build_bilateral_remittances,
+        "fields": BILATERAL_REMITTANCE_FIELDS,
+        "primaryKey": ["sending_iso3", "receiving_iso3", "year"],
+        "sources": [
+            {
+                "title": "KNOMAD/World Bank: Bilateral Remittance Matrix 2021",
+                "path": "https://www.knomad.org/data/remittances",
+                "version": "December 2022",
+                "year": 2022,
+            }
+        ],
+        "licenses": [CC_BY_4],
+        "citation": (
+            "KNOMAD/World Bank Bilateral Remittance Matrix 2021, December 2022."
+            " https://www.knomad.org/data/remittances. Licence: CC BY 4.0 (World Bank open"
+            " data terms; not stated in the file). Curated for the course Migration and Local"
+            " Development."
         ),
     },
     {
@@ -697,6 +931,41 @@ TABLES = [
         "sources": [UNHCR_SOURCE],
         "licenses": [CC_BY_4],
         "citation": UNHCR_CITATION.format(by="origin"),
+    },
+    {
+        "name": "country_regions",
+        "title": "World Bank regions and income groups of countries (WDI, May 2023)",
+        "description": (
+            "One row per country or economy: its World Bank region and income group, as in"
+            " the country metadata of the World Development Indicators (vintage 2023-05-10)."
+            " Use it to group the rows of the other tables by region, for example the"
+            " receiving countries of remittance_costs (toolbox_widgets.data.region_of does"
+            " this). It lists the 203 economies that have remittance data in that vintage;"
+            " a few small territories are missing (for example Puerto Rico, Guam, Greenland,"
+            " Liechtenstein, Monaco, the Channel Islands, the Isle of Man and North Korea)."
+            " Kosovo is XKX. Income groups change every 1 July: these are the groups of that"
+            " vintage."
+        ),
+        "build": build_country_regions,
+        "fields": COUNTRY_REGION_FIELDS,
+        "primaryKey": ["iso3"],
+        "sources": [
+            {
+                "title": "World Bank: World Development Indicators, country metadata (region"
+                " and income group)",
+                "path": "https://datahelpdesk.worldbank.org/knowledgebase/articles/"
+                "906519-world-bank-country-and-lending-groups",
+                "version": "Last updated 2023-05-10",
+                "year": 2023,
+            }
+        ],
+        "licenses": [CC_BY_4],
+        "citation": (
+            "World Bank (2023). World Development Indicators, country metadata (regions and"
+            " income groups), last updated 2023-05-10. https://datahelpdesk.worldbank.org/"
+            "knowledgebase/articles/906519-world-bank-country-and-lending-groups. Licence:"
+            " CC BY 4.0. Curated for the course Migration and Local Development."
+        ),
     },
 ]
 
