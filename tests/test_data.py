@@ -217,3 +217,76 @@ def test_bad_by_argument(call):
 def test_unknown_table_name():
     with pytest.raises(ValueError, match="Available tables"):
         data.load("no_such_table")
+
+
+# --- the newer tables, codes and regions ------------------------------------------
+
+
+def test_rpw_2016_2025_figures():
+    costs = data.remittance_costs(years="2016-2025")
+    assert (costs["period"].min(), costs["period"].max()) == ("2016Q2", "2025Q1")
+    latest = costs[costs["period"] == "2025Q1"]
+    assert latest["cost_pct"].mean() == pytest.approx(6.92, abs=0.005)
+    usa_mex = costs[(costs["sending_iso3"] == "USA") & (costs["receiving_iso3"] == "MEX")]
+    assert usa_mex.groupby("year")["cost_pct"].mean().between(4, 5.3).all()
+    assert costs["providers"].min() >= 1
+    # Sending more costs less, in % of the amount sent, in most corridor-quarters.
+    assert (costs["cost_pct_500"] < costs["cost_pct"]).mean() > 0.9
+    assert data.remittance_costs()["period"].max() == "2020Q3"  # the default is unchanged
+
+
+def test_bilateral_remittances_figures():
+    pairs = data.bilateral_remittances()
+    assert pairs["remittances_usd_million"].sum() == pytest.approx(781_075.7, abs=0.1)
+    top = pairs.sort_values("remittances_usd_million", ascending=False).iloc[0]
+    assert (top["sending_iso3"], top["receiving_iso3"]) == ("USA", "MEX")
+    assert top["remittances_usd_million"] == pytest.approx(52_595.3, abs=0.1)
+    assert set(pairs["year"]) == {2021}
+
+
+def test_one_code_per_place_in_every_table():
+    """Kosovo is XKX in every table (RPW's own KSV is not used), so tables join on codes."""
+    for name in NAMES:
+        df = data.load(name)
+        for side in ["", "sending_", "receiving_"]:
+            code, label = f"{side}iso3", f"{side}country"
+            if code not in df.columns:
+                continue
+            assert "KSV" not in set(df[code]), name
+            # UN DESA and UNHCR count Kosovo within Serbia (SRB): only Kosovo alone is XKX.
+            kosovo = set(df.loc[df[label] == "Kosovo", code])
+            assert kosovo <= {"XKX"}, (name, kosovo)
+    costs = data.remittance_costs()
+    assert "XKX" in set(costs["receiving_iso3"])
+
+
+def test_region_of():
+    assert data.region_of("NGA") == "Sub-Saharan Africa"
+    assert data.region_of("XKX") == "Europe & Central Asia"
+    assert data.region_of("NGA", by="un") == "Africa"
+    assert data.region_of("ZZZ") is None
+    regions = data.region_of(pd.Series(["MEX", "ZZZ", "IND"], index=[5, 6, 7]))
+    assert list(regions.index) == [5, 6, 7]
+    assert regions[5] == "Latin America & Caribbean" and pd.isna(regions[6])
+    assert list(data.region_of(["NPL", "PHL"])) == ["South Asia", "East Asia & Pacific"]
+    # Every receiving country of the newer cost table has a World Bank region.
+    costs = data.remittance_costs(years="2016-2025")
+    assert data.region_of(costs["receiving_iso3"]).notna().all()
+    assert set(data.country_regions()["wb_region"]) == {
+        "East Asia & Pacific", "Europe & Central Asia", "Latin America & Caribbean",
+        "Middle East & North Africa", "North America", "South Asia", "Sub-Saharan Africa"}
+
+
+@pytest.mark.parametrize("call", [lambda: data.region_of("MEX", by="continent"),
+                                  lambda: data.remittance_costs(years="2025")])
+def test_bad_choice_for_new_loaders(call):
+    with pytest.raises(ValueError, match="use one of"):
+        call()
+
+
+def test_damaged_new_table_is_named(data_copy):
+    path = data_copy / "bilateral_remittances_2021.csv"
+    edit_csv(path, lambda lines: lines.__setitem__(3, lines[3].replace(",2021,", ",20x1,")))
+    with pytest.raises(data.DataFileError, match=r"bilateral_remittances_2021\.csv") as err:
+        data.bilateral_remittances()
+    assert "column year" in str(err.value) and "line 4" in str(err.value)
