@@ -8,7 +8,9 @@ The expected rows are derived here again, with the csv module and plain Python, 
 the raw cells and the rules stated in data/README.md; nothing is imported from
 tools/curate_data.py, so a bug there shows up as a difference here. Each table is
 compared row by row and column by column, by key, and against totals that the
-publishers state.
+publishers state. Where the raw folder keeps the publisher's own workbook (KNOMAD's
+matrix and flows, UN DESA's tables), the values are also read from it (pandas with
+openpyxl), so a slip in the conversion to the raw CSVs is caught too.
 """
 
 from __future__ import annotations
@@ -409,3 +411,87 @@ def test_a_dropped_row_and_a_leading_zero_are_caught(raw):
     afg_2000 = next(r for r in rows if r["iso3"] == "AFG" and r["year"] == "2000")
     afg_2000["inflow_usd_million"] = "0.000"
     assert check_remittances(raw, rows)
+
+
+# --- the publishers' own workbooks --------------------------------------------------
+# The raw tidy CSVs above were converted from these workbooks for the course; reading
+# the workbooks themselves also catches a conversion slip (a transposed matrix, a
+# shifted year column) that no check against the tidy CSVs could see.
+
+
+def workbook(path: Path, sheet: str | int = 0):
+    import pandas as pd
+
+    return pd.read_excel(path, sheet_name=sheet, header=None)
+
+
+def test_bilateral_remittances_match_the_knomad_matrix(raw):
+    sheet = workbook(raw / "knomad_brm2021/bilateral_remittance_matrix_2021_0.xlsx")
+    assert "(across)" in sheet.iat[1, 0] and "sending country (down)" in sheet.iat[1, 0]
+    receivers = [str(v).strip() for v in sheet.iloc[1, 1:]]
+    cells, world = {}, None
+    for values in sheet.iloc[2:].itertuples(index=False):
+        sender = str(values[0]).strip()
+        for receiver, value in zip(receivers, values[1:]):
+            if sender == "WORLD" and receiver == "WORLD":
+                world = float(value)
+            elif "WORLD" not in (sender, receiver) and isinstance(value, (int, float)) \
+                    and value > 0:
+                cells[(sender, receiver)] = float(value)
+        if sender == "WORLD":
+            break
+    rows = curated("bilateral_remittances_2021")
+    got = {(r["sending_country"], r["receiving_country"]): float(r["remittances_usd_million"])
+           for r in rows}
+    assert got.keys() == cells.keys()
+    assert all(abs(got[k] - v) <= 5e-5 + 1e-9 for k, v in cells.items())
+    assert round(sum(got.values()), 1) == round(world, 1)
+
+
+@pytest.mark.parametrize("flow, file, first_row", [
+    ("inflow", "knomad_remittance_inflows_2023-06.xlsx", 0),
+    ("outflow", "knomad_remittance_outflows_2023-06.xlsx", 1),
+])
+def test_remittances_match_the_knomad_workbooks(raw, flow, file, first_row):
+    sheet = workbook(raw / "knomad_remittances" / file)
+    years = [str(int(y)) for y in sheet.iloc[first_row, 1:24]]
+    assert years == [str(y) for y in range(2000, 2023)]
+    published = {}
+    for values in sheet.iloc[first_row + 1:].itertuples(index=False):
+        cells = [float(v) if isinstance(v, (int, float)) and v == v else None
+                 for v in values[1:24]]
+        if isinstance(values[0], str) and any(v is not None for v in cells):  # not a note
+            series = blank_leading_zeros(cells)
+            published.update({(values[0].strip(), y): v for y, v in zip(years, series)})
+    column = f"{flow}_usd_million"
+    rows = curated("remittances")
+    assert published.keys() <= {(r["country"], r["year"]) for r in rows}
+    for r in rows:
+        want = published.get((r["country"], r["year"]))  # none: WLD and LMY outflows
+        if want is None:
+            assert r[column] == "", r
+        else:
+            assert r[column] != "" and abs(float(r[column]) - want) <= 5e-4 + 1e-9, r
+
+
+@pytest.mark.parametrize("by", ["destination", "origin"])
+def test_migrant_stock_matches_the_un_desa_workbook(raw, by):
+    """Both sexes and women, every year, every row, from Table 1 by UN M49 code."""
+    folder = raw / "undesa_ims2024"
+    sheet = workbook(folder / f"undesa_pd_2024_ims_stock_by_sex_and_{by}.xlsx", "Table 1")
+    header = next(i for i in range(20) if sheet.iat[i, 4] == "Location code")
+    years = [str(int(y)) for y in sheet.iloc[header, 5:13]]
+    assert years == sorted(UN_YEARS)
+    table = {int(v[4]): v for v in sheet.iloc[header + 1:].itertuples(index=False)
+             if isinstance(v[4], (int, float)) and v[4] == v[4]}
+    # The code of each curated row: ISO3 -> M49 from the tidy file; WLD and UNK by the UN.
+    m49 = {r["iso3"]: int(r["location_code_m49"])
+           for r in read(folder / f"un_ims2024_by_{by}.csv") if r["iso3"]}
+    m49.update({"WLD": 900, "UNK": 2003})
+    prefix = "migrants" if by == "destination" else "emigrants"
+    rows = curated(f"migrant_stock_by_{by}")
+    for r in rows:
+        published = table[m49[r["iso3"]]]
+        i = years.index(r["year"])
+        assert float(r[prefix]) == float(published[5 + i]), r
+        assert float(r[f"{prefix}_female"]) == float(published[21 + i]), r
