@@ -3,9 +3,9 @@
 Usage:
     python tools/curate_data.py PATH_TO_RAW
 
-PATH_TO_RAW is the folder of raw reference files described in its PROVENANCE.md
-(UN DESA, World Bank/KNOMAD, Remittance Prices Worldwide, UNHCR). The script writes
-six tidy CSV files plus data/datapackage.json. The output is deterministic: rows are
+PATH_TO_RAW is the folder of raw reference files described in its PROVENANCE.md and
+PROVENANCE-2.md (UN DESA, World Bank/KNOMAD, Remittance Prices Worldwide, UNHCR). The
+script writes nine tidy CSV files plus data/datapackage.json. The output is deterministic: rows are
 sorted, every float column has a fixed number of decimals, files are UTF-8 with "\\n"
 line endings, so running it twice gives the same bytes.
 
@@ -975,8 +975,9 @@ PACKAGE = {
     "name": "migration-local-development-data",
     "title": "Migration and Local Development: curated course data",
     "description": (
-        "Small, tidy tables on international migrant stocks, remittance flows and costs, and"
-        " forcibly displaced people, curated for the open e-course Migration and Local"
+        "Small, tidy tables on international migrant stocks, remittance flows and costs,"
+        " forcibly displaced people and World Bank regions, curated for the open e-course"
+        " Migration and Local"
         " Development. Each table comes from one official publisher, keeps the publisher's"
         " values and names, and carries its own source, licence and citation: please cite"
         " the publisher, not this package. Rebuild with: python tools/curate_data.py"
