@@ -196,9 +196,10 @@ def _bad(path: str, column: str, mask: pd.Series, what: str, text: pd.Series) ->
 # Friendly names for the course tables
 
 
-def _choose(by: str, allowed: tuple[str, ...]) -> str:
+def _choose(by: str, allowed: tuple[str, ...], name: str = "by") -> str:
     if by not in allowed:
-        raise ValueError(f"by={by!r} is not allowed; use one of: {', '.join(map(repr, allowed))}")
+        raise ValueError(f"{name}={by!r} is not allowed; use one of:"
+                         f" {', '.join(map(repr, allowed))}")
     return by
 
 
@@ -219,7 +220,7 @@ def remittance_costs(years: str = "2011-2020") -> pd.DataFrame:
     years="2016-2025": averages over providers, 2016Q2-2025Q1, also for US$ 500 and with
     the exchange-rate margin (fewer corridors; see the table's caveats).
     """
-    if _choose(years, ("2011-2020", "2016-2025")) == "2011-2020":
+    if _choose(years, ("2011-2020", "2016-2025"), name="years") == "2011-2020":
         return load("remittance_costs")
     return load("remittance_costs_2016_2025")
 
