@@ -51,9 +51,10 @@ def install(extras: str) -> None:
 
 def ensure_system_packages() -> None:
     """Browser tests need Debian's Chromium, mld grade bubblewrap, the trial hub Node.js
-    and python3-venv: install what is missing when we are allowed to."""
+    and python3-venv, the catalog checks GNU gettext: install what is missing when we are
+    allowed to."""
     needs = (("chromium", "chromium"), ("bubblewrap", "bwrap"), ("nodejs", "node"),
-             ("npm", "npm"))
+             ("npm", "npm"), ("gettext", "msgfmt"))  # msgfmt -c checks the catalogs
     missing = [package for package, program in needs if not shutil.which(program)]
     if Path("/usr/bin/python3").exists() and subprocess.run(
             ["/usr/bin/python3", "-c", "import ensurepip"], capture_output=True,

@@ -16,8 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 
 def instructor_notebooks() -> list[Path]:
-    return sorted((ROOT / "notebooks").glob("*/*.ipynb")) + sorted(
-        (ROOT / "notebooks").glob("translations/*/*/*.ipynb"))
+    return sorted((ROOT / "notebooks").glob("*/*.ipynb"))
 
 
 def student_notebooks() -> list[Path]:

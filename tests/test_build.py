@@ -55,6 +55,7 @@ def test_check_mode_names_stale_and_stray_files(course):
     assert f"source/core/{notebook.name} is out of date" in problems
     assert f"release/core/{notebook.name} is out of date" in problems
     assert "release/core/stray.txt should not be there" in problems
+    assert "locales/core.pot is out of date" in problems  # the translators' template
     result = subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--check",
                              "--root", str(course)], capture_output=True, text=True, check=False)
     assert result.returncode == 1 and "stray.txt" in result.stdout
@@ -70,14 +71,6 @@ def test_run_leftovers_never_reach_the_trees(course):
     files = set(_snapshot(course))
     assert "release/core/map.csv" in files and "source/core/map.csv" in files
     assert not [f for f in files if "answers" in f or "checkpoint" in f]
-
-
-def test_translations_become_their_own_assignments(course):
-    french = course / "notebooks" / "translations" / "fr" / "core"
-    french.mkdir(parents=True)
-    shutil.copy2(next((course / "notebooks" / "core").glob("*.ipynb")), french)
-    assert "core_fr" in build.build(course)
-    assert any((course / "release" / "core_fr").glob("*.ipynb"))
 
 
 def test_outside_a_course_folder_the_tool_says_what_to_do(tmp_path):

@@ -1,8 +1,9 @@
 """Build nbgrader's instructor tree (source/) and student tree (release/) from notebooks/.
 
 notebooks/ is the only place authors edit. Each module folder becomes one nbgrader
-assignment; translations live in notebooks/translations/<lang>/<module>/ and become
-the assignment <module>_<lang> (for example core_fr).
+assignment. A language released for a module in locales/<lang>/released becomes the
+assignment <module>_<lang> (for example core_fr), built from the English notebooks and
+the catalog locales/<lang>/LC_MESSAGES/<module>.po (toolbox_widgets/catalogs.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import catalogs
+
 MODULES = ("core", "module1", "module2", "module3", "module4", "module5")
 # Files that running a notebook leaves behind; they never travel to trainees.
 NEVER_COPIED = ("*.answers.json", "*.answers.corrupt-*", ".*", "__pycache__", "*.pyc",
@@ -29,6 +32,7 @@ NEVER_COPIED = ("*.answers.json", "*.answers.corrupt-*", ".*", "__pycache__", "*
 class Assignment:
     name: str
     folder: Path  # where its instructor notebooks are authored
+    language: str | None = None  # a translation of folder's English notebooks
 
 
 def tool_env() -> dict[str, str]:
@@ -41,12 +45,10 @@ def tool_env() -> dict[str, str]:
 def find_assignments(root: Path) -> list[Assignment]:
     notebooks = root / "notebooks"
     found = [Assignment(module, notebooks / module) for module in MODULES]
-    translations = notebooks / "translations"
-    if translations.is_dir():
-        for language in sorted(p for p in translations.iterdir() if p.is_dir()):
-            found += [Assignment(f"{module}_{language.name}", language / module)
-                      for module in MODULES]
-    return [a for a in found if a.folder.is_dir() and any(a.folder.glob("*.ipynb"))]
+    found = [a for a in found if a.folder.is_dir() and any(a.folder.glob("*.ipynb"))]
+    return found + [Assignment(f"{a.name}_{language}", a.folder, language)
+                    for language, modules in catalogs.released(root).items()
+                    for a in found if a.name in modules]
 
 
 def _skipped(name: str) -> bool:
@@ -84,11 +86,15 @@ def build(root: Path) -> list[str]:
     """(Re)build source/ and release/ under root. Returns the assignment names."""
     assignments = find_assignments(root)
     names = {a.name for a in assignments}
+    catalogs.write_templates(root, [a.name for a in assignments if not a.language])
     for assignment in assignments:
         target = root / "source" / assignment.name
         if target.exists():
             shutil.rmtree(target)
         _copy_clean(assignment.folder, target)
+        if assignment.language:  # a release build: stops on any gap in the catalog
+            catalogs.translate_folder(target, root, assignment.language,
+                                      assignment.folder.name, release=True)
     _remove_stale(root / "source", names)
     _remove_stale(root / "release", names)
     for assignment in assignments:
@@ -116,11 +122,13 @@ def stale_files(root: Path) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         shutil.copy2(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
-        shutil.copytree(root / "notebooks", scratch / "notebooks",
-                        ignore=shutil.ignore_patterns(*NEVER_COPIED))
+        for authored in ("notebooks", catalogs.LOCALES):
+            if (root / authored).is_dir():
+                shutil.copytree(root / authored, scratch / authored,
+                                ignore=shutil.ignore_patterns(*NEVER_COPIED))
         build(scratch)
         problems = []
-        for tree in ("source", "release"):
+        for tree in ("source", "release", catalogs.LOCALES):
             fresh, committed = _tree_files(scratch / tree), _tree_files(root / tree)
             problems += [f"{tree}/{f} is missing" for f in sorted(fresh - committed)]
             problems += [f"{tree}/{f} should not be there" for f in sorted(committed - fresh)]

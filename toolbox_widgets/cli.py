@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import build
+from . import build, catalogs
 from .grading import add_grade_command
 
 
@@ -19,8 +19,15 @@ def _course_root(path: str) -> Path:
 
 
 def cmd_build(args) -> int:
-    root = _course_root(args.root)
-    if args.check:
+    try:
+        return _build(_course_root(args.root), args.check)
+    except catalogs.CatalogError as error:  # a catalog not fit for release: what to fix
+        print(error, file=sys.stderr)
+        return 1
+
+
+def _build(root: Path, check: bool) -> int:
+    if check:
         problems = build.stale_files(root)
         if problems:
             print("The generated trees are stale; run `mld build` and commit the result:")

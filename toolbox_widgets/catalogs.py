@@ -1,0 +1,451 @@
+"""French and Spanish from one source: gettext catalogs for the course notebooks.
+
+The English instructor notebooks in notebooks/<module>/ are the only ones authors edit.
+This module, used by `mld build` and by translators, never by a trainee's kernel:
+
+* extracts their text into locales/<module>.pot: every Markdown cell split per block
+  (heading, paragraph, list item, table cell), with code, inline code, links and HTML
+  kept out of reach as {1}, {2} … placeholders (translate-toolkit's Markdown support);
+  and strings in code cells marked with ``_("…")`` (Babel's Python extractor);
+* builds a translated notebook from an English one and locales/<lang>/LC_MESSAGES/<module>.po.
+  Only Markdown text changes: code cells, nbgrader metadata and cell order are untouched;
+* checks catalogs: GNU gettext's `msgfmt -c`, placeholders, links, inline code, numbers,
+  Markdown structure, and, for a released language, completeness.
+
+A language is released for a module when its module is listed in locales/<lang>/released;
+`mld build` then builds <module>_<lang> as its own nbgrader assignment.
+
+    python -m toolbox_widgets.catalogs check            # what CI checks
+    python -m toolbox_widgets.catalogs draft fr core    # a preview in build/drafts/core_fr/
+    python -m toolbox_widgets.catalogs pseudo           # locales/qps/, an accented test locale
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import polib
+from babel.messages.extract import extract as babel_extract
+from mistletoe import block_token
+from translate.storage.markdown import MarkdownFile
+
+LOCALES = "locales"
+PSEUDO = "qps"  # the pseudo-locale: every string wrapped in ⟦ ⟧ and accented
+# Trainee-facing strings in code cells are marked with this function (toolbox_widgets.i18n._).
+MARKER = "_"
+WRAP = 79  # the width msgmerge and msginit use, so their output and ours agree
+
+
+class CatalogError(Exception):
+    """A catalog that cannot be used; the message names the file and the fix."""
+
+
+# --- extraction ---------------------------------------------------------------------------
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _render(text: str, callback: Callable[[str], str]) -> tuple[list[str], str]:
+    """Parse one Markdown cell: its translatable blocks, and the cell rendered with
+    callback applied to each of them."""
+    store = MarkdownFile(io.BytesIO(text.encode()), callback=callback,
+                         extract_code_blocks=False)
+    return [u.source for u in store.units if _has_words(u.source)], store.filesrc
+
+
+def markdown_messages(text: str) -> list[str]:
+    return _render(text, lambda s: s)[0]
+
+
+def code_messages(source: str, where: str) -> list[str]:
+    """Strings marked _("…") in a code cell, found by Babel's Python extractor."""
+    try:
+        found = babel_extract("python", io.BytesIO(source.encode()), keywords={MARKER: None})
+        return [message for _line, message, _comments, _context in found
+                if isinstance(message, str)]
+    except SyntaxError as error:  # IPython magics and the like: say where
+        raise CatalogError(f"{where}: cannot read the code cell for _() strings ({error}). "
+                           "Fix the cell's Python.") from error
+
+
+def ensure_cell_ids(path: Path) -> bool:
+    """Give every cell of an authored notebook a stable id (nbformat 4.5); True if added."""
+    notebook = nbformat.read(path, as_version=4)
+    missing = [cell for cell in notebook.cells if not cell.get("id")]
+    if not missing and notebook.nbformat_minor >= 5:
+        return False
+    notebook.nbformat_minor = max(notebook.nbformat_minor, 5)
+    for cell in missing:
+        cell["id"] = uuid.uuid4().hex[:8]
+    nbformat.write(notebook, path)
+    return True
+
+
+def _template(module: str) -> polib.POFile:
+    pot = polib.POFile(wrapwidth=WRAP)
+    pot.header = (f"The text of the course module {module}, from notebooks/{module}/.\n"
+                  "Translators: see docs/translating.md.")
+    pot.metadata = {
+        "Project-Id-Version": f"Migration and Local Development, {module}",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    return pot
+
+
+def extract(folder: Path) -> polib.POFile:
+    """The template (POT) of one module: every notebook of the folder, in order."""
+    pot = _template(folder.name)
+    entries: dict[str, polib.POEntry] = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        ensure_cell_ids(path)
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            where = f"notebooks/{folder.name}/{path.name}, cell {cell.id}"
+            if cell.cell_type == "markdown":
+                messages, comment = markdown_messages(cell.source), ""
+            elif cell.cell_type == "code":
+                messages, comment = code_messages(cell.source, where), "code: _()"
+            else:
+                continue
+            for message in messages:
+                entry = entries.get(message)
+                if entry is None:
+                    entry = entries[message] = polib.POEntry(msgid=message, msgstr="",
+                                                             comment=comment)
+                    if comment and "%" in message:
+                        entry.flags.append("python-format")
+                    pot.append(entry)
+                occurrence = (f"{path.name}:{cell.id}", "")  # where: notebook and cell id
+                if occurrence not in entry.occurrences:
+                    entry.occurrences.append(occurrence)
+    return pot
+
+
+def template_path(root: Path, module: str) -> Path:
+    return root / LOCALES / f"{module}.pot"
+
+
+def catalog_path(root: Path, language: str, module: str) -> Path:
+    return root / LOCALES / language / "LC_MESSAGES" / f"{module}.po"
+
+
+def write_templates(root: Path, modules: list[str]) -> None:
+    """Regenerate locales/<module>.pot for every module that has notebooks."""
+    for module in modules:
+        target = template_path(root, module)
+        target.parent.mkdir(exist_ok=True)
+        text = str(extract(root / "notebooks" / module)) + "\n"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+
+
+# --- which languages are released --------------------------------------------------------
+
+def released(root: Path) -> dict[str, list[str]]:
+    """{language: [module, …]} from locales/<lang>/released (one module a line, # comments)."""
+    found = {}
+    for listing in sorted((root / LOCALES).glob("*/released")):
+        lines = (line.split("#")[0].strip() for line in listing.read_text().splitlines())
+        modules = [line for line in lines if line]
+        if modules:
+            found[listing.parent.name] = modules
+    return found
+
+
+# --- checks ------------------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"\{\d+\}")
+LINK = re.compile(r"\]\{\d+\}")  # [text]{n}: a link whose target is placeholder n
+# A web address: ASCII only, and a final . , ; : ! ? ' or * belongs to the sentence.
+URL = re.compile(r"https?://[\w\-.~:/?#@!$&'*+,;=%]*[\w\-~/#=&%$+]", re.ASCII)
+INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+# A number: digits with decimal or thousands separators (1,000 · 1 000 · 2.5 · 2,5).
+NUMBER = re.compile(r"(?<![\d])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)"
+                    r"|\d+(?:[.,]\d+)*")
+BLOCK_START = re.compile(r"^\s*(#|>|[-+*]\s|\d+[.)]\s|\|)")
+
+
+def _numbers(text: str) -> set[str]:
+    """Numbers as their digits, so that 2.5 and 2,5 or 1,000 and 1 000 are the same."""
+    text = PLACEHOLDER.sub(" ", URL.sub(" ", text))
+    return {re.sub(r"\D", "", n).lstrip("0") or "0" for n in NUMBER.findall(text)}
+
+
+def _sorted(pattern: re.Pattern, text: str) -> list[str]:
+    return sorted(m.group(0) for m in pattern.finditer(text))
+
+
+def check_entry(msgid: str, msgstr: str) -> list[str]:
+    """What is wrong with one translation, in words; [] when nothing is."""
+    problems = []
+    if _sorted(PLACEHOLDER, msgid) != _sorted(PLACEHOLDER, msgstr):
+        problems.append("the placeholders {1}, {2} … differ from the English "
+                        f"({' '.join(_sorted(PLACEHOLDER, msgid)) or 'none'}): keep each once")
+    if _sorted(LINK, msgid) != _sorted(LINK, msgstr) or _sorted(URL, msgid) != _sorted(
+            URL, msgstr):
+        problems.append("a link differs from the English: keep [text]{n} together and every "
+                        "web address unchanged")
+    if _sorted(INLINE_CODE, msgid) != _sorted(INLINE_CODE, msgstr):
+        problems.append("the `inline code` differs from the English: copy it unchanged")
+    if msgstr.count("\n") != msgid.count("\n") or (
+            bool(BLOCK_START.match(msgstr)) and not BLOCK_START.match(msgid)):
+        problems.append("the Markdown structure changed (a line break, or a heading, list, "
+                        "quote or table mark at the start): keep it as in the English")
+    if msgstr.count("**") % 2:
+        problems.append("a ** bold mark is not closed")
+    extra = sorted(_numbers(msgstr) - _numbers(msgid), key=lambda n: (len(n), n))
+    if extra:
+        problems.append(f"the number(s) {', '.join(extra)} are not in the English text")
+    return problems
+
+
+def msgfmt_check(path: Path) -> list[str]:
+    """GNU gettext's own checks of a PO file (format strings, header, syntax)."""
+    if not shutil.which("msgfmt"):
+        return [(f"{path}: GNU gettext's msgfmt is missing; install the gettext package "
+                 "(for example `apt-get install gettext`).")]
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)],
+                            capture_output=True, text=True, check=False)
+    return [] if result.returncode == 0 else [f"{path}: msgfmt -c: {result.stderr.strip()}"]
+
+
+def _read(path: Path) -> polib.POFile:
+    try:
+        return polib.pofile(str(path), wrapwidth=WRAP)
+    except (OSError, ValueError) as error:
+        raise CatalogError(f"{path} cannot be read ({error}). Fix it, or start again from "
+                           f"the template with msginit (docs/translating.md).") from error
+
+
+def check_catalog(root: Path, language: str, module: str, release: bool) -> list[str]:
+    """Every problem of one PO file; completeness too when the language is released."""
+    path = catalog_path(root, language, module)
+    name = path.relative_to(root)
+    if not path.exists():
+        return [(f"{name} is missing, but {module} is listed in {LOCALES}/{language}/released. "
+                 "Create it with msginit (docs/translating.md) or remove the line.")]
+    problems = msgfmt_check(path)
+    try:
+        po = _read(path)
+    except CatalogError as error:
+        return [*problems, str(error)]
+    for entry in po.translated_entries():
+        problems += [f"{name}: {problem}, in \"{entry.msgid[:60]}\""
+                     for problem in check_entry(entry.msgid, entry.msgstr)]
+    if release:
+        wanted = {e.msgid for e in _read(template_path(root, module))}
+        have = {e.msgid for e in po.translated_entries()}
+        todo = [e for e in po if e.msgid in wanted and e.msgid not in have]
+        for entry in todo:
+            state = "fuzzy" if entry.fuzzy else "untranslated"
+            problems.append(f"{name}: {state} entry \"{entry.msgid[:60]}\"")
+        unknown = wanted - {e.msgid for e in po}
+        if unknown:
+            problems.append(f"{name}: {len(unknown)} entries of the template are missing; "
+                            f"run msgmerge (docs/translating.md)")
+        if po.obsolete_entries():
+            problems.append(f"{name}: {len(po.obsolete_entries())} obsolete entries; "
+                            "remove them (msgattrib --no-obsolete)")
+        problems += [f"{name}: {p}" for p in _structure_problems(root, module, po)]
+    return problems
+
+
+def check(root: Path) -> list[str]:
+    """What CI checks: templates up to date, and every catalog sound."""
+    problems = []
+    modules = [p.name for p in sorted((root / "notebooks").iterdir())
+               if p.is_dir() and any(p.glob("*.ipynb"))]
+    with tempfile.TemporaryDirectory() as scratch:
+        for module in modules:
+            copy = Path(scratch) / "notebooks" / module
+            shutil.copytree(root / "notebooks" / module, copy)
+            fresh = str(extract(copy)) + "\n"
+            committed = template_path(root, module)
+            if not committed.exists() or committed.read_text(encoding="utf-8") != fresh:
+                problems.append(f"{committed.relative_to(root)} is out of date: run `mld build`")
+    releases = released(root)
+    for path in sorted((root / LOCALES).glob("*/LC_MESSAGES/*.po")):
+        language, module = path.parent.parent.name, path.stem
+        problems += check_catalog(root, language, module, module in releases.get(language, []))
+    for language, listed in releases.items():
+        problems += [p for module in listed if not catalog_path(root, language, module).exists()
+                     for p in check_catalog(root, language, module, True)]
+    return problems
+
+
+# --- building a translated notebook ------------------------------------------------------
+
+def translations(po: polib.POFile) -> dict[str, str]:
+    """The usable translations: not fuzzy, not empty, not obsolete, and passing the checks."""
+    return {e.msgid: e.msgstr for e in po.translated_entries()
+            if not e.obsolete and not check_entry(e.msgid, e.msgstr)}
+
+
+def translate_markdown(text: str, table: dict[str, str]) -> tuple[str, list[str]]:
+    """A Markdown cell in the catalog's language, and the English blocks it lacks.
+    A cell with nothing translated keeps its English text byte for byte."""
+    missing: list[str] = []
+
+    def lookup(message: str) -> str:
+        if not _has_words(message):
+            return message
+        if message not in table:
+            missing.append(message)
+        return table.get(message, message)
+
+    messages, rendered = _render(text, lookup)
+    if not messages or len(missing) == len(messages):
+        return text, missing
+    return rendered.rstrip("\n") + text[len(text.rstrip("\n")):], missing  # same ending
+
+
+def translate_notebook(notebook: nbformat.NotebookNode, table: dict[str, str],
+                       language: str) -> list[str]:
+    """Translate the Markdown cells in place; returns the English blocks left untranslated.
+    Code cells, metadata other than the language, and the cell order are never touched."""
+    missing = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source, lacking = translate_markdown(cell.source, table)
+            missing += lacking
+    notebook.metadata["language"] = language  # nbformat's field: the notebook's language
+    return missing
+
+
+def _skeleton(text: str) -> list[str]:
+    """The block structure of Markdown: heading levels, lists, quotes, tables and their
+    cell counts, code blocks; no text."""
+    shape = []
+
+    def walk(token, depth):
+        name = type(token).__name__
+        if name in ("TableRow",):
+            name += f"[{len(token.children)}]"
+        if name in ("Heading", "SetextHeading"):
+            name += str(token.level)
+        shape.append(f"{depth}:{name}")
+        for child in getattr(token, "children", None) or []:
+            if isinstance(child, block_token.BlockToken):
+                walk(child, depth + 1)
+
+    walk(block_token.Document(text.splitlines(keepends=True)), 0)
+    return shape
+
+
+def _structure_problems(root: Path, module: str, po: polib.POFile) -> list[str]:
+    """Every Markdown cell must keep the English block structure once translated."""
+    table = translations(po)
+    problems = []
+    for path in sorted((root / "notebooks" / module).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                translated, _missing = translate_markdown(cell.source, table)
+                if _skeleton(translated) != _skeleton(cell.source):
+                    problems.append(f"the Markdown structure of {path.name}, cell {cell.id}, "
+                                    "differs from the English")
+    return problems
+
+
+def translate_folder(folder: Path, root: Path, language: str, module: str,
+                     release: bool) -> list[str]:
+    """Translate every notebook of a built folder in place. A release build stops on any
+    problem of the catalog; a draft keeps English where a translation is missing."""
+    if release:
+        problems = check_catalog(root, language, module, release=True)
+        if problems:
+            raise CatalogError(
+                f"{module} cannot be released in {language}: "
+                + "".join(f"\n  {p}" for p in problems[:20])
+                + (f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else "")
+                + f"\nFix the catalog, or take {module} out of {LOCALES}/{language}/released.")
+    table = translations(_read(catalog_path(root, language, module)))
+    missing = []
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        missing += translate_notebook(notebook, table, language)
+        nbformat.write(notebook, path)
+    return missing
+
+
+# --- the pseudo-locale -------------------------------------------------------------------
+
+_ACCENTS = str.maketrans("aeiouycnAEIOUYCN", "áéíóúýçñÁÉÍÓÚÝÇÑ")
+_PROTECTED = re.compile(rf"{PLACEHOLDER.pattern}|{INLINE_CODE.pattern}|{URL.pattern}")
+
+
+def pseudo_translate(message: str) -> str:
+    """⟦Áccéñtéd⟧ text: code, placeholders and web addresses stay as they are."""
+    parts, last = [], 0
+    for match in _PROTECTED.finditer(message):
+        parts += [message[last:match.start()].translate(_ACCENTS), match.group(0)]
+        last = match.end()
+    parts.append(message[last:].translate(_ACCENTS))
+    return "⟦" + "".join(parts) + "⟧"
+
+
+def pseudo_catalog(template: polib.POFile) -> polib.POFile:
+    po = polib.POFile(wrapwidth=WRAP)
+    po.metadata = {**template.metadata, "Language": PSEUDO,
+                   "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    for entry in template:
+        po.append(polib.POEntry(msgid=entry.msgid, msgstr=pseudo_translate(entry.msgid),
+                                occurrences=entry.occurrences, flags=list(entry.flags)))
+    return po
+
+
+# --- command line ------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m toolbox_widgets.catalogs",
+                                     description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", default=".", help="the course folder (default: here)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="check templates and catalogs, as CI does")
+    draft = commands.add_parser("draft", help="build translated notebooks, English where a "
+                                "translation is missing, into build/drafts/<module>_<lang>/")
+    draft.add_argument("language")
+    draft.add_argument("module")
+    commands.add_parser("pseudo", help=f"write {LOCALES}/{PSEUDO}/, the accented test locale")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    try:
+        if args.command == "check":
+            problems = check(root)
+            print("\n".join(problems) or "Templates and catalogs are in order.")
+            return 1 if problems else 0
+        if args.command == "pseudo":
+            for pot in sorted((root / LOCALES).glob("*.pot")):
+                target = catalog_path(root, PSEUDO, pot.stem)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                pseudo_catalog(_read(pot)).save(str(target))
+                print(f"Wrote {target.relative_to(root)}")
+            return 0
+        target = root / "build" / "drafts" / f"{args.module}_{args.language}"
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(root / "notebooks" / args.module, target,
+                        ignore=shutil.ignore_patterns("*.answers*.json", ".*"))
+        missing = translate_folder(target, root, args.language, args.module, release=False)
+        print(f"Wrote {target.relative_to(root)}/; {len(missing)} blocks are still in English.")
+        return 0
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
