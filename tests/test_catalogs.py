@@ -285,6 +285,17 @@ def test_a_released_language_fails_on_an_untranslated_or_broken_entry(course):
     assert "the number(s) 72 are not in the English text" in problems
 
 
+def test_a_draft_for_translators_keeps_english_where_a_translation_is_missing(course, capsys):
+    assert catalogs.main(["--root", str(course), "draft", "fr", "core"]) == 1
+    assert "core.po does not exist. Start it from the template with msginit" in (
+        capsys.readouterr().err)
+    _write_catalog(course, "fr", lambda m: "" if m == "Points" else catalogs.pseudo_translate(m))
+    assert catalogs.main(["--root", str(course), "draft", "fr", "core"]) == 0
+    assert "1 blocks are still in English" in capsys.readouterr().out
+    draft = nbformat.read(course / "build/drafts/core_fr/01_sample.ipynb", as_version=4)
+    assert "⟦Éxérçísé⟧" in draft.cells[0].source and "Points" in draft.cells[0].source
+
+
 def test_msgfmt_rejects_a_broken_format_string(course):
     _need_msgfmt()
     _write_catalog(course, "fr", lambda m: m.replace("(%s)", "(%d)") if "%s" in m else m)

@@ -223,6 +223,9 @@ def msgfmt_check(path: Path) -> list[str]:
 
 
 def _read(path: Path) -> polib.POFile:
+    if not path.is_file():  # polib would read the path itself as a catalog
+        raise CatalogError(f"{path} does not exist. Start it from the template with msginit "
+                           "(docs/translating.md).")
     try:
         return polib.pofile(str(path), wrapwidth=WRAP)
     except (OSError, ValueError) as error:
