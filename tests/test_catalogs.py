@@ -50,6 +50,8 @@ def _graded(cell_type, source, grade_id, *, grade=False, solution=False, points=
 def sample_notebook() -> nbformat.NotebookNode:
     notebook = new_notebook(cells=[
         new_markdown_cell(SAMPLE_MARKDOWN, id="intro"),
+        new_markdown_cell("---\n## Before you submit\n\nRun the next cell.\n\n---\n\nDone.",
+                          id="rules"),
         new_code_cell('from toolbox_widgets.i18n import _\n'
                       'print(_("Your answers are saved."))\n'
                       'print("an unmarked string stays out")\n'
@@ -62,7 +64,7 @@ def sample_notebook() -> nbformat.NotebookNode:
         _graded("markdown", "### Reflection r1 (3 points)\n\nWrite **three** lines.",
                 "r1_task", points=3, task=True),
     ])
-    for cell, cell_id in zip(notebook.cells[2:], ("q1", "q1-test", "r1-task")):
+    for cell, cell_id in zip(notebook.cells[3:], ("q1", "q1-test", "r1-task")):
         cell.id = cell_id
     return notebook
 
@@ -116,6 +118,8 @@ def test_markdown_is_split_per_block_with_code_and_links_protected(course):
         "Exercise", "Points", "Give the number of migrants"]
     assert not any(LINK_URL in i or "code blocks" in i or "<kbd>" in i for i in ids)
     assert "2" not in ids  # a table cell without words is nothing to translate
+    # A cell that opens with a rule is Markdown, not YAML front matter.
+    assert ids[5:8] == ["Before you submit", "Run the next cell.", "Done."]
     assert pot.find("Sending money home").occurrences == [("01_sample.ipynb:intro", "")]
     assert pot.find("Points").occurrences == [("01_sample.ipynb:intro", "")]
 
@@ -306,6 +310,24 @@ def test_msgfmt_rejects_a_broken_format_string(course):
 def test_committed_templates_and_catalogs_pass_the_checks():
     _need_msgfmt()
     assert catalogs.check(ROOT) == []
+
+
+def test_a_released_list_naming_no_module_is_reported(course):
+    _need_msgfmt()
+    _write_catalog(course, "fr", catalogs.pseudo_translate)
+    (course / "locales" / "fr" / "released").write_text("cor  # a typo\n")
+    problems = catalogs.check(course)
+    assert problems[0] == ("locales/fr/released names cor, which has no notebooks in "
+                           "notebooks/cor/: correct the line")
+    assert problems[1].startswith("locales/fr/LC_MESSAGES/cor.po is missing")
+    assert len(problems) == 2
+
+
+def test_a_corrupted_notebook_is_named_with_the_fix(course):
+    (course / "notebooks" / "core" / "02_broken.ipynb").write_text('{"cells": [')
+    with pytest.raises(catalogs.CatalogError,
+                       match=r"notebooks/core/02_broken.ipynb is not a readable notebook"):
+        catalogs.write_templates(course, ["core"])
 
 
 def test_a_stale_template_is_reported(course):

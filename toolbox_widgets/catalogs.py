@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -56,12 +57,18 @@ def _has_words(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+# A cell that opens with a --- rule: translate-toolkit would take it for YAML front matter.
+LEADING_RULE = re.compile(r"\A\s*---[^\n]*(\n|\Z)")
+
+
 def _render(text: str, callback: Callable[[str], str]) -> tuple[list[str], str]:
     """Parse one Markdown cell: its translatable blocks, and the cell rendered with
     callback applied to each of them."""
-    store = MarkdownFile(io.BytesIO(text.encode()), callback=callback,
+    rule = LEADING_RULE.match(text)
+    head = rule.group(0) if rule else ""
+    store = MarkdownFile(io.BytesIO(text[len(head):].encode()), callback=callback,
                          extract_code_blocks=False)
-    return [u.source for u in store.units if _has_words(u.source)], store.filesrc
+    return [u.source for u in store.units if _has_words(u.source)], head + store.filesrc
 
 
 def markdown_messages(text: str) -> list[str]:
@@ -110,8 +117,13 @@ def extract(folder: Path) -> polib.POFile:
     pot = _template(folder.name)
     entries: dict[str, polib.POEntry] = {}
     for path in sorted(folder.glob("*.ipynb")):
-        ensure_cell_ids(path)
-        notebook = nbformat.read(path, as_version=4)
+        try:
+            ensure_cell_ids(path)
+            notebook = nbformat.read(path, as_version=4)
+        except (OSError, ValueError) as error:  # not JSON, or not a notebook
+            raise CatalogError(
+                f"notebooks/{folder.name}/{path.name} is not a readable notebook ({error}). "
+                "Restore it, for example with `git checkout`.") from error
         for cell in notebook.cells:
             where = f"notebooks/{folder.name}/{path.name}, cell {cell.id}"
             if cell.cell_type == "markdown":
@@ -217,7 +229,7 @@ def msgfmt_check(path: Path) -> list[str]:
     if not shutil.which("msgfmt"):
         return [(f"{path}: GNU gettext's msgfmt is missing; install the gettext package "
                  "(for example `apt-get install gettext`).")]
-    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)],
+    result = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)],
                             capture_output=True, text=True, check=False)
     return [] if result.returncode == 0 else [f"{path}: msgfmt -c: {result.stderr.strip()}"]
 
@@ -284,6 +296,9 @@ def check(root: Path) -> list[str]:
         language, module = path.parent.parent.name, path.stem
         problems += check_catalog(root, language, module, module in releases.get(language, []))
     for language, listed in releases.items():
+        problems += [f"{LOCALES}/{language}/released names {module}, which has no notebooks in "
+                     f"notebooks/{module}/: correct the line" for module in listed
+                     if module not in modules]
         problems += [p for module in listed if not catalog_path(root, language, module).exists()
                      for p in check_catalog(root, language, module, True)]
     return problems
