@@ -178,7 +178,7 @@ def test_pseudo_locale_round_trip_keeps_code_links_and_structure(course):
     assert "ÚS$ 12" in intro and "$200" in intro
     assert re.search("[A-Za-z]", _outside_catalog(intro)) is None
     assert catalogs._skeleton(intro) == catalogs._skeleton(english.cells[0].source)
-    assert translated.metadata["language"] == catalogs.PSEUDO
+    assert translated.metadata["mld"] == {"language": catalogs.PSEUDO}
 
 
 def test_no_english_markdown_of_the_course_escapes_the_catalogs():
