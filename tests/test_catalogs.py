@@ -148,6 +148,17 @@ def test_cells_without_ids_get_stable_ids_written_to_the_notebook(tmp_path):
     assert f"old.ipynb:{ids[0]}" in first
 
 
+def test_marked_code_runs_in_english_and_the_kernel_never_loads_the_catalog_tools(capsys):
+    exec(sample_notebook().cells[2].source, {})  # the marked cell, as a trainee runs it
+    assert capsys.readouterr().out.startswith("Your answers are saved.\n")
+    script = ("import sys, toolbox_widgets, toolbox_widgets.i18n; print([m for m in sys.modules"
+              " if m.split('.')[0] in ('translate', 'polib', 'babel', 'mistletoe')"
+              " or m == 'toolbox_widgets.catalogs'])")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True).stdout
+    assert loaded.strip() == "[]"
+
+
 # --- translated notebooks ------------------------------------------------------------
 
 def _outside_catalog(markdown: str) -> str:
