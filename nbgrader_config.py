@@ -6,8 +6,11 @@ c.CourseDirectory.course_id = "migration-local-development"
 
 # Student versions must run from top to bottom without a traceback: where the
 # instructor's solution was, leave a comment, not `raise NotImplementedError()`.
+# One stub serves both kinds of answer cell, so it names both: widget exercises
+# (answered with their controls) and optional pandas tasks (answered in code here).
 c.ClearSolutions.code_stub = {
-    "python": "# YOUR ANSWER: use the controls, or write Python here as the exercise shows."
+    "python": "# YOUR ANSWER: for an exercise, use its controls (or the one line of Python it "
+              "shows); for a pandas task, write your code here."
 }
 c.ClearSolutions.text_stub = "Write your answer here."
 

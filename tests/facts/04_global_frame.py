@@ -2,6 +2,10 @@
 
 from toolbox_widgets import data
 
+# The Mayoral Forum on Human Mobility, Migration and Development (UNITAR; GFMD Mayors Mechanism).
+MAYORAL_FORUM_ANNOUNCED = "October 2013"
+MAYORAL_FORUM_FIRST = "Barcelona in June 2014"
+
 
 def _corridor_year():
     """One value per corridor and year: the mean of that year's survey rounds (as in the notebook)."""
@@ -42,8 +46,12 @@ FACTS = [
      lambda: f"{len(_year(2011))} corridors in 2011 and {len(_year(2020))} in 2020"),
     ("In 2011, 82% of the corridors surveyed cost more than 5%",
      lambda: f"{(_year(2011) > 5).mean() * 100:.0f}% of the corridors"),
-    ("in that year, only 7% cost less than 3%",
-     lambda: f"only {(_year(2020) < 3).mean() * 100:.0f}% cost less than 3%"),
+    ("most corridors still cost more than 5%",
+     lambda: "most corridors" if (_year(2020) > 5).mean() > 0.5 else "not most corridors"),
+    ("in 2020 only 7% of the corridors cost less than 3%",
+     lambda: f"only {(_year(2020) < 3).mean() * 100:.0f}% of the corridors cost less than 3%"),
+    ("It was announced in October 2013 and first held in Barcelona in June 2014",
+     lambda: f"announced in {MAYORAL_FORUM_ANNOUNCED} and first held in {MAYORAL_FORUM_FIRST}"),
     ("In 2020 the corridors into Africa were the most expensive of the large regions",
      lambda: f"corridors into {_dearest_large_region()} were the most expensive"),
     ("only Oceania, with a handful of corridors, was dearer on average",

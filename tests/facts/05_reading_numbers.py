@@ -67,6 +67,9 @@ FACTS = [
     ("(281 million → 304 million",
      lambda: f"→ {round(_world_millions(2024))} million"),
     ("has USD 647 billion for 2022", _lmy_2022_bn),
+    ("from 2000 through 2007 (its zeros run through 2007, and its first value is for 2008)",
+     lambda: f"through {_first_reported('AFG') - 1} (its zeros run through "
+             f"{_first_reported('AFG') - 1}, and its first value is for {_first_reported('AFG')})"),
     ("there is no inflow figure before 2008",
      lambda: f"before {_first_reported('AFG')}"),
     ("rose from 135 countries in 2000 to 189 in 2022", _reporting),

@@ -2,6 +2,8 @@
 
 from toolbox_widgets import data
 
+UNHCR_DISPLACED_2023_MILLION = 117.3  # UNHCR, Global Trends 2023, as stated on unhcr.org (not in data/)
+
 
 def _world_stock_2024() -> float:
     stock = data.migrant_stock(by="destination")
@@ -28,4 +30,6 @@ FACTS = [
      lambda: f"about {round(_displaced_2024('refugees') / 1e6)} million refugees"),
     ("about 68 million internally displaced people",
      lambda: f"about {round(_displaced_2024('idps') / 1e6)} million internally"),
+    ("own headline total of forcibly displaced people (117.3 million at the end of 2023",
+     lambda: f"({UNHCR_DISPLACED_2023_MILLION:.1f} million at the end of 2023"),
 ]

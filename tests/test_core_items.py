@@ -1,0 +1,123 @@
+"""Core's graded items: every objective is assessed, and no key gives itself away.
+
+Reads the instructor notebooks only (no kernel), so it is fast.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import instructor_notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _core() -> dict[str, nbformat.NotebookNode]:
+    return {p.stem: nbformat.read(p, as_version=4) for p in instructor_notebooks()
+            if p.parent.name == "core"}
+
+
+def _graded_items(notebook) -> set[str]:
+    """Exercise ids (q1, q2, …) that have a graded test cell."""
+    ids = set()
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if cell.metadata.get("nbgrader", {}).get("grade") and re.fullmatch(r"q\d+_test", grade_id):
+            ids.add(grade_id.removesuffix("_test"))
+    return ids
+
+
+def _objectives_map() -> dict[str, set[tuple[int, str]]]:
+    """The overview's table: objective -> {(notebook number, item id)}."""
+    overview = _core()["00_overview"]
+    cell = next(c for c in overview.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "objectives_map")
+    table = {}
+    for line in cell.source.splitlines():
+        cells = [part.strip() for part in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or not re.match(r"\d+\.", cells[0]):
+            continue
+        items = set()
+        for group in cells[1].split("·"):
+            number, ids = group.split(":")
+            items |= {(int(number), item.strip()) for item in ids.split(",")}
+        table[cells[0]] = items
+    return table
+
+
+def test_every_objective_is_assessed_and_every_item_maps_to_an_objective():
+    notebooks = _core()
+    by_number = {int(stem[:2]): _graded_items(nb) for stem, nb in notebooks.items()}
+    table = _objectives_map()
+    assert len(table) == 5, f"the overview maps {len(table)} objectives, not the five of Core"
+    mapped = set()
+    for objective, items in table.items():
+        assert items, f"objective {objective!r} has no graded item"
+        for number, item in items:
+            assert item in by_number.get(number, set()), (
+                f"the overview names notebook {number} {item} for {objective!r}, which is not a "
+                "graded exercise there")
+        mapped |= items
+    every_item = {(number, item) for number, items in by_number.items() for item in items}
+    unmapped = sorted(every_item - mapped)
+    assert not unmapped, f"graded items in no objective: {unmapped}"
+
+
+def _choice_items():
+    """(notebook, id, kind, options, keys) for each graded single or multiple choice."""
+    for stem, notebook in _core().items():
+        for cell in notebook.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if not (meta.get("solution") and cell.cell_type == "code"):
+                continue
+            tree = ast.parse(cell.source)
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                kind = getattr(node.func, "attr", "")
+                graded = "points" in {k.arg for k in node.keywords}
+                if kind not in ("single_choice", "multiple_choice") or not graded:
+                    continue
+                try:
+                    options = ast.literal_eval(node.args[2])
+                except ValueError:  # options built in code (the 23 GCM objectives)
+                    continue
+                answer = re.search(r"\.answer\((.*)\)", cell.source).group(1)
+                keys = ast.literal_eval(answer)
+                yield stem, ast.literal_eval(node.args[0]), kind, options, (
+                    [keys] if isinstance(keys, str) else keys)
+
+
+def test_choice_items_are_found():
+    kinds = {kind for *_, kind, _, _ in _choice_items()}
+    assert kinds == {"single_choice", "multiple_choice"}
+
+
+@pytest.mark.parametrize("item", list(_choice_items()), ids=lambda i: f"{i[0]}-{i[1]}")
+def test_the_longest_option_is_never_a_key(item):
+    stem, exercise, _, options, keys = item
+    lengths = [len(option) for option in options]
+    longest = {LETTERS[i] for i, n in enumerate(lengths) if n == max(lengths)}
+    assert not longest <= set(keys), (
+        f"{stem} {exercise}: the longest option {sorted(longest)} is a key, so its length "
+        "gives it away")
+
+
+def test_single_choice_keys_are_spread_over_positions():
+    keys = [keys[0] for *_, kind, _, keys in _choice_items() if kind == "single_choice"]
+    counts = {letter: keys.count(letter) for letter in set(keys)}
+    assert len(counts) >= 3, f"single-choice keys cluster on {counts}"
+    assert max(counts.values()) <= len(keys) / 2, f"single-choice keys cluster on {counts}"
+
+
+def test_glossary_dates_the_mayoral_forum_as_the_notebooks_do():
+    glossary = json.loads((ROOT / "toolbox_widgets" / "glossary" / "en.json").read_text("utf-8"))
+    entry = next(t for t in glossary["terms"] if t["term"].startswith("Mayoral Forum"))
+    assert "announced in October 2013" in entry["definition"]
+    assert "first held in Barcelona in June 2014" in entry["definition"]
