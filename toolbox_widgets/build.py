@@ -1,4 +1,5 @@
-"""Build nbgrader's instructor tree (source/) and student tree (release/) from notebooks/.
+"""Build nbgrader's instructor tree (source/) and student tree (release/) from notebooks/,
+and the self-study version (selfstudy/, see selfstudy.py) from those two.
 
 notebooks/ is the only place authors edit. Each module folder becomes one nbgrader
 assignment; translations live in notebooks/translations/<lang>/<module>/ and become
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from .selfstudy import TREE as SELF_STUDY
+from .selfstudy import build_self_study
 
 MODULES = ("core", "module1", "module2", "module3", "module4", "module5")
 # Files that running a notebook leaves behind; they never travel to trainees.
@@ -91,6 +95,7 @@ def build(root: Path) -> list[str]:
         _copy_clean(assignment.folder, target)
     _remove_stale(root / "source", names)
     _remove_stale(root / "release", names)
+    _remove_stale(root / SELF_STUDY, names)
     for assignment in assignments:
         # nbgrader's own generate_assignment makes the student version and records
         # the graded cells in the course's gradebook.db (not in git), ready for autograde.
@@ -102,6 +107,7 @@ def build(root: Path) -> list[str]:
             raise RuntimeError(
                 f"nbgrader could not make the student version of {assignment.name}:\n"
                 f"{result.stdout}{result.stderr}")
+        build_self_study(root, assignment.name)
     return sorted(names)
 
 
@@ -120,7 +126,7 @@ def stale_files(root: Path) -> list[str]:
                         ignore=shutil.ignore_patterns(*NEVER_COPIED))
         build(scratch)
         problems = []
-        for tree in ("source", "release"):
+        for tree in ("source", "release", SELF_STUDY):
             fresh, committed = _tree_files(scratch / tree), _tree_files(root / tree)
             problems += [f"{tree}/{f} is missing" for f in sorted(fresh - committed)]
             problems += [f"{tree}/{f} should not be there" for f in sorted(committed - fresh)]
