@@ -10,7 +10,8 @@ inserts a cell (ipywidgets issue #3912). So:
   change (``selected``), which the exercise observes and saves as before.
 * ``KeyGuard`` sits inside each exercise and stops the keys typed into any of its
   controls (menus, text boxes, buttons) before JupyterLab sees them. Shortcuts with
-  Ctrl, Alt or Meta (Ctrl+S to save) and Escape still reach JupyterLab.
+  Ctrl, Alt or Meta (Ctrl+S to save) still reach JupyterLab, and Escape gives the focus
+  back to the notebook cell, where the arrow keys move between cells again.
   It also brings the course's CSS (aligned menus, wrapping labels, the "Saved" tag).
 """
 
@@ -25,7 +26,14 @@ import traitlets
 _STOP_KEYS = """
 function stopKeys(node) {
   node.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.altKey || event.metaKey || event.key === "Escape") return;
+    if (event.key === "Escape") {
+      // Escape leaves the exercise: the notebook's cell gets the focus back, so the
+      // arrow keys move between cells again.
+      const cell = node.closest(".jp-Cell");
+      if (cell) cell.focus();
+      return;
+    }
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
     event.stopPropagation();
   });
 }
