@@ -19,6 +19,8 @@ THE_ANSWER = "The answer: {answer}."
 SCORE = "Your score in this notebook so far: {earned} of {total} points."
 SCORE_DETAIL = ("Exercises checked: {checked} of {count}. Written reflections are for you: "
                 "they are not scored in the self-study version.")
+SCORE_LINE = "{sign} Exercise {exercise}: {earned} of {total} points."
+SCORE_OPEN = "○ Exercise {exercise}: not checked yet."
 SCORE_NOTHING = "This notebook has no exercise that is scored automatically."
 
 

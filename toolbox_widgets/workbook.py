@@ -97,12 +97,30 @@ class Workbook:
         text = self.score_text()
         detail = words.SCORE_DETAIL.format(
             checked=sum(e.id in self.checked for e in self._scored()), count=len(self._scored()))
-        self.score.value = (f'<p role="status" aria-live="polite"><strong>{html.escape(text)}'
-                            f"</strong> {html.escape(detail)}</p>")
+        lines = []
+        for exercise in self._scored():
+            if exercise.id in self.checked:
+                earned = self.checked[exercise.id]
+                sign, _ = exercise._verdict(earned / exercise.points)
+                line = words.SCORE_LINE.format(sign=sign, exercise=exercise.id,
+                                               earned=words.points(earned),
+                                               total=words.points(exercise.points))
+            else:
+                line = words.SCORE_OPEN.format(exercise=exercise.id)
+            lines.append(f"<li>{html.escape(line)}</li>")
+        self.score.value = (f'<div role="status" aria-live="polite"><p><strong>'
+                            f"{html.escape(text)}</strong> {html.escape(detail)}</p>\n"
+                            f'<ul>{chr(10).join(lines)}</ul></div>')
         return text
 
     def progress(self) -> None:
-        """Print which graded exercises are answered, for a trainee about to submit."""
+        """Print which graded exercises are answered, for a trainee about to submit.
+
+        In the self-study version: the score instead, kept up to date at every check."""
+        if self.self_study:
+            self._show_score()
+            display(self.score)
+            return
         graded = [e for e in self.exercises.values()
                   if hasattr(e, "practice") and not e.practice and e.points]
         answered = [e for e in graded if e.value is not None]
@@ -111,6 +129,3 @@ class Workbook:
         for exercise in graded:
             done = exercise.value is not None
             print(f"  {'answered (saved)' if done else '○ not answered'}: exercise {exercise.id}")
-        if self.self_study:
-            self._show_score()
-            display(self.score)  # live: it changes at every "Check my answer"
