@@ -228,6 +228,8 @@ def answer_by_keyboard(page, task, cell_index: int, box: int, expect) -> None:
     for shown in _saved_words(task):
         expect(status).to_contain_text(shown, timeout=SAVED)
     tab_until(page, lambda a: in_box(a) and a["text"] == "Check my answer")
+    page.keyboard.press("b")  # on a button too, a letter is not a notebook command
+    assert page.locator(".jp-Notebook .jp-Cell").count() == cells_before, "a key made a cell"
     page.keyboard.press("Enter")
     expect(status).to_contain_text("✔ Correct.", timeout=SAVED)
 

@@ -118,6 +118,23 @@ def test_a_perfect_learner_sees_full_marks_and_a_wrong_one_the_explanation(tmp_p
     assert f"so far: 0 of {total:g} points." in text
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", sorted(SELF_STUDY.glob("*/*.ipynb")), ids=lambda p: p.name)
+def test_an_untouched_self_study_notebook_runs_and_gives_nothing_away(notebook, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    study = tmp_path / notebook.name
+    study.write_bytes(notebook.read_bytes())
+    executed = _run(study, {})
+    errors = [o for c in executed.cells for o in c.get("outputs", [])
+              if o["output_type"] == "error" or o.get("name") == "stderr"]
+    assert not errors, errors
+    text = _text(executed)
+    assert "✘" not in text and "✔" not in text  # no verdict, no explanation before a try
+    if "book.progress()" in "".join(c.source for c in executed.cells):
+        assert "so far: 0 of" in text
+
+
 def test_course_open_copies_the_chosen_version_and_never_overwrites(tmp_path, monkeypatch):
     sys.path.insert(0, str(ROOT))
     import course
