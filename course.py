@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set up and run the course on a fresh machine: only Python 3.10+ is needed.
 
-    python3 course.py open    # make .venv, install the course, open it in JupyterLab
+    python3 course.py open    # make .venv, install the course, open the self-study version
+    python3 course.py open --class   # open the class version (nbgrader) instead
     python3 course.py test    # make .venv, install the course and its test tools, run every test
     python3 course.py hub     # as root: the course on a trial JupyterHub at 127.0.0.1:8000
 
@@ -23,7 +24,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 WORKSPACE = ROOT / "workspace"  # a trainee's own copy of the student notebooks
-FIRST_NOTEBOOK = "core/01_why_local.ipynb"
+FIRST_NOTEBOOK = "core/00_overview.ipynb"
+# Which generated tree a learner opens, and where their own copy goes in workspace/.
+VERSIONS = {"self-study": ("selfstudy", "self-study"), "class": ("release", "class")}
 
 
 def run(*command, **kwargs) -> None:
@@ -70,16 +73,28 @@ def ensure_system_packages() -> None:
               f"Install with: sudo apt-get install {' '.join(missing)}", flush=True)
 
 
-def open_course(extra: list[str]) -> None:
+def copy_workbooks(version: str) -> Path:
+    """Copy one version's workbooks into workspace/<version>/; never overwrite a trainee's."""
+    tree, folder = VERSIONS[version]
+    mine = WORKSPACE / folder
+    for assignment in sorted((ROOT / tree).iterdir()):
+        if assignment.is_dir() and not (mine / assignment.name).exists():
+            shutil.copytree(assignment, mine / assignment.name)
+    return mine
+
+
+def open_course(extra: list[str], version: str = "self-study") -> None:
     install("")
-    for assignment in sorted((ROOT / "release").iterdir()):
-        mine = WORKSPACE / assignment.name
-        if assignment.is_dir() and not mine.exists():
-            shutil.copytree(assignment, mine)  # never overwrite a trainee's work
-    print(f"Your own copy of the workbooks is in {WORKSPACE.name}/. "
-          "The instructor's tools are under the Nbgrader menu.", flush=True)
+    mine = copy_workbooks(version)
+    where = mine.relative_to(ROOT).as_posix()
+    if version == "self-study":
+        print(f"Your own copy of the self-study workbooks is in {where}/: every exercise "
+              "has a Check my answer button and your score shows as you go.", flush=True)
+    else:
+        print(f"Your own copy of the class workbooks is in {where}/: graded exercises are "
+              "marked by your instructor with nbgrader (the Nbgrader menu).", flush=True)
     os.chdir(ROOT)
-    first_page = f"/lab/tree/{WORKSPACE.name}/{FIRST_NOTEBOOK}"
+    first_page = f"/lab/tree/{where}/{FIRST_NOTEBOOK}"
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         extra = [*extra, "--allow-root"]  # JupyterLab refuses root without it (containers)
     os.execve(str(BIN / "jupyter"),
@@ -92,9 +107,17 @@ def hub_course(extra: list[str]) -> None:
                               "--no-install", *extra])
 
 
+def install_axe() -> None:
+    """axe-core, which the browser tests inject into JupyterLab, into tests/axe/."""
+    if shutil.which("npm") and not (ROOT / "tests" / "axe" / "node_modules" / "axe-core").exists():
+        run("npm", "install", "--prefix", ROOT / "tests" / "axe", "--no-audit", "--no-fund",
+            "--no-package-lock", "--silent")
+
+
 def test_course(extra: list[str]) -> None:
     install("test,hub")  # the hub test needs JupyterHub
     ensure_system_packages()
+    install_axe()
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "toolbox_widgets.cli", "build", "--check")
     run(PYTHON, "-m", "pytest", *extra)
@@ -103,10 +126,11 @@ def test_course(extra: list[str]) -> None:
 def main() -> None:
     args = sys.argv[1:]
     extra = args[args.index("--") + 1:] if "--" in args else []
-    command = args[0] if args and args[0] != "--" else ""
+    own = args[:args.index("--")] if "--" in args else args
+    command = own[0] if own else ""
     try:
-        if command == "open":
-            open_course(extra)
+        if command == "open" and set(own[1:]) <= {"--class"}:
+            open_course(extra, "class" if "--class" in own else "self-study")
         elif command == "test":
             test_course(extra)
         elif command == "hub":

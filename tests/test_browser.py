@@ -287,8 +287,8 @@ def _option(letter_or_text: str):
 
 
 def _letter(control) -> str:
-    """The letter of a radio or checkbox option, from the label that names it."""
-    return control.locator("xpath=ancestor::label[1]").inner_text().strip()[0]
+    """The letter of a radio or checkbox option, from the words that name it."""
+    return control.locator(".mld-choice-text").inner_text().strip()[0]
 
 
 def _saved(status, before: str, expect) -> str:
@@ -343,7 +343,7 @@ def answer_widget(page, task: Task, expect) -> None:
         field = box.get_by_label(f"Your reflection {task.exercise_id}:", exact=True)
         field.click()
         field.press_sequentially(value)
-        expect(status).to_contain_text(f"Saved, {len(value.split())} words", timeout=SAVED)
+        expect(status).to_contain_text(f"Saved {len(value.split())} words", timeout=SAVED)
         task.stored = value.strip()
     else:
         raise AssertionError(f"the browser test does not know how to answer a {task.kind} "

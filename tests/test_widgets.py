@@ -33,10 +33,10 @@ def reopen(book) -> Workbook:
 #  expected value)
 CASES = {
     "single": ("single_choice", ("q", "Which?", OPTIONS),
-               lambda e: setattr(e.control, "value", e.control.options[1]),
+               lambda e: setattr(e.control, "selected", [1]),
                "B", "B", "B"),
     "multiple": ("multiple_choice", ("q", "Which?", OPTIONS),
-                 lambda e: [setattr(e.boxes[i], "value", True) for i in (0, 2)],
+                 lambda e: setattr(e.control, "selected", [0, 2]),
                  ["A", "C"], ["A", "C"], ["A", "C"]),
     "numeric": ("numeric", ("q", "How many?"),
                 lambda e: setattr(e.control, "value", "304.0"), "304", 304.0, 304.0),
@@ -141,14 +141,14 @@ def test_numeric_tolerance_and_unit(book):
 
 def test_practice_feedback_explains_why_without_colour(book, capsys):
     p = book.single_choice("p", "Which?", OPTIONS, key="C", why="Nepal is the example.")
-    assert "Check my answer" in [c.description for c in p.children
-                                 if isinstance(c, widgets.Button)]
+    assert "Check my answer" in [c.description for c in _texts_buttons(p)]
     p.answer("A")
     text = capsys.readouterr().out
-    assert "✘" in text and "Not correct" in text and "Nepal is the example." in text
-    p.control.value = p.control.options[2]
+    assert "✘" in text and "Not correct" in text and "Try again" in text
+    p.control.selected = [2]
     assert p.check() == 1.0
     assert "✔" in p.feedback.value and "Correct." in p.feedback.value
+    assert "Nepal is the example." in p.feedback.value
 
 
 def test_every_control_has_a_label(book):
@@ -252,5 +252,166 @@ def test_status_outside_nbgrader_is_a_live_view_of_the_answer(book, monkeypatch)
     q.status()
     assert shown == [q.feedback]
     assert "not answered yet" in q.feedback._repr_mimebundle_()["text/plain"]
-    q.control.value = q.control.options[0]  # the line the trainee sees changes at once
-    assert "Saved: A (Kenya)" in q.feedback._repr_mimebundle_()["text/plain"]
+    q.control.selected = [0]  # the line the trainee sees changes at once
+    assert "Saved your answer A (Kenya)" in q.feedback._repr_mimebundle_()["text/plain"]
+
+
+# --- saving is not correctness; literal dollars; practice hints; self-study -------------
+
+def _texts(widget):
+    """Every text a trainee can see or hear in a widget tree: HTML, labels, tooltips."""
+    for name in ("value", "description", "tooltip", "placeholder", "label"):
+        text = getattr(widget, name, None)
+        if isinstance(text, str):
+            yield text
+    for name in ("options",):
+        for option in getattr(widget, name, ()) or ():
+            yield str(option)
+    for child in getattr(widget, "children", ()):
+        yield from _texts(child)
+
+
+def test_saved_has_its_own_tag_and_never_a_tick(book, capsys):
+    for case in CASES:
+        exercise = make(book, case)
+        CASES[case][2](exercise)
+        assert 'class="mld-tag">Saved<' in exercise.feedback.value
+        assert "✔" not in exercise.feedback.value, case
+        book.exercises.clear()
+        book.store.clear("q")
+    r = book.reflection("r", "Why?", min_words=2)
+    r.answer("Because of remittances.")
+    assert "Saved" in r.feedback.value and "✔" not in r.feedback.value
+    r.status()
+    assert "✔" not in capsys.readouterr().out
+
+
+def test_dollar_signs_never_pair_up_as_maths(book):
+    """JupyterLab typesets $...$ in widget text; MathJax never pairs across elements, so
+    no text run between tags may hold two dollar signs."""
+    import re
+    prompt = "A family sends US$ 200 and pays US$ 16 in fees."
+    exercises = [
+        book.single_choice("a", prompt, ["US$ 1 or US$ 2", "none"]),
+        book.matching("b", prompt, ["Cost of US$ 200 in US$", "other"], ["x", "y"]),
+        book.self_assessment("c", prompt, ["I can price US$ 200 in US$"]),
+        book.numeric("d", prompt, key=16, why="US$ 200 × 8% = US$ 16."),
+    ]
+    exercises[3].show_answer()
+    for exercise in exercises:
+        html_texts = [t for t in _texts(exercise) if "$" in t and "<" in t]
+        assert html_texts, exercise.id
+        for text in html_texts:
+            for run in re.split(r"<[^>]+>", text):
+                assert run.count("$") <= 1, (exercise.id, text)
+    # The choice group is not typeset at all: its options stay as written.
+    assert exercises[0].control.options[0] == "A. US$ 1 or US$ 2"
+
+
+@pytest.mark.parametrize("factory, args, wrong, hint", [
+    ("numeric", ("p", "How much?"), {"answer": 150, "key": 144}, "too high"),
+    ("numeric", ("p", "How much?"), {"answer": 100, "key": 144}, "too low"),
+    ("single_choice", ("p", "Which?", OPTIONS), {"answer": "A", "key": "C"}, "another one"),
+    ("multiple_choice", ("p", "Which?", OPTIONS), {"answer": ["A", "B"], "key": ["A", "C"]},
+     "right: 1 of 2"),
+    ("matching", ("p", "Match", ["a", "b"], ["1", "2"]),
+     {"answer": {"a": "1", "b": "1"}, "key": {"a": "1", "b": "2"}}, "1 of 2"),
+    ("ordering", ("p", "Order", ["x", "y", "z"]),
+     {"answer": ["y", "x", "z"], "key": ["x", "y", "z"]}, "1 of 3"),
+])
+def test_practice_hints_first_then_shows_the_answer(book, factory, args, wrong, hint):
+    p = getattr(book, factory)(*args, key=wrong["key"], why="The reason.")
+    key_text = p.describe(p._normalize(wrong["key"]))
+    # Nothing a trainee sees gives the key away before they ask or try twice.
+    assert not [t for t in _texts(p) if key_text in t and "The answer" not in t]
+    p.answer(wrong["answer"])
+    first = p._plain(p.feedback.value)
+    assert hint in first and "Try again" in first
+    assert "The reason." not in first and "The answer" not in first
+    p.answer(wrong["answer"])
+    second = p._plain(p.feedback.value)
+    assert f"The answer: {key_text}." in second and "The reason." in second
+
+
+def test_show_the_answer_button_reveals_answer_and_why(book):
+    p = book.numeric("p", "How much?", unit="US$", key=144, why="12 × 12.")
+    buttons = {c.description: c for c in _texts_buttons(p)}
+    assert set(buttons) == {"Check my answer", "Show the answer"}
+    assert "144" not in p.feedback.value
+    buttons["Show the answer"].click()
+    assert "The answer: 144 US$. 12 × 12." in p._plain(p.feedback.value)
+
+
+def _texts_buttons(widget):
+    for child in getattr(widget, "children", ()):
+        if isinstance(child, widgets.Button):
+            yield child
+        yield from _texts_buttons(child)
+
+
+def test_author_hint_comes_before_the_generic_one(book):
+    p = book.single_choice("p", "Which?", OPTIONS, key="C", hint="Think of Asia.")
+    p.answer("A")
+    assert "Think of Asia." in p.feedback.value
+
+
+@pytest.fixture
+def study(tmp_path, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    return Workbook("unit", folder=tmp_path, self_study=True)
+
+
+def test_self_study_checks_against_the_hidden_key_and_keeps_the_score(study, capsys):
+    q1 = study.single_choice("q1", "Which?", OPTIONS, points=1)
+    q2 = study.numeric("q2", "How many?", points=2, tolerance=1)
+    assert [b.description for b in _texts_buttons(q1)] == ["Check my answer"]
+    q1.check()
+    assert "Choose an answer first" in q1.feedback.value
+    q1.answer("A")
+    q1.check()
+    assert "Run the cell just below" in q1.feedback.value  # the key is not known yet
+    # The hidden test hands over the key and explanation: nothing printed, nothing earned.
+    assert q1.grade("B", why="Mexico is the one.") is None
+    assert q2.grade(304, tolerance=2, why="UN DESA counts 304 million.") is None
+    assert "points" not in capsys.readouterr().out
+    # A wrong answer gets the explanation; the score counts it as 0.
+    assert "✘" in q1.feedback.value and "Mexico is the one." in q1.feedback.value
+    assert study.score_text() == "Your score in this notebook so far: 0 of 3 points."
+    q1.control.selected = [1]
+    assert "Check my answer" in q1.feedback.value  # changed: to be checked again
+    assert q1.check() == 1.0
+    q2.control.value = "302.5"  # within the hidden test's tolerance of 2, not the author's 1
+    assert q2.check() == 1.0
+    assert "UN DESA counts 304 million." in q2.feedback.value
+    assert study.score_text() == "Your score in this notebook so far: 3 of 3 points."
+    assert "3 of 3 points" in q2.feedback.value
+
+
+def test_self_study_progress_shows_the_live_score(study, monkeypatch, capsys):
+    shown = []
+    monkeypatch.setattr("toolbox_widgets.workbook.display", shown.append)
+    q = study.single_choice("q", "Which?", OPTIONS, points=2)
+    study.reflection("r", "Why?", points=3)  # graded by hand: not in the self-study score
+    q.grade("C")
+    study.progress()
+    assert shown == [study.score]
+    assert "0 of 2 points" in study.score._repr_mimebundle_()["text/plain"]
+    q.answer("C")
+    q.check()
+    assert "2 of 2 points" in study.score._repr_mimebundle_()["text/plain"]
+
+
+def test_class_version_grades_exactly_as_before(book, capsys):
+    q = book.single_choice("q", "Which?", OPTIONS, points=2)
+    assert [b.description for b in _texts_buttons(q)] == []  # no check in the class version
+    q.answer("C")
+    assert q.grade("C", why="Nepal.") == 2
+    assert "✔ Exercise q: Correct." in capsys.readouterr().out
+
+
+def test_self_study_code_task_keeps_its_explanation_until_tried(study, capsys):
+    t = study.code_task("t")
+    assert t.grade(None, 48.0, why="The share is 48%.") == 0
+    assert "48%" not in capsys.readouterr().out
+    assert t.grade(48.0, 48.0, why="The share is 48%.") == 1
+    assert "The share is 48%." in capsys.readouterr().out

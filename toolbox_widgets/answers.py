@@ -25,13 +25,14 @@ def nbgrader_mode() -> str:
 
 
 def _inside_course_tree(folder: Path) -> bool:
-    """True for nbgrader's own source/ and release/ trees of a course checkout.
+    """True for the generated source/, release/ and selfstudy/ trees of a course checkout.
 
     Answers written there would travel to trainees with the next build, so the
     instructor's answers stay in memory only.
     """
     parent = folder.parent
-    return parent.name in {"source", "release"} and (parent.parent / "nbgrader_config.py").exists()
+    return (parent.name in {"source", "release", "selfstudy"}
+            and (parent.parent / "nbgrader_config.py").exists())
 
 
 class AnswerStore:

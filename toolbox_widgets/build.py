@@ -1,4 +1,5 @@
-"""Build nbgrader's instructor tree (source/) and student tree (release/) from notebooks/.
+"""Build nbgrader's instructor tree (source/) and student tree (release/) from notebooks/,
+and the self-study version (selfstudy/, see selfstudy.py) from those two.
 
 notebooks/ is the only place authors edit. Each module folder becomes one nbgrader
 assignment. A language released for a module in locales/<lang>/released becomes the
@@ -21,6 +22,8 @@ from pathlib import Path
 import nbformat
 
 from . import catalogs
+from .selfstudy import TREE as SELF_STUDY
+from .selfstudy import build_self_study
 
 MODULES = ("core", "module1", "module2", "module3", "module4", "module5")
 # Files that running a notebook leaves behind; they never travel to trainees.
@@ -97,6 +100,7 @@ def build(root: Path) -> list[str]:
                                       assignment.folder.name, release=True)
     _remove_stale(root / "source", names)
     _remove_stale(root / "release", names)
+    _remove_stale(root / SELF_STUDY, names)
     for assignment in assignments:
         # nbgrader's own generate_assignment makes the student version and records
         # the graded cells in the course's gradebook.db (not in git), ready for autograde.
@@ -108,6 +112,7 @@ def build(root: Path) -> list[str]:
             raise RuntimeError(
                 f"nbgrader could not make the student version of {assignment.name}:\n"
                 f"{result.stdout}{result.stderr}")
+        build_self_study(root, assignment.name)
     return sorted(names)
 
 
@@ -128,7 +133,7 @@ def stale_files(root: Path) -> list[str]:
                                 ignore=shutil.ignore_patterns(*NEVER_COPIED))
         build(scratch)
         problems = []
-        for tree in ("source", "release", catalogs.LOCALES):
+        for tree in ("source", "release", SELF_STUDY, catalogs.LOCALES):
             fresh, committed = _tree_files(scratch / tree), _tree_files(root / tree)
             problems += [f"{tree}/{f} is missing" for f in sorted(fresh - committed)]
             problems += [f"{tree}/{f} should not be there" for f in sorted(committed - fresh)]

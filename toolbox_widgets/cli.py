@@ -33,10 +33,10 @@ def _build(root: Path, check: bool) -> int:
             print("The generated trees are stale; run `mld build` and commit the result:")
             print("\n".join(f"  {p}" for p in problems))
             return 1
-        print("source/ and release/ are up to date with notebooks/.")
+        print("source/, release/ and selfstudy/ are up to date with notebooks/.")
         return 0
     names = build.build(root)
-    print(f"Built source/ and release/ for: {', '.join(names) or 'no assignments'}.")
+    print(f"Built source/, release/ and selfstudy/ for: {', '.join(names) or 'no assignments'}.")
     return 0
 
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mld", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser(
-        "build", help="make source/ and release/ from notebooks/ with nbgrader")
+        "build", help="make source/, release/ and selfstudy/ from notebooks/ with nbgrader")
     build_parser.add_argument("--check", action="store_true",
                               help="only report whether the committed trees are stale")
     build_parser.add_argument("--root", default=".", help="the course folder (default: here)")

@@ -14,10 +14,12 @@ from .exercises import NotGraded
 class CodeTask:
     """A named code exercise. ``status(value)`` is visible; ``grade`` is hidden."""
 
-    def __init__(self, exercise_id: str, prompt: str = "", *, points: float = 1):
+    def __init__(self, exercise_id: str, prompt: str = "", *, points: float = 1,
+                 self_study: bool = False):
         self.id = exercise_id
         self.prompt = prompt
         self.points = points
+        self.self_study = self_study  # the hidden check runs in front of the learner
 
     def __repr__(self):
         return f"CodeTask({self.id!r}, {self.points} points)"
@@ -34,6 +36,8 @@ class CodeTask:
                   "submit.")
 
     def grade(self, value, expected, *, tolerance: float = 0.0, why: str = "") -> float:
+        if self.self_study and value is None:
+            return 0.0  # not tried yet: keep the explanation for after a try
         ok, detail = matches(value, expected, tolerance)
         text = f"{'✔' if ok else '✘'} Code task {self.id}: {detail} {why}".strip()
         earned = float(self.points) if ok else 0.0

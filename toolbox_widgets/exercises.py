@@ -5,8 +5,13 @@ Every exercise works in one of two modes:
 * **graded**: no answer key is given when the exercise is created. The answer is
   saved to the workbook's answers file at every change, and only the hidden test
   cell (``q.grade(key)``, removed from the student version) knows the key.
-* **practice**: the author gives ``key=`` and ``why=``. The trainee clicks
-  *Check my answer* (or calls ``q.answer(...)``) and reads feedback at once.
+* **practice**: the author gives ``key=``, ``why=`` and perhaps ``hint=``. The trainee
+  clicks *Check my answer* (or calls ``q.answer(...)``): a wrong answer first gets a hint,
+  the answer and its explanation come after a second try or with *Show the answer*.
+
+In the self-study version (``Workbook(..., self_study=True)``) the hidden test's
+``q.grade(key, why=...)`` hands the key to the exercise instead of grading it, so every
+graded exercise also has *Check my answer*, and the workbook keeps the score.
 
 Feedback is always written in words with a sign (✔ / ✘ / ○), never signalled by
 colour alone.
@@ -21,7 +26,9 @@ import textwrap
 import ipywidgets as widgets
 from IPython.display import display
 
+from . import feedback as words
 from .answers import nbgrader_mode
+from .controls import ChoiceGroup, KeyGuard, literal_dollars
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 WIDE = {"description_width": "initial"}
@@ -63,35 +70,49 @@ class Exercise(widgets.VBox):
 
     kind = "exercise"
     how_to = "answer with the controls above"
+    auto_graded = True  # scored from a key (reflections and self-assessments are not)
 
     def __init__(self, book, exercise_id: str, prompt: str, *, points: float = 1,
-                 key=None, why: str = ""):
+                 key=None, why: str = "", hint: str = ""):
         super().__init__()
         self.book = book
         self.id = exercise_id
         self.prompt = prompt
         self.points = points
         self.practice = key is not None
+        self.self_study = bool(getattr(book, "self_study", False)) and not self.practice
         self._why = why
+        self._hint = hint
         self._key = self._normalize(key) if self.practice else None
+        self._options: dict = {}  # grading options from the hidden test (a tolerance)
+        self._tries = 0  # wrong practice checks so far: the second one shows the answer
         self._restoring = False
         self.feedback = StatusLine()
+        self.add_class("mld-exercise")
         label = "practice" if self.practice else (_points(points) if points else "not graded")
         header = widgets.HTML(
             f"<p><strong>Exercise {html.escape(exercise_id)}</strong> "
-            f"<em>({html.escape(self.kind)}, {label})</em><br>{html.escape(prompt)}</p>"
+            f"<em>({html.escape(self.kind)}, {label})</em><br>{literal_dollars(prompt)}</p>"
         )
         body = self._build()
         tail = []
-        if self.practice:
-            check = widgets.Button(description="Check my answer",
+        if self.practice or (self.self_study and self.auto_graded and points):
+            # The tooltip names the exercise only: never the key.
+            check = widgets.Button(description=words.CHECK,
                                    tooltip=f"Check your answer to exercise {exercise_id}")
             check.on_click(lambda _button: self.check())
             tail.append(check)
+        if self.practice:
+            show = widgets.Button(description=words.SHOW,
+                                  tooltip=f"Show the answer to exercise {exercise_id}")
+            show.on_click(lambda _button: self.show_answer())
+            tail.append(show)
+        if tail:
+            tail = [widgets.HBox(tail)]
         hint = widgets.HTML(
             f"<small>Prefer typing? In a code cell: <code>{html.escape(self.example())}</code>"
             "</small>")
-        self.children = [header, *body, *tail, self.feedback, hint]
+        self.children = [header, *body, *tail, self.feedback, hint, KeyGuard()]
         saved = book.store.get(exercise_id)
         if saved is not None:
             try:
@@ -164,6 +185,8 @@ class Exercise(widgets.VBox):
             self.book.store.clear(self.id)
         else:
             self.book.store.set(self.id, value)
+        if self.self_study and hasattr(self.book, "forget_check"):
+            self.book.forget_check(self.id)  # a changed answer must be checked again
         self._refresh_status()
 
     def _refresh_status(self) -> None:
@@ -176,12 +199,19 @@ class Exercise(widgets.VBox):
         elif self.practice:
             self._say("○", f"Your answer: {self.describe(value)}. Click “Check my answer”.")
         else:
-            self._say("✔", f"Saved: {self.describe(value)}. It is graded after you submit.")
+            text = words.SAVED_SELF_STUDY if self.self_study else words.SAVED_GRADED
+            self._saved(text.format(answer=self.describe(value)))
 
     def _say(self, sign: str, text: str) -> None:
         self.feedback.value = (
             f'<p role="status" aria-live="polite"><strong>{sign}</strong> '
-            f"{html.escape(text)}</p>")
+            f"{literal_dollars(text)}</p>")
+
+    def _saved(self, text: str) -> None:
+        """Saving has its own tag, never a tick: ✔ means right."""
+        self.feedback.value = (
+            f'<p role="status" aria-live="polite"><strong class="mld-tag">{words.SAVED_TAG}'
+            f"</strong> {literal_dollars(text)}</p>")
 
     @staticmethod
     def _plain(fragment: str) -> str:
@@ -194,16 +224,37 @@ class Exercise(widgets.VBox):
 
     # --- feedback and grading -----------------------------------------------------
     def check(self) -> float | None:
-        """Practice mode: show whether the answer is right, and why."""
+        """Show whether the answer is right: practice, and graded ones in self-study."""
         value = self._read()
         if value is None:
-            self._say("○", "Choose an answer first.")
+            self._say("○", words.CHOOSE_FIRST)
             return None
-        share, detail = self._score(value, self._key)
+        if self._key is None:
+            self._say("○", words.NO_KEY_YET)
+            return None
+        share, detail = self._score(value, self._key, **self._options)
         sign, verdict = self._verdict(share)
         why = f" {self._why}" if self._why else ""
-        self._say(sign, f"{verdict} {detail}{why}")
+        if self.practice and share < 1:
+            self._tries += 1
+            if self._tries < 2:  # a hint first; the answer only after a second try
+                hint = self._hint or words.hint(self.kind, value, self._key)
+                self._say(sign, f"{verdict} {hint} {words.TRY_AGAIN}")
+                return share
+            detail = words.THE_ANSWER.format(answer=self.describe(self._key))
+        score = ""
+        if self.self_study and hasattr(self.book, "record_check"):
+            score = " " + self.book.record_check(self, share)
+        self._say(sign, f"{verdict} {detail}{why}{score}")
         return share
+
+    def show_answer(self) -> None:
+        """Practice: the trainee asks for the answer and its explanation."""
+        if self._key is None:
+            self._say("○", words.NO_KEY_YET)
+            return
+        why = f" {self._why}" if self._why else ""
+        self._say("○", words.THE_ANSWER.format(answer=self.describe(self._key)) + why)
 
     @staticmethod
     def _verdict(share: float) -> tuple[str, str]:
@@ -220,7 +271,8 @@ class Exercise(widgets.VBox):
             if value is None:
                 raise NotGraded(f"Exercise {self.id} is not answered yet: {self.how_to}, "
                                 f"or type {self.example()} in a code cell.")
-            print(f"✔ Exercise {self.id}: your answer {self.describe(value)} is saved.")
+            print(f"{words.SAVED_TAG}: exercise {self.id}, your answer "
+                  f"{self.describe(value)}.")
         else:
             # A second view of the status line: it changes as soon as the answer does,
             # so it never shows "not answered" under an answered exercise.
@@ -231,7 +283,15 @@ class Exercise(widgets.VBox):
 
         Under nbgrader a score of zero raises, so Validate and autograde report
         the exercise as failed with a plain message.
+
+        In the self-study version nothing is graded here: the key and the explanation
+        go to the exercise's "Check my answer" (and a saved answer is checked now).
         """
+        if self.self_study:
+            self._key, self._why, self._options = self._normalize(key), why, options
+            if self._read() is not None:
+                self.check()
+            return None
         value = self._read()
         if value is None:
             share, detail = 0.0, "No answer was given."
@@ -269,6 +329,13 @@ def _short(text: str, words: int = 5) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
+def rows(menus: list) -> widgets.VBox:
+    """Labelled menus in a grid: each label beside its menu, every menu in line."""
+    box = widgets.VBox(menus)
+    box.add_class("mld-rows")
+    return box
+
+
 def _letter_of(value, options: list[str]) -> str:
     """Accept 'B', 'b' or the full option text; return the letter."""
     if isinstance(value, str):
@@ -292,17 +359,16 @@ class SingleChoice(Exercise):
 
     def _build(self):
         labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, self.options)]
-        self.control = widgets.RadioButtons(
-            options=labels, value=None, description=f"Your answer to {self.id}:", style=WIDE,
-            layout=widgets.Layout(width="auto"))
-        self.control.observe(self._changed, names="value")
+        self.control = ChoiceGroup(options=labels, label=f"Your answer to {self.id}")
+        self.control.observe(self._changed, names="selected")
         return [self.control]
 
     def _read(self):
-        return None if self.control.index is None else LETTERS[self.control.index]
+        chosen = self.control.selected
+        return LETTERS[chosen[0]] if chosen else None
 
     def _show(self, value):
-        self.control.index = None if value is None else LETTERS.index(value)
+        self.control.selected = [] if value is None else [LETTERS.index(value)]
 
     def _normalize(self, value):
         return _letter_of(value, self.options)
@@ -332,23 +398,19 @@ class MultipleChoice(Exercise):
         super().__init__(book, exercise_id, prompt, **kwargs)
 
     def _build(self):
-        self.boxes = [
-            widgets.Checkbox(value=False, description=f"{letter}. {option}", indent=False,
-                             layout=widgets.Layout(width="auto"))
-            for letter, option in zip(LETTERS, self.options)
-        ]
-        for box in self.boxes:
-            box.observe(self._changed, names="value")
-        return [widgets.VBox(self.boxes)]
+        labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, self.options)]
+        self.control = ChoiceGroup(options=labels, multiple=True,
+                                   label=f"Your answer to {self.id}: tick every option that "
+                                         "applies")
+        self.control.observe(self._changed, names="selected")
+        return [self.control]
 
     def _read(self):
-        chosen = [letter for letter, box in zip(LETTERS, self.boxes) if box.value]
+        chosen = [LETTERS[index] for index in sorted(self.control.selected)]
         return chosen or None
 
     def _show(self, value):
-        chosen = set(value or [])
-        for letter, box in zip(LETTERS, self.boxes):
-            box.value = letter in chosen
+        self.control.selected = sorted(LETTERS.index(letter) for letter in (value or []))
 
     def _normalize(self, value):
         if isinstance(value, str):
@@ -468,12 +530,13 @@ class Matching(Exercise):
     def _build(self):
         self.menus = [
             widgets.Dropdown(options=[self.BLANK, *self.right], value=self.BLANK,
-                             description=item, style=WIDE, layout=widgets.Layout(width="auto"))
+                             description=literal_dollars(item), description_allow_html=True,
+                             style=WIDE, layout=widgets.Layout(width="auto"))
             for item in self.left
         ]
         for menu in self.menus:
             menu.observe(self._changed, names="value")
-        return [widgets.VBox(self.menus)]
+        return [rows(self.menus)]
 
     def _read(self):
         pairs = {item: menu.value for item, menu in zip(self.left, self.menus)
@@ -532,7 +595,7 @@ class Ordering(Exercise):
         ]
         for menu in self.menus:
             menu.observe(self._changed, names="value")
-        return [widgets.VBox(self.menus)]
+        return [rows(self.menus)]
 
     def _read(self):
         order = [menu.value for menu in self.menus]

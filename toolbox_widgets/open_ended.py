@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 
 from .answers import nbgrader_mode
 from .charts import show_chart
-from .exercises import WIDE, AnswerError, Exercise
+from .controls import literal_dollars
+from .exercises import WIDE, AnswerError, Exercise, rows
 
 
 class Reflection(Exercise):
@@ -20,6 +21,7 @@ class Reflection(Exercise):
 
     kind = "written reflection"
     how_to = "write your answer in the box above"
+    auto_graded = False
 
     def __init__(self, book, exercise_id, prompt, *, min_words: int = 40, **kwargs):
         self.min_words = min_words
@@ -56,16 +58,16 @@ class Reflection(Exercise):
         elif count == 0:
             self._say("○", f"Not written yet (aim for at least {self.min_words} words).")
         elif count < self.min_words:
-            self._say("◐", f"Saved, {count} words so far: aim for at least {self.min_words}.")
+            self._saved(f"{count} words so far: aim for at least {self.min_words}.")
         else:
-            self._say("✔", f"Saved, {count} words. Your instructor reads it after you submit.")
+            self._saved(f"{count} words. Your instructor reads it after you submit.")
 
     def status(self) -> None:
         count = self.words()
         if count == 0:
             print(f"○ Reflection {self.id} is not written yet.")
         else:
-            print(f"✔ Reflection {self.id}: {count} words saved.")
+            print(f"Saved: reflection {self.id}, {count} words.")
 
     def describe(self, value):
         words = len(value.split())
@@ -85,6 +87,7 @@ class SelfAssessment(Exercise):
 
     kind = "self-assessment"
     how_to = "choose a rating for every statement above"
+    auto_graded = False
     SCALE = ("1 = not at all", "2 = a little", "3 = partly", "4 = mostly", "5 = fully")
 
     def __init__(self, book, exercise_id, prompt, statements, **kwargs):
@@ -97,7 +100,8 @@ class SelfAssessment(Exercise):
         # carries its label to screen readers and works with the keyboard alone.
         choices = [("— not rated —", 0)] + [(label, n) for n, label in enumerate(self.SCALE, 1)]
         self.scales = [
-            widgets.Dropdown(options=choices, value=0, description=statement, style=WIDE,
+            widgets.Dropdown(options=choices, value=0, description=literal_dollars(statement),
+                             description_allow_html=True, style=WIDE,
                              layout=widgets.Layout(width="auto"))
             for statement in self.statements
         ]
@@ -107,7 +111,7 @@ class SelfAssessment(Exercise):
         button = widgets.Button(description="Show my profile",
                                 tooltip="Draw a chart of your self-assessment")
         button.on_click(lambda _button: self.show_profile())
-        return [*self.scales, button, self.chart]
+        return [rows(self.scales), button, self.chart]
 
     def _read(self):
         ratings = {s: scale.value for s, scale in zip(self.statements, self.scales)}
@@ -140,8 +144,11 @@ class SelfAssessment(Exercise):
     def _refresh_status(self):
         value = self._read() or {}
         rated = sum(1 for v in value.values() if v)
-        self._say("○" if rated < len(self.statements) else "✔",
-                  f"{rated} of {len(self.statements)} statements rated. Not graded.")
+        text = f"{rated} of {len(self.statements)} statements rated. Not graded."
+        if rated:
+            self._saved(text)
+        else:
+            self._say("○", text)
 
     def status(self) -> None:
         self._refresh_status()

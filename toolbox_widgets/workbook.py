@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
+from IPython.display import display
+
+from . import feedback as words
 from .answers import AnswerStore
 from .charts import use_course_renderers
 from .code_task import CodeTask
-from .exercises import Matching, MultipleChoice, NumericAnswer, Ordering, SingleChoice
+from .exercises import (
+    Matching,
+    MultipleChoice,
+    NumericAnswer,
+    Ordering,
+    SingleChoice,
+    StatusLine,
+)
 from .open_ended import Reflection, SelfAssessment
 
 
@@ -18,10 +29,15 @@ class Workbook:
     >>> q1 = book.single_choice("q1", "Which ...?", ["one", "two"])  # doctest: +SKIP
     """
 
-    def __init__(self, name: str, folder: Path | str | None = None):
+    def __init__(self, name: str, folder: Path | str | None = None, *,
+                 self_study: bool = False):
         self.name = name
         self.store = AnswerStore(name, folder)
         self.exercises: dict[str, object] = {}
+        # The self-study version: graded exercises are checked at once, the score shown.
+        self.self_study = self_study
+        self.checked: dict[str, float] = {}  # exercise id -> points earned at its last check
+        self.score = StatusLine()
         use_course_renderers()
         if self.store.problem:
             print("! " + self.store.problem)
@@ -52,10 +68,59 @@ class Workbook:
         return self._add(SelfAssessment(self, exercise_id, prompt, statements, **kwargs))
 
     def code_task(self, exercise_id, prompt="", *, points=1) -> CodeTask:
-        return self._add(CodeTask(exercise_id, prompt, points=points))
+        return self._add(CodeTask(exercise_id, prompt, points=points,
+                                  self_study=self.self_study))
+
+    # --- the self-study score -----------------------------------------------------------
+    def _scored(self) -> list:
+        return [e for e in self.exercises.values() if getattr(e, "auto_graded", False)
+                and not e.practice and e.points]
+
+    def record_check(self, exercise, share: float) -> str:
+        """Keep the points of a checked answer; return the score line's words."""
+        self.checked[exercise.id] = round(exercise.points * max(0.0, min(1.0, share)), 2)
+        return self._show_score()
+
+    def forget_check(self, exercise_id: str) -> None:
+        if self.checked.pop(exercise_id, None) is not None:
+            self._show_score()
+
+    def score_text(self) -> str:
+        scored = self._scored()
+        if not scored:
+            return words.SCORE_NOTHING
+        earned = sum(self.checked.get(e.id, 0.0) for e in scored)
+        return words.SCORE.format(earned=words.points(earned),
+                                  total=words.points(sum(e.points for e in scored)))
+
+    def _show_score(self) -> str:
+        text = self.score_text()
+        detail = words.SCORE_DETAIL.format(
+            checked=sum(e.id in self.checked for e in self._scored()), count=len(self._scored()))
+        lines = []
+        for exercise in self._scored():
+            if exercise.id in self.checked:
+                earned = self.checked[exercise.id]
+                sign, _ = exercise._verdict(earned / exercise.points)
+                line = words.SCORE_LINE.format(sign=sign, exercise=exercise.id,
+                                               earned=words.points(earned),
+                                               total=words.points(exercise.points))
+            else:
+                line = words.SCORE_OPEN.format(exercise=exercise.id)
+            lines.append(f"<li>{html.escape(line)}</li>")
+        self.score.value = (f'<div role="status" aria-live="polite"><p><strong>'
+                            f"{html.escape(text)}</strong> {html.escape(detail)}</p>\n"
+                            f'<ul>{chr(10).join(lines)}</ul></div>')
+        return text
 
     def progress(self) -> None:
-        """Print which graded exercises are answered, for a trainee about to submit."""
+        """Print which graded exercises are answered, for a trainee about to submit.
+
+        In the self-study version: the score instead, kept up to date at every check."""
+        if self.self_study:
+            self._show_score()
+            display(self.score)
+            return
         graded = [e for e in self.exercises.values()
                   if hasattr(e, "practice") and not e.practice and e.points]
         answered = [e for e in graded if e.value is not None]
@@ -63,4 +128,4 @@ class Workbook:
               " (optional code tasks are not counted here).")
         for exercise in graded:
             done = exercise.value is not None
-            print(f"  {'✔ answered' if done else '○ not answered'}: exercise {exercise.id}")
+            print(f"  {'answered (saved)' if done else '○ not answered'}: exercise {exercise.id}")

@@ -1,0 +1,333 @@
+"""The self-study version in a real browser, by keyboard alone, and checked with axe-core.
+
+A learner opens a self-study notebook in JupyterLab, runs it from the command palette and
+answers every graded exercise with Tab, Shift+Tab, the arrow keys, Space, Enter and typing:
+no mouse, no Python answers. After each "Check my answer" the exercise says it is right, and
+the notebook's score reaches its exact total. Keys typed into the controls never reach
+JupyterLab (no cell is added or left).
+
+axe-core (installed into tests/axe/ by `npm install --prefix tests/axe`, which
+`python3 course.py test` runs) then checks the course's own outputs, not JupyterLab's chrome,
+in one notebook of each kind: 0 serious or critical violations.
+
+Set MLD_SCREENSHOTS=1 to keep the screenshots in docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+from test_browser import (  # noqa: F401 (browser_ready is a fixture)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LAB_SETTINGS,
+    PAGE_LOAD,
+    RUN_ALL,
+    SAVED,
+    SERVER_START,
+    Lab,
+    _free_port,
+    _lab_options,
+    _stop,
+    _unavailable,
+    browser_ready,
+    trainee_tasks,
+    wait_for_server,
+)
+
+from toolbox_widgets.build import tool_env
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ASSIGNMENT = "core"
+AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "docs" / "screenshots"
+# The course's own outputs: what the notebooks and widgets draw, not JupyterLab's chrome.
+COURSE_OUTPUTS = [[".jp-Notebook .jp-OutputArea"], [".jp-Notebook .jp-MarkdownOutput"]]
+ACTIVE = """() => { const a = document.activeElement;
+  const words = a.querySelector('.mld-choice-text');
+  const label = a.labels && a.labels.length ? a.labels[0].innerText.trim() : '';
+  return {tag: a.tagName, role: a.getAttribute('role'), label,
+          text: (words ? words.innerText : (a.innerText || a.value || '')).trim(),
+          box: a.closest('.mld-exercise') ? [...document.querySelectorAll('.mld-exercise')]
+                                              .indexOf(a.closest('.mld-exercise')) : -1}; }"""
+
+
+@pytest.fixture
+def study_lab(browser_ready, built_course, tmp_path):  # noqa: F811
+    """JupyterLab on a learner's home that holds the self-study version of the module."""
+    home = tmp_path / "home"
+    shutil.copytree(built_course / "selfstudy" / ASSIGNMENT, home / ASSIGNMENT)
+    settings = tmp_path / "lab" / "settings"
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    env = {**tool_env(),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "lab" / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "lab" / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "lab" / "workspaces")}
+    env.pop("NBGRADER_EXECUTION", None)
+    port, token = _free_port(), secrets.token_hex(16)
+    log = tmp_path / "jupyterlab.log"
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", f"--ServerApp.token={token}",
+               f"--ServerApp.root_dir={home}", "--allow-root", *_lab_options()]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=home, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_server(process, f"{url}/api/status?token={token}", log, SERVER_START,
+                        "JupyterLab")
+        yield Lab(url, token, home, built_course, log, tmp_path)
+    finally:
+        _stop(process)
+
+
+# --- the keyboard -----------------------------------------------------------------------------
+
+def press_enter_on_dialogs(page, rounds: int = 6) -> None:
+    """JupyterLab may ask for a kernel: its default button has the focus, Enter accepts."""
+    for _ in range(rounds):
+        page.wait_for_timeout(500)
+        if page.locator(".jp-Dialog").count():
+            page.keyboard.press("Enter")
+
+
+def open_notebook(page, lab: Lab, notebook: str, expect) -> None:
+    page.goto(f"{lab.url}/lab/tree/{ASSIGNMENT}/{notebook}?token={lab.token}",
+              timeout=PAGE_LOAD)
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+           ).to_have_count(1, timeout=PAGE_LOAD)
+    press_enter_on_dialogs(page)
+
+
+def run_all_by_keyboard(page) -> None:
+    """Command palette (Ctrl+Shift+C), "Run All Cells", Enter; wait for the last prompt."""
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+Shift+c")
+    page.locator(".lm-CommandPalette-input").wait_for(timeout=SAVED)
+    page.keyboard.type("Run All Cells")
+    page.keyboard.press("Enter")
+    press_enter_on_dialogs(page)
+    page.wait_for_function(
+        """() => { const p = [...document.querySelectorAll(
+                     '.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(x => x.textContent.trim());
+                   return p.length && !p.includes('[*]:') && !p.includes('[ ]:'); }""",
+        timeout=RUN_ALL)
+
+
+def active(page) -> dict:
+    return page.evaluate(ACTIVE)
+
+
+def _active_cell(page) -> int:
+    return page.evaluate("() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]"
+                         ".findIndex(c => c.classList.contains('jp-mod-active'))")
+
+
+def go_to_cell_after(page, index: int) -> None:
+    """Command mode: the arrow keys to the first cell after `index` that they stop on
+    (they pass over cells whose code is collapsed)."""
+    page.keyboard.press("Escape")
+    for _ in range(300):
+        if _active_cell(page) <= index:
+            break
+        page.keyboard.press("ArrowUp")
+    for _ in range(300):
+        if _active_cell(page) > index:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"the arrow keys never passed cell {index}")
+
+
+def tab_until(page, wanted, backwards: bool = False, limit: int = 40) -> dict:
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        now = active(page)
+        if wanted(now):
+            return now
+    raise AssertionError(f"Tab never reached the control; focus ends on {active(page)}")
+
+
+def arrow_to(page, wanted: str) -> None:
+    """In a radio or checkbox group, move with the arrow keys to the option named by its
+    letter ("C") or its text."""
+    def named(text: str) -> bool:
+        if len(wanted) == 1:
+            return text.startswith(f"{wanted.upper()}. ")
+        return text.partition(". ")[2].casefold() == wanted.casefold()
+
+    for _ in range(30):
+        if named(active(page)["text"]):
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"the arrow keys never reached option {wanted!r}")
+
+
+def pick_in_menu(page, match: str) -> None:
+    """A focused <select>: Home, then ArrowDown to the wanted option."""
+    # ipywidgets writes option texts with no-break spaces.
+    wanted = page.evaluate("(text) => [...document.activeElement.options]"
+                           ".findIndex(o => o.text.replace(/\\u00a0/g, ' ') === text)", match)
+    assert wanted > 0, f"{match!r} is not in the focused menu"
+    page.keyboard.press("Home")
+    for _ in range(wanted):
+        page.keyboard.press("ArrowDown")
+    selected = page.evaluate("() => document.activeElement.selectedOptions[0].text"
+                             ".replace(/\\u00a0/g, ' ')")
+    assert selected == match, f"the menu shows {selected!r}, not {match!r}"
+
+
+def answer_by_keyboard(page, task, cell_index: int, box: int, expect) -> None:
+    """From the cell below, Shift+Tab into the exercise, answer, check."""
+    go_to_cell_after(page, cell_index)  # then Shift+Tab back into the exercise
+    cells_before = page.locator(".jp-Notebook .jp-Cell").count()
+    in_box = lambda a: a["box"] == box  # noqa: E731
+    value = task.value
+    if task.kind in ("single_choice", "multiple_choice"):
+        tab_until(page, lambda a: in_box(a) and a["role"] in ("radio", "checkbox"), True)
+        for option in [value] if isinstance(value, str) else value:
+            arrow_to(page, option)
+            page.keyboard.press("Space")
+        # Keys typed in the group stay there: "b" does not insert a cell.
+        page.keyboard.press("b")
+    elif task.kind == "numeric":
+        tab_until(page, lambda a: in_box(a) and a["tag"] == "INPUT", True)
+        page.keyboard.press("Control+a")
+        page.keyboard.type(str(value))
+    elif task.kind in ("matching", "ordering"):
+        # Shift+Tab from below reaches the last menu first; each menu's label names it.
+        count = len(value)
+        tab_until(page, lambda a: in_box(a) and a["tag"] == "SELECT", True)
+        for _ in range(count - 1):
+            page.keyboard.press("Shift+Tab")
+        for n in range(count):
+            if n:
+                page.keyboard.press("Tab")
+            label = active(page)["label"]
+            pick_in_menu(page, value[label] if task.kind == "matching" else value[n])
+    else:
+        raise AssertionError(f"no keyboard path for a {task.kind} exercise")
+    assert page.locator(".jp-Notebook .jp-Cell").count() == cells_before, "a key made a cell"
+    # As a learner would, wait until the status line shows the whole answer saved: a click
+    # can overtake the last keystrokes on their way to the kernel.
+    status = page.locator(".mld-exercise").nth(box).get_by_role("status")
+    for shown in _saved_words(task):
+        expect(status).to_contain_text(shown, timeout=SAVED)
+    tab_until(page, lambda a: in_box(a) and a["text"] == "Check my answer")
+    page.keyboard.press("b")  # on a button too, a letter is not a notebook command
+    assert page.locator(".jp-Notebook .jp-Cell").count() == cells_before, "a key made a cell"
+    page.keyboard.press("Enter")
+    expect(status).to_contain_text("✔ Correct.", timeout=SAVED)
+
+
+def _saved_words(task) -> list[str]:
+    """Pieces of the status line that show the whole answer is saved."""
+    value = task.value
+    if task.kind == "numeric":
+        return [f"your answer {float(value):g}"]
+    if task.kind == "matching":
+        return [f"{item} → {match}" for item, match in value.items()]
+    if task.kind == "ordering":
+        return [" → ".join(value)]
+    chosen = [value] if isinstance(value, str) else value
+    return ["Saved", *[f"{c.upper()} (" for c in chosen if len(c) == 1]]
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async (include) => {
+             const result = await axe.run({include}, {resultTypes: ['violations']});
+             return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+               .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                           nodes: v.nodes.slice(0, 3).map(n => n.html.slice(0, 160))}));
+           }""", COURSE_OUTPUTS)
+
+
+def _shot(page, path: Path) -> None:
+    page.screenshot(path=str(path))
+    if os.environ.get("MLD_SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, SHOTS / path.name)
+
+
+def test_a_learner_reaches_full_marks_by_keyboard_alone(study_lab, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    if not AXE.exists():
+        _unavailable(f"{AXE} is missing: npm install --prefix tests/axe")
+    expect.set_options(timeout=SAVED)
+    notebook = "01_why_local.ipynb"
+    instructor = study_lab.course / "source" / ASSIGNMENT / notebook
+    tasks = [t for t in trainee_tasks(instructor) if t.exercise_id and not t.manual]
+    total = sum(t.points for t in tasks)
+    study = nbformat.read(study_lab.home / ASSIGNMENT / notebook, as_version=4)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            open_notebook(page, study_lab, notebook, expect)
+            run_all_by_keyboard(page)
+            boxes = page.locator(".mld-exercise")
+            headers = [boxes.nth(i).locator("strong").first.inner_text()
+                       for i in range(boxes.count())]
+            for task in tasks:
+                cell = next(i for i, c in enumerate(study.cells) if re.search(
+                    rf"\b{task.exercise_id}\s*=\s*book\.", c.source))
+                box = headers.index(f"Exercise {task.exercise_id}")
+                answer_by_keyboard(page, task, cell, box, expect)
+                if task is tasks[0]:
+                    boxes.nth(box).scroll_into_view_if_needed()
+                    _shot(page, tmp_path / "selfstudy-keyboard-checked.png")
+            score = page.locator(".jp-OutputArea-output").filter(
+                has_text="Your score in this notebook so far")
+            expect(score.last).to_contain_text(
+                f"so far: {total:g} of {total:g} points.", timeout=SAVED)
+            score.last.scroll_into_view_if_needed()
+            _shot(page, tmp_path / "selfstudy-score.png")
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failure.png"))
+            print(f"Screenshot: {tmp_path / 'failure.png'}; focus on {active(page)}")
+            print(study_lab.log_tail())
+            raise
+        finally:
+            browser.close()
+
+
+@pytest.mark.parametrize("notebook", ["00_overview.ipynb", "01_why_local.ipynb",
+                                      "06_case_study_bicol.ipynb", "07_glossary.ipynb"])
+def test_no_serious_accessibility_violation_in_the_course_outputs(study_lab, notebook,
+                                                                  tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    if not AXE.exists():
+        _unavailable(f"{AXE} is missing: npm install --prefix tests/axe")
+    expect.set_options(timeout=SAVED)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            open_notebook(page, study_lab, notebook, expect)
+            run_all_by_keyboard(page)
+            page.wait_for_timeout(1500)  # charts and widgets finish drawing
+            # No dollar sign in an exercise's text became maths.
+            assert page.locator(".jp-OutputArea .jupyter-widgets mjx-container").count() == 0
+            found = axe_violations(page)
+            _shot(page, tmp_path / f"axe-{Path(notebook).stem}.png")
+        finally:
+            browser.close()
+    assert found == [], json.dumps(found, indent=1)

@@ -1,0 +1,154 @@
+"""The self-study version: made by `mld build` next to release/, with the hidden tests
+back (collapsed) so that every graded exercise can be checked and scored at once."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import nbformat
+import pytest
+from conftest import ROOT, instructor_notebooks
+from nbclient import NotebookClient
+from trainees import BEGIN, read_key, solution_regions
+
+from toolbox_widgets.selfstudy import self_study_notebook
+
+SELF_STUDY = ROOT / "selfstudy"
+
+
+def _study(instructor):
+    return nbformat.read(SELF_STUDY / instructor.parent.name / instructor.name, as_version=4)
+
+
+@pytest.mark.parametrize("instructor", instructor_notebooks(), ids=lambda p: p.name)
+def test_self_study_has_the_hidden_tests_collapsed_and_no_solution(instructor):
+    authored = nbformat.read(instructor, as_version=4)
+    study = _study(instructor)
+    text = "\n".join(cell.source for cell in study.cells)
+    assert "HIDDEN TESTS" not in text and BEGIN not in text
+    solutions = {line.strip() for cell in authored.cells
+                 for region in solution_regions(cell.source) for line in region.splitlines()
+                 if len(line.strip()) >= 8}
+    public = "\n".join(c.source for c in authored.cells if not solution_regions(c.source))
+    for line in solutions:
+        assert line in public or line not in text, f"a solution line is in self-study: {line}"
+    tests = [c for c in authored.cells if c.metadata.get("nbgrader", {}).get("grade")
+             and c.cell_type == "code"]
+    for test in tests:
+        body = re.sub(r"^[ \t]*### (BEGIN|END) HIDDEN TESTS[ \t]*\n?", "", test.source,
+                      flags=re.M)
+        shown = [c for c in study.cells if c.source == body.rstrip("\n")]
+        assert len(shown) == 1, f"{instructor.name}: a test cell is missing in self-study"
+        assert shown[0].metadata["jupyter"]["source_hidden"] is True
+    if tests:
+        assert re.search(r'Workbook\("[^"]+", self_study=True\)', text)
+    assert not [c for c in study.cells if "nbgrader" in c.metadata]
+
+
+def test_the_class_version_knows_nothing_of_self_study():
+    for notebook in (ROOT / "release").rglob("*.ipynb"):
+        assert "self_study" not in notebook.read_text(encoding="utf-8"), notebook
+
+
+def test_a_notebook_with_tests_but_no_workbook_call_is_refused(tmp_path):
+    student = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    test = nbformat.v4.new_code_cell("q.status()\n### BEGIN HIDDEN TESTS\nq.grade(1)\n"
+                                     "### END HIDDEN TESTS")
+    test.metadata["nbgrader"] = {"grade": True, "grade_id": "q_test"}
+    nbformat.write(student, tmp_path / "s.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(cells=[test]), tmp_path / "i.ipynb")
+    with pytest.raises(RuntimeError, match="no `Workbook"):
+        self_study_notebook(tmp_path / "s.ipynb", tmp_path / "i.ipynb")
+
+
+def _run(study_path, answers: dict[str, str]):
+    """Run a self-study notebook as a learner who typed one-line answers under each
+    exercise (the way the exercise shows), and return the executed notebook."""
+    notebook = nbformat.read(study_path, as_version=4)
+    for cell in notebook.cells:
+        for name in re.findall(r"\b(\w+)\s*=\s*book\.\w+\(", cell.source):
+            if name in answers:
+                cell.source += f"\n{name}.answer({answers[name]})"
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(study_path.parent)}})
+    client.execute()
+    return notebook
+
+
+def _text(notebook) -> str:
+    """What the learner reads: printed text, and the last state of every widget's text (a
+    status line changes after it is first shown)."""
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", "") + output.get("data", {}).get("text/plain", ""))
+    models = notebook.metadata.get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    parts += [re.sub(r"<[^>]+>", "", m["state"]["value"]) for m in models.values()
+              if isinstance(m.get("state", {}).get("value"), str)]
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_a_perfect_learner_sees_full_marks_and_a_wrong_one_the_explanation(tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    instructor = ROOT / "notebooks" / "core" / "01_why_local.ipynb"
+    key = read_key(instructor)
+    widgets = [e for e in key.auto if e.exercise_id]
+    total = sum(e.points for e in widgets)
+    folder = tmp_path / "core"
+    folder.mkdir()
+    study = folder / instructor.name
+    study.write_bytes((SELF_STUDY / "core" / instructor.name).read_bytes())
+
+    perfect = _text(_run(study, {e.exercise_id: e.answer_expr for e in widgets}))
+    assert f"Your score in this notebook so far: {total:g} of {total:g} points." in perfect
+    assert "✘" not in perfect
+
+    for answers in folder.glob("*.answers.json"):
+        answers.unlink()
+    first = widgets[0]
+    wrong = '"A"' if first.answer_expr != '"A"' else '"B"'
+    assert first.exercise_id == "q1"
+    text = _text(_run(study, {"q1": wrong}))
+    assert "✘ Not correct yet." in text
+    assert "well ahead of" in text  # the explanation written in q1's hidden test
+    assert f"so far: 0 of {total:g} points." in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", sorted(SELF_STUDY.glob("*/*.ipynb")), ids=lambda p: p.name)
+def test_an_untouched_self_study_notebook_runs_and_gives_nothing_away(notebook, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    study = tmp_path / notebook.name
+    study.write_bytes(notebook.read_bytes())
+    executed = _run(study, {})
+    errors = [o for c in executed.cells for o in c.get("outputs", [])
+              if o["output_type"] == "error" or o.get("name") == "stderr"]
+    assert not errors, errors
+    text = _text(executed)
+    assert "✘" not in text and "✔" not in text  # no verdict, no explanation before a try
+    if "book.progress()" in "".join(c.source for c in executed.cells):
+        assert "so far: 0 of" in text
+
+
+def test_course_open_copies_the_chosen_version_and_never_overwrites(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    import course
+
+    for tree in ("selfstudy", "release"):
+        (tmp_path / tree / "core").mkdir(parents=True)
+        (tmp_path / tree / "core" / "00_overview.ipynb").write_text(tree)
+    monkeypatch.setattr(course, "ROOT", tmp_path)
+    monkeypatch.setattr(course, "WORKSPACE", tmp_path / "workspace")
+    assert course.FIRST_NOTEBOOK == "core/00_overview.ipynb"
+    mine = course.copy_workbooks("self-study")
+    assert (mine / "core" / "00_overview.ipynb").read_text() == "selfstudy"
+    (mine / "core" / "00_overview.ipynb").write_text("my work")
+    course.copy_workbooks("self-study")
+    assert (mine / "core" / "00_overview.ipynb").read_text() == "my work"
+    assert (course.copy_workbooks("class") / "core" / "00_overview.ipynb").read_text() == \
+        "release"
