@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 
+from .student_view import collapse_builder_code
+
 MODULES = ("core", "module1", "module2", "module3", "module4", "module5")
 # Files that running a notebook leaves behind; they never travel to trainees.
 NEVER_COPIED = ("*.answers.json", "*.answers.corrupt-*", ".*", "__pycache__", "*.pyc",
@@ -102,6 +104,8 @@ def build(root: Path) -> list[str]:
             raise RuntimeError(
                 f"nbgrader could not make the student version of {assignment.name}:\n"
                 f"{result.stdout}{result.stderr}")
+        for notebook in sorted((root / "release" / assignment.name).glob("*.ipynb")):
+            collapse_builder_code(notebook)
     return sorted(names)
 
 

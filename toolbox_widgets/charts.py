@@ -8,16 +8,32 @@ import html
 import plotly.io as pio
 from IPython.display import HTML, display
 
-# "plotly_mimetype" draws the chart in JupyterLab and Notebook 7; "notebook"
-# embeds plotly.js in the output, so nbgrader's feedback HTML (opened offline)
-# and nbconvert's HTML show the same chart.
-RENDERERS = "plotly_mimetype+notebook"
+from .answers import nbgrader_mode
+from .page_text import NO_MATHS
+
+# "plotly_mimetype" draws the chart in JupyterLab and Notebook 7 from the figure's
+# data alone: JupyterLab's plotly extension brings plotly.js, so it works offline
+# and a run notebook stays small. nbgrader's feedback HTML is opened outside
+# JupyterLab, so under autograde "notebook" also embeds plotly.js, once per notebook.
+TRAINEE_RENDERERS = "plotly_mimetype"
+FEEDBACK_RENDERERS = "plotly_mimetype+notebook"
+
+
+def course_renderers() -> str:
+    return FEEDBACK_RENDERERS if nbgrader_mode() == "autograde" else TRAINEE_RENDERERS
 
 
 def use_course_renderers() -> None:
     # Setting the default again would embed plotly.js again: do it once per kernel.
-    if pio.renderers.default != RENDERERS:
-        pio.renderers.default = RENDERERS
+    wanted = course_renderers()
+    if pio.renderers.default != wanted:
+        pio.renderers.default = wanted
+
+
+def words_html(alt_text: str) -> str:
+    """The "Chart in words" paragraph; its dollar signs are never typeset as maths."""
+    return (f'<p class="chart-alt {NO_MATHS}"><strong>Chart in words:</strong> '
+            f"{html.escape(alt_text.strip())}</p>")
 
 
 def show_chart(figure, alt_text: str) -> None:
@@ -26,6 +42,4 @@ def show_chart(figure, alt_text: str) -> None:
         raise ValueError("Every chart needs a text alternative: describe what it shows.")
     use_course_renderers()
     figure.show()
-    display(HTML(
-        '<p class="chart-alt"><strong>Chart in words:</strong> '
-        f"{html.escape(alt_text.strip())}</p>"))
+    display(HTML(words_html(alt_text)))

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import build
+from . import build, page_text
 from .grading import add_grade_command
 
 
@@ -21,12 +21,18 @@ def _course_root(path: str) -> Path:
 def cmd_build(args) -> int:
     root = _course_root(args.root)
     if args.check:
+        maths = page_text.course_maths_problems(root)
+        if maths:
+            print("Some text would be shown as maths in JupyterLab:")
+            print("\n".join(f"  {p}" for p in maths))
         problems = build.stale_files(root)
         if problems:
             print("The generated trees are stale; run `mld build` and commit the result:")
             print("\n".join(f"  {p}" for p in problems))
+        if maths or problems:
             return 1
-        print("source/ and release/ are up to date with notebooks/.")
+        print("source/ and release/ are up to date with notebooks/, and no text would be "
+              "shown as maths.")
         return 0
     names = build.build(root)
     print(f"Built source/ and release/ for: {', '.join(names) or 'no assignments'}.")

@@ -19,7 +19,6 @@ import math
 import textwrap
 
 import ipywidgets as widgets
-from IPython.display import display
 
 from .answers import nbgrader_mode
 
@@ -214,17 +213,14 @@ class Exercise(widgets.VBox):
         return "✘", "Not correct yet."
 
     def status(self) -> None:
-        """Show where this exercise stands. Under nbgrader, unanswered fails."""
+        """Under nbgrader, say where this exercise stands; unanswered fails."""
         value = self._read()
         if nbgrader_mode():
             if value is None:
                 raise NotGraded(f"Exercise {self.id} is not answered yet: {self.how_to}, "
                                 f"or type {self.example()} in a code cell.")
             print(f"✔ Exercise {self.id}: your answer {self.describe(value)} is saved.")
-        else:
-            # A second view of the status line: it changes as soon as the answer does,
-            # so it never shows "not answered" under an answered exercise.
-            display(self.feedback)
+        # Outside nbgrader the widget's own status line says it all: show nothing twice.
 
     def grade(self, key, why: str = "", **options) -> float:
         """Hidden test: print feedback and return the points earned.
