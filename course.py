@@ -75,14 +75,22 @@ def open_course(extra: list[str]) -> None:
         mine = WORKSPACE / assignment.name
         if assignment.is_dir() and not mine.exists():
             shutil.copytree(assignment, mine)  # never overwrite a trainee's work
-    print(f"Your own copy of the workbooks is in {WORKSPACE.name}/. "
-          "The instructor's tools are under the Nbgrader menu.", flush=True)
+    # Notebooks carry this kernel's language_info, so they do not open as modified.
+    run(PYTHON, "-m", "toolbox_widgets.trainee_setup", WORKSPACE)
+    print(f"Your own copy of the workbooks is in {WORKSPACE.name}/.", flush=True)
     os.chdir(ROOT)
     first_page = f"/lab/tree/{WORKSPACE.name}/{FIRST_NOTEBOOK}"
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         extra = [*extra, "--allow-root"]  # JupyterLab refuses root without it (containers)
     os.execve(str(BIN / "jupyter"),
-              ["jupyter", "lab", f"--ServerApp.default_url={first_page}", *extra], tool_env())
+              ["jupyter", "lab", f"--ServerApp.default_url={first_page}",
+               *trainee_lab_options(), *extra], tool_env())
+
+
+def trainee_lab_options() -> list[str]:
+    """The trainee's JupyterLab settings (toolbox_widgets/trainee_setup.py): no cell
+    toolbar, no instructor tools. An instructor launch leaves them out."""
+    return [f"--LabApp.app_settings_dir={ROOT / 'toolbox_widgets' / 'trainee_lab'}"]
 
 
 def hub_course(extra: list[str]) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 
 # Put on every HTML element that code shows to trainees and that may hold a `$`.
 NO_MATHS = "mathjax_ignore tex2jax_ignore"
@@ -48,6 +47,8 @@ def typeset_dollars(markdown: str) -> list[str]:
 def maths_problems(notebook_path, name=None) -> list[str]:
     """One plain sentence per Markdown cell of a notebook that would show maths by
     accident, naming the file, the cell and the fix."""
+    import nbformat  # here, not at the top: the kernel imports this module, and
+    # nbformat's jsonschema costs seconds of every trainee's Run All
     name = name or notebook_path
     try:
         notebook = nbformat.read(notebook_path, as_version=4)

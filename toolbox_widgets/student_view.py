@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 
 # The Workbook methods that make an exercise; code_task is left out on purpose.
 EXERCISES = ("single_choice", "multiple_choice", "numeric", "matching", "ordering",
@@ -23,6 +22,8 @@ def builds_control_or_chart(cell) -> bool:
 
 def collapse_builder_code(path: Path) -> None:
     """Mark such cells' input as hidden (JupyterLab's ``jupyter.source_hidden``)."""
+    import nbformat  # here, not at the top: the kernel imports this module, and
+    # nbformat's jsonschema costs seconds of every trainee's Run All
     notebook = nbformat.read(path, as_version=4)
     changed = False
     for cell in notebook.cells:
