@@ -207,3 +207,24 @@ def test_student_version_collapses_exercise_and_chart_code(notebook):
         else:
             assert hidden == builds, cell.source[:80]
         assert not cell.metadata.get("jupyter", {}).get("outputs_hidden", False)
+
+
+# --- 7. a notebook opens unmodified -------------------------------------------------------------
+
+
+def test_trainee_copies_carry_the_kernels_language_info(tmp_path):
+    """JupyterLab replaces a different language_info as the kernel starts, which marks
+    the notebook as modified at once (tests/test_page_browser.py sees it in Chromium)."""
+    from toolbox_widgets.trainee_setup import kernel_language_info, match_kernel
+
+    shutil.copytree(ROOT / "release" / "core", tmp_path / "core")
+    release = nbformat.read(ROOT / "release" / "core" / "01_why_local.ipynb", as_version=4)
+    assert release.metadata["language_info"] != kernel_language_info()  # as built
+    changed = match_kernel(tmp_path)
+    assert len(changed) == len(list((tmp_path / "core").glob("*.ipynb")))
+    mine = nbformat.read(tmp_path / "core" / "01_why_local.ipynb", as_version=4)
+    assert mine.metadata["language_info"] == kernel_language_info()
+    assert mine.cells == release.cells  # nothing else touched
+    assert match_kernel(tmp_path) == []  # idempotent: no rewrite on the next open
+    (tmp_path / "core" / "broken.ipynb").write_text("{")
+    assert match_kernel(tmp_path) == []  # a broken file is reported and left alone
