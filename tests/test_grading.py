@@ -220,4 +220,4 @@ def test_perfect_trainee_feedback_explains_and_shows_charts(graded):
                 assert "Chart in words:" in text
                 assert "Plotly.newPlot" in text or "plotly-graph-div" in text
                 # plotly.js is inside the page, so the chart shows offline (no CDN).
-                assert "plotly.js v" in text and "cdn.plot.ly" not in text
+                assert "plotly.js v" in text and 'src="https://cdn.plot.ly' not in text

@@ -228,3 +228,18 @@ def test_trainee_copies_carry_the_kernels_language_info(tmp_path):
     assert match_kernel(tmp_path) == []  # idempotent: no rewrite on the next open
     (tmp_path / "core" / "broken.ipynb").write_text("{")
     assert match_kernel(tmp_path) == []  # a broken file is reported and left alone
+
+
+def test_a_trainee_kernel_never_imports_nbformat():
+    """plotly's renderers import nbformat, whose jsonschema took seconds of every Run All."""
+    script = ("import sys, plotly.graph_objects as go\n"
+              "from toolbox_widgets import Workbook, show_chart, show_table, data\n"
+              "book = Workbook('unit', folder=sys.argv[1])\n"
+              "show_chart(go.Figure(go.Bar(x=[1], y=[2])), 'One bar.')\n"
+              "assert 'nbformat' not in sys.modules, 'nbformat was imported'\n")
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**tool_env(), "NBGRADER_EXECUTION": ""}
+        result = subprocess.run([sys.executable, "-c", script, folder], capture_output=True,
+                                text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
