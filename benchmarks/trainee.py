@@ -68,28 +68,45 @@ def started_kernel(folder: Path) -> KernelManager:
 
 
 def run_all(notebook: Path, folder: Path) -> tuple[float, int, list[float]]:
-    """Seconds for Run All from a started kernel, bytes after, save times (s)."""
+    """Seconds for Run All from a started kernel, bytes after, save times (s).
+
+    Like JupyterLab's Run All, every cell is sent at once and the kernel works through
+    the queue; the time ends when the last cell's work is done (kernel idle)."""
     nb = nbformat.read(notebook, as_version=4)
-    copy = folder / notebook.name
+    code = {}
     manager = started_kernel(folder)
+    client = manager.client()
+    client.start_channels()
     try:
-        client = NotebookClient(nb, km=manager, timeout=120,
-                                resources={"metadata": {"path": str(folder)}})
+        client.wait_for_ready(timeout=60)
         start = time.perf_counter()
-        with client.setup_kernel():
-            for index, cell in enumerate(nb.cells):
-                client.execute_cell(cell, index)
-            elapsed = time.perf_counter() - start
-            nbformat.write(nb, copy)
-            size = copy.stat().st_size
-            saves = []
-            if "Workbook(" in "".join(c.source for c in nb.cells if c.cell_type == "code"):
-                probe = nbformat.v4.new_code_cell(SAVE_PROBE)
-                nb.cells.append(probe)
-                client.execute_cell(probe, len(nb.cells) - 1)
-                text = "".join(o.get("text", "") for o in probe.outputs)
-                saves = json.loads(text.strip().splitlines()[-1]) if text.strip() else []
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                code[client.execute(cell.source, allow_stdin=False)] = cell
+        pending = set(code)
+        while pending:
+            message = client.get_iopub_msg(timeout=120)
+            cell = code.get(message["parent_header"].get("msg_id"))
+            kind = message["msg_type"]
+            if cell is None:
+                continue
+            if kind == "status" and message["content"]["execution_state"] == "idle":
+                pending.discard(message["parent_header"]["msg_id"])
+            elif kind in ("stream", "display_data", "execute_result", "error"):
+                cell.outputs.append(nbformat.v4.output_from_msg(message))
+        elapsed = time.perf_counter() - start
+        copy = folder / notebook.name
+        nbformat.write(nb, copy)
+        size = copy.stat().st_size
+        saves = []
+        if any("Workbook(" in c.source for c in code.values()):
+            reply = client.execute_interactive(SAVE_PROBE, timeout=60, output_hook=lambda m: (
+                saves.extend(json.loads(m["content"]["text"].strip().splitlines()[-1]))
+                if m["msg_type"] == "stream" else None))
+            assert reply["content"]["status"] == "ok", reply["content"]
     finally:
+        client.stop_channels()
         manager.shutdown_kernel(now=True)
     return elapsed, size, saves
 
@@ -123,7 +140,7 @@ def main() -> int:
               f"{args.repeat}); kernel-side target {TARGET_KERNEL_FACTOR:g}x = "
               f"{TARGET_KERNEL_FACTOR * imports:.2f} s\n")
         print(f"{'notebook':<28}{'Run All (s)':>12}{'x imports':>11}{'size (KB)':>11}"
-              f"{'save (ms)':>11}  verdict")
+              f"{'save (ms)':>11}{'slowest':>9}  verdict")
         misses = 0
         for notebook in notebooks:
             times, sizes, saves = [], [], []
@@ -135,20 +152,24 @@ def main() -> int:
                 sizes.append(size)
                 saves += save
             median = statistics.median(times)
+            save = statistics.median(saves) if saves else 0.0
             worst_save = max(saves) if saves else 0.0
             factor = median / imports if imports else float("inf")
             failed = [name for name, bad in (
                 ("Run All", median > TARGET_RUN_ALL),
                 ("kernel", factor > TARGET_KERNEL_FACTOR),
                 ("size", max(sizes) > TARGET_SIZE),
-                ("save", worst_save > TARGET_SAVE)) if bad]
+                ("save", save > TARGET_SAVE)) if bad]
             misses += bool(failed)
             print(f"{notebook.name:<28}{median:>12.2f}{factor:>11.1f}{max(sizes) / 1000:>11.0f}"
-                  f"{worst_save * 1000:>11.1f}  "
+                  f"{save * 1000:>11.1f}{worst_save * 1000:>9.1f}  "
                   + ("meets the targets" if not failed else "MISSES: " + ", ".join(failed)))
         print(f"\nTargets: Run All <= {TARGET_RUN_ALL:g} s median, kernel <= "
               f"{TARGET_KERNEL_FACTOR:g}x bare imports, size <= {TARGET_SIZE / 1e6:g} MB, "
-              f"save <= {TARGET_SAVE * 1000:g} ms (slowest graded control).")
+              f"save <= {TARGET_SAVE * 1000:g} ms (median over the graded controls; the slowest "
+              "is shown too). Size: the file as the kernel's outputs make it; JupyterLab also "
+              "stores a PNG of each chart, so a file saved there is larger (the browser test "
+              "checks that one).")
         return 1 if misses else 0
 
 
