@@ -86,19 +86,29 @@ def copy_workbooks(version: str) -> Path:
 def open_course(extra: list[str], version: str = "self-study") -> None:
     install("")
     mine = copy_workbooks(version)
+    # Notebooks carry this kernel's language_info, so they do not open as modified.
+    run(PYTHON, "-m", "toolbox_widgets.trainee_setup", mine)
     where = mine.relative_to(ROOT).as_posix()
     if version == "self-study":
         print(f"Your own copy of the self-study workbooks is in {where}/: every exercise "
               "has a Check my answer button and your score shows as you go.", flush=True)
     else:
         print(f"Your own copy of the class workbooks is in {where}/: graded exercises are "
-              "marked by your instructor with nbgrader (the Nbgrader menu).", flush=True)
+              "marked by your instructor after you submit; Validate lists what is still "
+              "open.", flush=True)
     os.chdir(ROOT)
     first_page = f"/lab/tree/{where}/{FIRST_NOTEBOOK}"
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         extra = [*extra, "--allow-root"]  # JupyterLab refuses root without it (containers)
     os.execve(str(BIN / "jupyter"),
-              ["jupyter", "lab", f"--ServerApp.default_url={first_page}", *extra], tool_env())
+              ["jupyter", "lab", f"--ServerApp.default_url={first_page}",
+               *trainee_lab_options(), *extra], tool_env())
+
+
+def trainee_lab_options() -> list[str]:
+    """The trainee's JupyterLab settings (toolbox_widgets/trainee_setup.py): no cell
+    toolbar, no instructor tools. An instructor launch leaves them out."""
+    return [f"--LabApp.app_settings_dir={ROOT / 'toolbox_widgets' / 'trainee_lab'}"]
 
 
 def hub_course(extra: list[str]) -> None:

@@ -374,7 +374,9 @@ def answer_code_task(page, task: Task, student: nbformat.NotebookNode, expect) -
     expect(test_cell.locator(".jp-OutputArea-output")).to_contain_text("✔", timeout=SAVED)
 
 
-PROMPTS = ("[...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]"
+# Cells whose code is collapsed show a placeholder prompt with no count: skip those.
+PROMPTS = ("[...document.querySelectorAll("
+           "'.jp-Notebook .jp-CodeCell .jp-InputPrompt:not(.jp-Placeholder-prompt)')]"
            ".map(p => p.textContent.trim())")
 
 

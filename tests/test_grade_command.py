@@ -344,7 +344,7 @@ def test_dashboard_runs_as_a_voila_app(class_graded_both_ways, tmp_path):
     titles = [chart["layout"]["title"]["text"] for chart in charts]
     assert titles == ["Scores of core", "Exercises missed most", "Completion per module"]
     assert all(trace["x"] or trace["y"] for chart in charts for trace in chart["data"])
-    words = [t for t in texts if 'class="chart-alt"' in t]
+    words = [t for t in texts if 'class="chart-alt' in t]
     assert len(words) == len(charts)
     assert f"Scores of core: {trainees} trainees; median" in words[0]
     assert "core / 01_why_local / " in words[1]

@@ -219,3 +219,5 @@ def test_perfect_trainee_feedback_explains_and_shows_charts(graded):
             if "show_chart(" in source:
                 assert "Chart in words:" in text
                 assert "Plotly.newPlot" in text or "plotly-graph-div" in text
+                # plotly.js is inside the page, so the chart shows offline (no CDN).
+                assert "plotly.js v" in text and 'src="https://cdn.plot.ly' not in text

@@ -74,6 +74,8 @@ def read_key(instructor_notebook: Path) -> NotebookKey:
             pending += [(meta["grade_id"], text) for text in solution_regions(cell.source)]
         if meta.get("task"):
             key.exercises.append(Exercise(meta["grade_id"], float(meta["points"]), manual=True))
+        if meta.get("grade") and cell.cell_type == "code" and not float(meta.get("points", 0)):
+            continue  # a 0-point check (the progress cell), not an exercise
         if meta.get("grade") and cell.cell_type == "code":
             answer_cell, text = pending.pop() if pending else (None, "")
             exercise = Exercise(meta["grade_id"], float(meta["points"]), answer_cell=answer_cell)

@@ -11,7 +11,8 @@ In a notebook::
 from . import data
 from .charts import show_chart
 from .exercises import AnswerError
+from .tables import show_table
 from .workbook import Workbook
 
-__all__ = ["AnswerError", "Workbook", "data", "show_chart"]
+__all__ = ["AnswerError", "Workbook", "data", "show_chart", "show_table"]
 __version__ = "0.1.0"

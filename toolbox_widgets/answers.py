@@ -45,6 +45,7 @@ class AnswerStore:
         self.persistent = not _inside_course_tree(self.folder.resolve())
         self.problem = ""  # a plain-words note when the file could not be read
         self._answers: dict[str, object] = {}
+        self._saved: dict[str, str] = {}  # when each answer last changed
         self._load()
 
     def _load(self) -> None:
@@ -73,6 +74,8 @@ class AnswerStore:
             return
         self._answers = {str(k): v.get("value") if isinstance(v, dict) else v
                          for k, v in answers.items()}
+        self._saved = {str(k): v["saved"] for k, v in answers.items()
+                       if isinstance(v, dict) and isinstance(v.get("saved"), str)}
 
     def get(self, exercise_id: str, default=None):
         return self._answers.get(exercise_id, default)
@@ -80,22 +83,31 @@ class AnswerStore:
     def __contains__(self, exercise_id: str) -> bool:
         return exercise_id in self._answers
 
+    def saved_at(self, exercise_id: str) -> str | None:
+        """When this answer was last changed (ISO 8601, UTC), or None."""
+        return self._saved.get(exercise_id)
+
     def set(self, exercise_id: str, value) -> None:
+        if exercise_id in self._answers and self._answers[exercise_id] == value:
+            return  # unchanged: keep its time, and spare the disk
         self._answers[exercise_id] = value
+        self._saved[exercise_id] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         self._write()
 
     def clear(self, exercise_id: str) -> None:
+        self._saved.pop(exercise_id, None)
         if self._answers.pop(exercise_id, None) is not None:
             self._write()
 
     def _write(self) -> None:
         if not self.persistent:
             return
-        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        # Each answer keeps the time it was last changed, not the time of this write.
         data = {
             "format": FORMAT_VERSION,
             "workbook": self.workbook,
-            "answers": {k: {"value": v, "saved": stamp} for k, v in sorted(self._answers.items())},
+            "answers": {k: {"value": v, "saved": self._saved.get(k)}
+                        for k, v in sorted(self._answers.items())},
         }
         # Write to a temporary file and rename it, so a crash never leaves half a file.
         handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".answers-", suffix=".tmp")

@@ -24,6 +24,7 @@ import nbformat
 from . import catalogs
 from .selfstudy import TREE as SELF_STUDY
 from .selfstudy import build_self_study
+from .student_view import collapse_builder_code
 
 MODULES = ("core", "module1", "module2", "module3", "module4", "module5")
 # Files that running a notebook leaves behind; they never travel to trainees.
@@ -112,6 +113,8 @@ def build(root: Path) -> list[str]:
             raise RuntimeError(
                 f"nbgrader could not make the student version of {assignment.name}:\n"
                 f"{result.stdout}{result.stderr}")
+        for notebook in sorted((root / "release" / assignment.name).glob("*.ipynb")):
+            collapse_builder_code(notebook)
         build_self_study(root, assignment.name)
     return sorted(names)
 

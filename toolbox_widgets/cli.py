@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import build, catalogs
+from . import build, catalogs, page_text
 from .grading import add_grade_command
 
 
@@ -28,12 +28,19 @@ def cmd_build(args) -> int:
 
 def _build(root: Path, check: bool) -> int:
     if check:
+        maths = page_text.course_maths_problems(root)
+        if maths:
+            print("Some text would be shown as maths in JupyterLab:")
+            print("
+".join(f"  {p}" for p in maths))
         problems = build.stale_files(root)
         if problems:
             print("The generated trees are stale; run `mld build` and commit the result:")
             print("\n".join(f"  {p}" for p in problems))
+        if maths or problems:
             return 1
-        print("source/, release/ and selfstudy/ are up to date with notebooks/.")
+        print("source/, release/, selfstudy/ and locales/ are up to date with notebooks/, "
+              "and no text would be shown as maths.")
         return 0
     names = build.build(root)
     print(f"Built source/, release/ and selfstudy/ for: {', '.join(names) or 'no assignments'}.")

@@ -24,7 +24,6 @@ import math
 import textwrap
 
 import ipywidgets as widgets
-from IPython.display import display
 
 from . import feedback as words
 from .answers import nbgrader_mode
@@ -265,7 +264,7 @@ class Exercise(widgets.VBox):
         return "✘", "Not correct yet."
 
     def status(self) -> None:
-        """Show where this exercise stands. Under nbgrader, unanswered fails."""
+        """Under nbgrader, say where this exercise stands; unanswered fails."""
         value = self._read()
         if nbgrader_mode():
             if value is None:
@@ -273,10 +272,7 @@ class Exercise(widgets.VBox):
                                 f"or type {self.example()} in a code cell.")
             print(f"{words.SAVED_TAG}: exercise {self.id}, your answer "
                   f"{self.describe(value)}.")
-        else:
-            # A second view of the status line: it changes as soon as the answer does,
-            # so it never shows "not answered" under an answered exercise.
-            display(self.feedback)
+        # Outside nbgrader the widget's own status line says it all: show nothing twice.
 
     def grade(self, key, why: str = "", **options) -> float:
         """Hidden test: print feedback and return the points earned.

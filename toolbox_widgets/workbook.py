@@ -8,18 +8,20 @@ from pathlib import Path
 from IPython.display import display
 
 from . import feedback as words
-from .answers import AnswerStore
+from .answers import AnswerStore, nbgrader_mode
 from .charts import use_course_renderers
 from .code_task import CodeTask
 from .exercises import (
     Matching,
     MultipleChoice,
+    NotGraded,
     NumericAnswer,
     Ordering,
     SingleChoice,
     StatusLine,
 )
 from .open_ended import Reflection, SelfAssessment
+from .student_view import show_page_style
 
 
 class Workbook:
@@ -39,6 +41,8 @@ class Workbook:
         self.checked: dict[str, float] = {}  # exercise id -> points earned at its last check
         self.score = StatusLine()
         use_course_renderers()
+        if not nbgrader_mode():
+            show_page_style()
         if self.store.problem:
             print("! " + self.store.problem)
 
@@ -116,7 +120,12 @@ class Workbook:
     def progress(self) -> None:
         """Print which graded exercises are answered, for a trainee about to submit.
 
-        In the self-study version: the score instead, kept up to date at every check."""
+        In the self-study version: the score instead, kept up to date at every check.
+
+        The progress cell is a 0-point nbgrader test cell: under Validate it fails
+        with the list of required items still open, written reflections included
+        (their own task cells are markdown, which Validate cannot check).
+        """
         if self.self_study:
             self._show_score()
             display(self.score)
@@ -124,8 +133,19 @@ class Workbook:
         graded = [e for e in self.exercises.values()
                   if hasattr(e, "practice") and not e.practice and e.points]
         answered = [e for e in graded if e.value is not None]
+        missing = [e for e in graded if e.value is None]
+        if missing and nbgrader_mode() == "validate":
+            raise NotGraded(
+                "Still to do before you submit: "
+                + "; ".join(_item_name(e) for e in missing)
+                + ". Optional code tasks are not required.")
         print(f"{len(answered)} of {len(graded)} graded exercises answered in {self.name}"
               " (optional code tasks are not counted here).")
         for exercise in graded:
             done = exercise.value is not None
-            print(f"  {'answered (saved)' if done else '○ not answered'}: exercise {exercise.id}")
+            print(f"  {'answered (saved)' if done else '○ not answered'}: {_item_name(exercise)}")
+
+
+def _item_name(exercise) -> str:
+    """How a trainee knows the item: "reflection r1" or "exercise q2"."""
+    return f"{'reflection' if isinstance(exercise, Reflection) else 'exercise'} {exercise.id}"

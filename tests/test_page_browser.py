@@ -1,0 +1,175 @@
+"""The trainee's page in a real JupyterLab (headless Chromium), set up as
+`python3 course.py open` sets it up: the trainee's lab settings, and a workspace whose
+notebooks carry this kernel's language_info.
+
+It checks what a trainee sees: a notebook that does not open as modified, no cell
+toolbar and no instructor tools, dollar signs that stay dollar signs, a run notebook
+under 1 MB, and after the kernel is gone a plain "Run this cell" line where JupyterLab
+would print "Error displaying widget: model not found".
+
+MLD_SCREENSHOTS=1 also saves docs/screenshots/trainee-page-*.png.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+from conftest import ROOT
+from test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LAB_SETTINGS,
+    PAGE_LOAD,
+    SERVER_START,
+    _free_port,
+    _lab_options,
+    _stop,
+    browser_ready,  # noqa: F401 (a fixture, used by name)
+    dismiss_dialogs,
+    run_all,
+    wait_for_server,
+)
+
+from toolbox_widgets.build import tool_env
+from toolbox_widgets.student_view import RUN_AGAIN
+from toolbox_widgets.trainee_setup import lab_options, match_kernel
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SHOTS = ROOT / "docs" / "screenshots"
+MAX_RUN_SIZE = 1_000_000
+DIRTY = ".lm-TabBar-tab.jp-mod-dirty"
+MATHS = "mjx-container"
+
+
+@pytest.fixture
+def trainee_lab(browser_ready, tmp_path):  # noqa: F811
+    """The committed student version in a workspace, and JupyterLab as course.py opens it."""
+    home = tmp_path / "home"
+    shutil.copytree(ROOT / "release" / "core", home / "core")
+    match_kernel(home)
+    settings = tmp_path / "user-settings"
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    env = {**tool_env(), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces")}
+    env.pop("NBGRADER_EXECUTION", None)
+    port, token = _free_port(), secrets.token_hex(16)
+    log = tmp_path / "jupyterlab.log"
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", f"--ServerApp.token={token}", f"--ServerApp.root_dir={home}",
+               "--allow-root", *_lab_options(), *lab_options()]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=home, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_server(process, f"{url}/api/status?token={token}", log, SERVER_START,
+                        "JupyterLab")
+        yield url, token, home
+    finally:
+        _stop(process)
+
+
+def _open(page, url, token, notebook):
+    page.goto(f"{url}/lab/tree/{notebook}?reset&token={token}")  # only this notebook open
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=PAGE_LOAD)
+    page.get_by_text("| Idle").wait_for(timeout=PAGE_LOAD)  # the kernel has started
+    page.wait_for_timeout(2000)  # JupyterLab writes the kernel's metadata after that
+    dismiss_dialogs(page)
+
+
+def _shot(page, name):
+    if os.environ.get("MLD_SCREENSHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"trainee-page-{name}.png"))
+
+
+def _show_exercise(page, exercise_id):
+    header = page.locator(".jp-OutputArea-output").get_by_text(
+        f"Exercise {exercise_id}", exact=True).first
+    header.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+
+
+def test_trainee_page_is_clean_light_and_honest(trainee_lab):
+    from playwright.sync_api import expect, sync_playwright
+    url, token, home = trainee_lab
+    notebook = home / "core" / "01_why_local.ipynb"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            # Markdown with dollar signs (03's q2 instructions) is text, not maths.
+            _open(page, url, token, "core/03_two_way_link.ipynb")
+            assert page.locator(f".jp-Notebook {MATHS}").count() == 0
+            assert page.locator(DIRTY).count() == 0, "03 opened as modified"
+
+            _open(page, url, token, "core/01_why_local.ipynb")
+            assert page.locator(DIRTY).count() == 0, "01 opened as modified"
+            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+            assert "Nbgrader" not in menus and "Kernel" in menus
+            assert page.get_by_text("Create Assignment").count() == 0
+            assert page.locator(".jp-cell-toolbar").count() == 0
+            assert page.get_by_text("Validate").count() >= 1  # trainees keep Validate
+
+            run_all(page, expect)
+            expect(page.locator(".plot-container").first).to_be_visible(timeout=30_000)
+            assert page.locator(f".jp-Notebook {MATHS}").count() == 0  # chart words too
+            words = page.locator(".chart-alt").filter(has_text="US$")
+            assert words.count() >= 1
+            # The code that builds an exercise is collapsed; its widget is shown.
+            _show_exercise(page, "q1")
+            assert page.locator(".jp-Notebook .jp-InputPlaceholder").count() > 0
+            _shot(page, "exercise")
+            page.get_by_text("Chart in words").nth(4).scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            _shot(page, "chart")
+
+            page.locator(".jp-Notebook .jp-Cell").last.locator(".jp-InputPrompt").click()
+            page.keyboard.press("Control+s")
+            expect(page.locator(DIRTY)).to_have_count(0, timeout=15_000)
+            size = notebook.stat().st_size
+            assert size < MAX_RUN_SIZE, f"01 is {size} bytes after Run All"
+
+            # Another day: the kernel is gone and the notebook is opened again.
+            page.close()
+            request = urllib.request.Request(f"{url}/api/kernels?token={token}")
+            with urllib.request.urlopen(request) as answer:
+                kernels = json.load(answer)
+            for kernel in kernels:
+                urllib.request.urlopen(urllib.request.Request(
+                    f"{url}/api/kernels/{kernel['id']}?token={token}", method="DELETE"))
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            _open(page, url, token, "core/01_why_local.ipynb")
+            dead = page.locator(".jp-OutputArea-output.jupyter-widgets")
+            expect(dead.first).to_be_attached(timeout=30_000)
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jupyter-widgets')]"
+                ".some(e => e.textContent.includes('model not found'))", timeout=30_000)
+            seen = page.evaluate("""() => [...document.querySelectorAll(
+                    '.jp-OutputArea-output.jupyter-widgets')].map(e => ({
+                text: e.textContent,
+                hidden: getComputedStyle(e).visibility === 'hidden',
+                line: getComputedStyle(e, '::before').content}))""")
+            errors = [s for s in seen if "Error" in s["text"]]
+            assert errors, seen
+            for shown in errors:
+                assert shown["hidden"] and RUN_AGAIN in shown["line"], shown
+            assert "Error displaying widget" not in page.locator(".jp-Notebook").inner_text()
+            page.locator(".jp-OutputArea-output.jupyter-widgets").nth(0) \
+                .scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            _shot(page, "reopened")
+        finally:
+            browser.close()

@@ -1,0 +1,245 @@
+"""The trainee's page: dollar signs stay dollar signs, Validate asks only for what is
+required (reflections included), answers keep their own saved time, charts stay light,
+and the student version hides the code that only builds controls and charts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from conftest import ROOT, instructor_notebooks
+from trainees import answer_with_widgets, read_key
+
+from toolbox_widgets import Workbook
+from toolbox_widgets.answers import AnswerStore
+from toolbox_widgets.build import tool_env
+from toolbox_widgets.charts import show_chart, words_html
+from toolbox_widgets.exercises import NotGraded
+from toolbox_widgets.page_text import course_maths_problems, maths_problems, typeset_dollars
+
+# --- 1. dollar signs ----------------------------------------------------------------------
+
+
+def test_two_bare_dollars_in_a_paragraph_are_found():
+    # Seen in JupyterLab 4: both of these become italic maths.
+    assert typeset_dollars("India US$ 111.2 billion; Mexico US$ 61.1 billion.")
+    assert typeset_dollars("India US\\$ 111.2 billion;\nMexico US\\$ 61.1 billion.")
+    # ...and these stay text.
+    assert not typeset_dollars("India US\\\\$ 111.2 billion; Mexico US\\\\$ 61.1 billion.")
+    assert not typeset_dollars("Only one US$ 5 here.\n\nAnd US$ 6 in the next paragraph.")
+    assert not typeset_dollars("In code: `a$b$c` and\n```\nx = '$$'\n```")
+
+
+def _notebook_with(tmp_path, text, tags=()):
+    cell = nbformat.v4.new_markdown_cell(text)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    return path
+
+
+def test_the_check_names_the_cell_and_the_fix_unless_maths_is_intended(tmp_path):
+    bad = _notebook_with(tmp_path, "It costs US$ 5, then US$ 6.")
+    [problem] = maths_problems(bad)
+    assert "cell 1" in problem and "\\\\$" in problem and "maths" in problem
+    assert maths_problems(_notebook_with(tmp_path, "$x^2$ grows", tags=["maths"])) == []
+    (tmp_path / "broken.ipynb").write_text("{not json")
+    assert "could not be read" in maths_problems(tmp_path / "broken.ipynb")[0]
+
+
+def test_no_authored_notebook_would_show_maths():
+    assert course_maths_problems(ROOT) == []
+
+
+def test_build_check_fails_on_text_that_would_be_typeset(tmp_path):
+    course = tmp_path / "course"
+    shutil.copy2(ROOT / "nbgrader_config.py", course.mkdir() or course / "nbgrader_config.py")
+    (course / "notebooks" / "core").mkdir(parents=True)
+    shutil.copy2(_notebook_with(tmp_path, "India US$ 111.2 billion; Mexico US$ 61.1."),
+                 course / "notebooks" / "core" / "01_x.ipynb")
+    result = subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--check",
+                             "--root", str(course)], capture_output=True, text=True,
+                            env=tool_env(), check=False)
+    assert result.returncode == 1
+    assert "notebooks/core/01_x.ipynb, cell 1: JupyterLab would show this as maths" in (
+        result.stdout)
+
+
+def test_chart_in_words_is_never_typeset(monkeypatch):
+    page = words_html("India US$ 111.2 billion; Mexico US$ 61.1 billion.")
+    assert 'class="chart-alt mathjax_ignore tex2jax_ignore"' in page
+    assert "US$ 111.2" in page  # the text itself is unchanged for screen readers
+
+
+# --- 2. Validate --------------------------------------------------------------------------
+
+
+def test_optional_code_task_is_only_noted_under_validate(monkeypatch, tmp_path, capsys):
+    t = Workbook("unit", folder=tmp_path).code_task("t1")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    t.status(None)
+    assert "Optional code task t1 is not answered" in capsys.readouterr().out
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(NotGraded):  # it still scores 0 under autograde
+        t.status(None)
+
+
+def test_progress_under_validate_names_every_missing_required_item(monkeypatch, tmp_path,
+                                                                   capsys):
+    book = Workbook("unit", folder=tmp_path)
+    q = book.single_choice("q1", "Which?", ["a", "b"])
+    r = book.reflection("r1", "Why?", points=3)
+    book.code_task("t1")
+    book.single_choice("p1", "Practice", ["a", "b"], key="A")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    with pytest.raises(NotGraded) as missing:
+        book.progress()
+    assert "exercise q1; reflection r1" in str(missing.value)
+    assert "t1" not in str(missing.value).split(".")[0] and "p1" not in str(missing.value)
+    q.answer("A")
+    r.answer("Remittances pay for school fees in my town.")
+    book.progress()  # everything required is answered: no failure
+    assert "2 of 2 graded exercises answered" in capsys.readouterr().out
+
+
+def _validate(notebook):
+    from nbgrader.validator import Validator
+    return Validator().validate(str(notebook))
+
+
+@pytest.mark.slow
+def test_nbgrader_validate_on_the_student_version_asks_only_for_required_items(
+        built_course, tmp_path):
+    """01 with every required item answered passes with the code task blank; the same
+    trainee without the reflection is told so by name."""
+    name = "01_why_local"
+    key = read_key(built_course / "source" / "core" / f"{name}.ipynb")
+    widgets = {e.exercise_id: e.answer_expr for e in key.auto if e.exercise_id}
+    reflection = repr("In my district the census and the school records count newcomers. " * 8)
+    for written in (True, False):
+        folder = tmp_path / ("written" if written else "blank")
+        shutil.copytree(built_course / "release" / "core", folder)
+        answers = {**widgets, "r1": reflection} if written else widgets
+        answer_with_widgets(folder / f"{name}.ipynb", answers)
+        report = _validate(folder / f"{name}.ipynb")
+        if written:
+            assert report == {}, report
+        else:
+            [failure] = report["failed"]
+            assert "Still to do before you submit: reflection r1." in failure["raw_error"]
+
+
+# --- 7. each answer keeps its own time ------------------------------------------------------
+
+
+def test_each_answer_keeps_the_time_it_was_saved(tmp_path):
+    store = AnswerStore("unit", tmp_path)
+    store.set("q1", "A")
+    data = json.loads(store.path.read_text())
+    data["answers"]["q1"]["saved"] = "2026-01-01T08:00:00+00:00"  # saved long ago
+    store.path.write_text(json.dumps(data))
+    store = AnswerStore("unit", tmp_path)
+    store.set("q2", "B")
+    store.set("q1", "A")  # the same answer again, e.g. the widget restored
+    answers = json.loads(store.path.read_text())["answers"]
+    assert answers["q1"]["saved"] == "2026-01-01T08:00:00+00:00"
+    assert answers["q2"]["saved"] != answers["q1"]["saved"]
+    store.set("q1", "C")  # a real change gets a new time
+    assert json.loads(store.path.read_text())["answers"]["q1"]["saved"] != (
+        "2026-01-01T08:00:00+00:00")
+
+
+# --- 6. charts stay light -------------------------------------------------------------------
+
+
+def _chart_outputs(monkeypatch, mode):
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    monkeypatch.setenv("NBGRADER_EXECUTION", mode)
+    monkeypatch.setattr(pio.renderers, "default", pio.renderers.default)
+    with capture_output() as shown:
+        for _ in range(3):
+            show_chart(go.Figure(go.Bar(x=[1, 2], y=[3, 4])), "Two bars.")
+    return [output.data if hasattr(output, "data") else output for output in shown.outputs]
+
+
+def test_trainee_charts_carry_no_plotly_js(monkeypatch):
+    outputs = _chart_outputs(monkeypatch, "")
+    size = sum(len(json.dumps(o, default=str)) for o in outputs)
+    assert size < 30_000, f"three small charts take {size} bytes"
+    assert sum("application/vnd.plotly.v1+json" in o for o in outputs) == 3
+
+
+def test_under_autograde_plotly_js_is_embedded_once(monkeypatch):
+    outputs = _chart_outputs(monkeypatch, "autograde")
+    bundles = [json.dumps(o, default=str) for o in outputs]
+    with_library = [b for b in bundles if len(b) > 1_000_000]
+    assert len(with_library) == 1  # plotly.js, for the feedback HTML opened offline
+
+
+# --- 3. the student version hides the code that builds controls and charts ---------------------
+
+
+@pytest.mark.parametrize("notebook", instructor_notebooks(),
+                         ids=[p.name for p in instructor_notebooks()])
+def test_student_version_collapses_exercise_and_chart_code(notebook):
+    student = nbformat.read(ROOT / "release" / notebook.parent.name / notebook.name,
+                            as_version=4)
+    for cell in student.cells:
+        if cell.cell_type != "code":
+            continue
+        hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+        builds = "show_chart(" in cell.source or any(
+            f"book.{kind}(" in cell.source for kind in (
+                "single_choice", "multiple_choice", "numeric", "matching", "ordering",
+                "reflection", "self_assessment"))
+        if "book.code_task(" in cell.source or not cell.metadata.get("nbgrader"):
+            assert not hidden, cell.source[:80]
+        else:
+            assert hidden == builds, cell.source[:80]
+        assert not cell.metadata.get("jupyter", {}).get("outputs_hidden", False)
+
+
+# --- 7. a notebook opens unmodified -------------------------------------------------------------
+
+
+def test_trainee_copies_carry_the_kernels_language_info(tmp_path):
+    """JupyterLab replaces a different language_info as the kernel starts, which marks
+    the notebook as modified at once (tests/test_page_browser.py sees it in Chromium)."""
+    from toolbox_widgets.trainee_setup import kernel_language_info, match_kernel
+
+    shutil.copytree(ROOT / "release" / "core", tmp_path / "core")
+    release = nbformat.read(ROOT / "release" / "core" / "01_why_local.ipynb", as_version=4)
+    assert release.metadata["language_info"] != kernel_language_info()  # as built
+    changed = match_kernel(tmp_path)
+    assert len(changed) == len(list((tmp_path / "core").glob("*.ipynb")))
+    mine = nbformat.read(tmp_path / "core" / "01_why_local.ipynb", as_version=4)
+    assert mine.metadata["language_info"] == kernel_language_info()
+    assert mine.cells == release.cells  # nothing else touched
+    assert match_kernel(tmp_path) == []  # idempotent: no rewrite on the next open
+    (tmp_path / "core" / "broken.ipynb").write_text("{")
+    assert match_kernel(tmp_path) == []  # a broken file is reported and left alone
+
+
+def test_a_trainee_kernel_never_imports_nbformat():
+    """plotly's renderers import nbformat, whose jsonschema took seconds of every Run All."""
+    script = ("import sys, plotly.graph_objects as go\n"
+              "from toolbox_widgets import Workbook, show_chart, show_table, data\n"
+              "book = Workbook('unit', folder=sys.argv[1])\n"
+              "show_chart(go.Figure(go.Bar(x=[1], y=[2])), 'One bar.')\n"
+              "assert 'nbformat' not in sys.modules, 'nbformat was imported'\n")
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**tool_env(), "NBGRADER_EXECUTION": ""}
+        result = subprocess.run([sys.executable, "-c", script, folder], capture_output=True,
+                                text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]

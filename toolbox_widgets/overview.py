@@ -1,0 +1,43 @@
+"""The overview notebook's table of points, read from nbgrader's marks in each workbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .tables import show_table
+
+
+def notebook_points(path: Path) -> dict:
+    """Points of one workbook, read from nbgrader's marks in the notebook file."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    auto = hand = 0.0
+    for cell in cells:
+        marks = cell.get("metadata", {}).get("nbgrader", {})
+        if marks.get("task"):
+            hand += float(marks.get("points", 0))
+        elif marks.get("grade"):
+            auto += float(marks.get("points", 0))
+    title = next((line.lstrip("# ").strip() for cell in cells if cell["cell_type"] == "markdown"
+                  for line in "".join(cell["source"]).splitlines() if line.startswith("# ")),
+                 path.stem)
+    return {"notebook": path.name, "title": title, "auto": auto, "hand": hand,
+            "total": auto + hand}
+
+
+def points_table(folder: Path | str = ".") -> pd.DataFrame:
+    return pd.DataFrame([notebook_points(p) for p in sorted(Path(folder).glob("*.ipynb"))])
+
+
+def show_points(folder: Path | str = ".") -> None:
+    """Print the module's points in one sentence, then the table per notebook."""
+    workbooks = points_table(folder)
+    print(f"{len(workbooks)} notebooks in this module, {workbooks['total'].sum():g} points in "
+          f"all ({workbooks['auto'].sum():g} marked automatically, "
+          f"{workbooks['hand'].sum():g} by your tutor).")
+    show_table(workbooks, {"title": "Notebook", "notebook": "File",
+                           "auto": "Points marked automatically",
+                           "hand": "Points marked by your tutor", "total": "Total points"},
+               decimals=0)
