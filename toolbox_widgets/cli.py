@@ -31,8 +31,7 @@ def _build(root: Path, check: bool) -> int:
         maths = page_text.course_maths_problems(root)
         if maths:
             print("Some text would be shown as maths in JupyterLab:")
-            print("
-".join(f"  {p}" for p in maths))
+            print("\n".join(f"  {p}" for p in maths))
         problems = build.stale_files(root)
         if problems:
             print("The generated trees are stale; run `mld build` and commit the result:")
