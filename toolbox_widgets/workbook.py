@@ -8,6 +8,7 @@ from .answers import AnswerStore
 from .charts import use_course_renderers
 from .code_task import CodeTask
 from .exercises import Matching, MultipleChoice, NumericAnswer, Ordering, SingleChoice
+from .recorder import recording
 from .open_ended import Reflection, SelfAssessment
 
 
@@ -21,6 +22,8 @@ class Workbook:
     def __init__(self, name: str, folder: Path | str | None = None):
         self.name = name
         self.store = AnswerStore(name, folder)
+        if recording():  # the grader reading the instructor's notebook: keep nothing
+            self.store.persistent = False
         self.exercises: dict[str, object] = {}
         use_course_renderers()
         if self.store.problem:
@@ -52,7 +55,7 @@ class Workbook:
         return self._add(SelfAssessment(self, exercise_id, prompt, statements, **kwargs))
 
     def code_task(self, exercise_id, prompt="", *, points=1) -> CodeTask:
-        return self._add(CodeTask(exercise_id, prompt, points=points))
+        return self._add(CodeTask(exercise_id, prompt, points=points, book=self))
 
     def progress(self) -> None:
         """Print which graded exercises are answered, for a trainee about to submit."""
