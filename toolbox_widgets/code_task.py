@@ -17,7 +17,6 @@ class CodeTask:
     """A named code exercise. ``status(value)`` is visible; ``grade`` is hidden."""
 
     code = "code_task"
-    practice = False
 
     def __init__(self, exercise_id: str, prompt: str = "", *, points: float = 1, book=None):
         self.id = exercise_id
