@@ -39,13 +39,13 @@ _c.CodeTask.grade = lambda self, *a, **k: float(self.points)
 _c.CodeTask.status = lambda self, *a, **k: print("ok")
 '''
 
-# Patched builtins: every number is within tolerance, every share is full.
+# Patched builtins: every number is within tolerance, every rounded score is 2 points.
+# (Patching max or min too stops the kernel itself, under stock nbgrader a failed
+# submission rather than a forged one.)
 PATCH_BUILTINS = '''
 import builtins
 builtins.abs = lambda x: 0
-builtins.max = lambda *a, **k: 1.0
-builtins.min = lambda *a, **k: 1.0
-builtins.round = lambda x, *a: 2.0
+builtins.round = lambda x, *a: 2.0 if isinstance(x, float) else x
 '''
 
 # An input transformer that blanks every test cell: no error, so full points.
