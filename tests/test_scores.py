@@ -104,3 +104,17 @@ def test_a_code_task_is_scored_from_its_saved_value(tmp_path):
     assert cell_outputs(entry, ["MEX", "PHL", "IND"])[1] == 0
     t.status({"not": "a list"})  # cannot be kept: the old value is cleared, not kept
     assert "t1" not in json.loads(book.store.path.read_text())["answers"]
+
+
+def test_only_test_cells_lose_hidden_tests():
+    import nbformat
+
+    from toolbox_widgets.grading.scores import StripHiddenTests
+
+    marks = "x = 1\n### BEGIN HIDDEN TESTS\nq1.grade('C')\n### END HIDDEN TESTS"
+    test = nbformat.v4.new_code_cell(marks, metadata={"nbgrader": {
+        "grade": True, "solution": False, "grade_id": "q1_test", "points": 1}})
+    typed = nbformat.v4.new_code_cell("# ### BEGIN HIDDEN TESTS (a trainee's note)")
+    notebook = nbformat.v4.new_notebook(cells=[test, typed])
+    StripHiddenTests().preprocess(notebook, {})
+    assert test.source == "x = 1" and "BEGIN HIDDEN TESTS" in typed.source

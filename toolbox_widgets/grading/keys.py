@@ -5,7 +5,8 @@ with hidden tests) in a fresh kernel of its own, in recording mode
 (toolbox_widgets/recorder.py): each exercise writes down its definition and each hidden
 test ``q.grade(key, why=...)`` its key, its explanation and its options, and nothing is
 scored. No trainee file is in that kernel's folder. What each graded test cell recorded
-is cached under the course's ``.mld-grade/keys/`` by a hash of the source notebook.
+is cached under the course's ``.mld-grade/keys/`` by a hash of the source notebook (and
+of the course code that records it).
 """
 
 from __future__ import annotations
@@ -41,12 +42,19 @@ def graded_test_cells(nb) -> dict[str, nbformat.NotebookNode]:
             and not cell.metadata["nbgrader"].get("solution")}
 
 
+def _recorder_code() -> bytes:
+    """The course code that shapes a recording: a new version records afresh."""
+    package = Path(__file__).resolve().parents[1]
+    return b"".join((package / name).read_bytes() for name in
+                    ("scoring.py", "exercises.py", "code_task.py", "recorder.py", "workbook.py"))
+
+
 def recorded_keys(source_notebook: Path | str, cache: Path | str, timeout: int = 600) -> dict:
     """{grade_id: {"definition", "key", "why", "options", "source"}} of one notebook,
     from the cache when the source notebook is unchanged."""
     source_notebook = Path(source_notebook)
     content = source_notebook.read_bytes()
-    digest = hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256(content + _recorder_code()).hexdigest()
     cached = Path(cache) / f"{source_notebook.stem}-{digest[:20]}.json"
     try:
         found = json.loads(cached.read_text(encoding="utf-8"))

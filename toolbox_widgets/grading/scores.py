@@ -25,6 +25,7 @@ import textwrap
 from pathlib import Path
 
 import nbformat
+from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
 from .. import scoring
@@ -155,6 +156,13 @@ def _course_directory(preprocessor):
 class StripHiddenTests(ClearHiddenTests):
     """nbgrader's ClearHiddenTests, in the autograde sanitize pass: the notebook that
     runs trainee code keeps only the visible part of each test cell."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        # Only test cells (the instructor's, put back by OverwriteCells) hold hidden tests;
+        # the markers typed in a trainee's own cell are the trainee's text, not an error.
+        if not utils.is_grade(cell):
+            return cell, resources
+        return super().preprocess_cell(cell, resources, cell_index)
 
 
 class ScoreFromAnswers(NbGraderPreprocessor):
