@@ -4,9 +4,11 @@
     .venv/bin/python benchmarks/autograde.py --submissions 12 --notebooks "01_*" --runaway every
 
 Builds a scratch course from notebooks/core, makes N submissions (correct, partial,
-blank and runaway trainees, in turn), grades one copy with stock nbgrader and another
-with mld grade, prints submissions/second for each, the ratio, peak memory, and
-checks that every grade cell got the same score both ways.
+blank and runaway trainees, in turn, each with the answers files its notebooks saved),
+grades one copy with stock nbgrader (hidden tests in the trainee's kernel, as shipped)
+and another with mld grade (scores from the submitted answers files), prints
+submissions/second for each, the ratio, peak memory, and checks that every grade cell
+got the same score both ways.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "core"
+PROTECTION = "# --- Grades no trainee code can forge"  # the last block of nbgrader_config.py
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)\n?### END SOLUTION", re.DOTALL)
 
 
@@ -74,6 +77,24 @@ def answer(release_notebook: Path, target: Path, kind: str, key: dict[str, str])
     target.write_text(json.dumps(notebook, indent=1))
 
 
+def saved_answers(release: Path, kind: str, keys: dict) -> dict[str, bytes]:
+    """The answers files a trainee of this kind saves by running the notebooks before
+    submitting: mld grade (and nbgrader with the course's configuration) scores these."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory(prefix="mld-bench-answers-") as scratch:
+        folder = Path(scratch)
+        shutil.copytree(release, folder, dirs_exist_ok=True)
+        for name, key in keys.items():
+            if key:
+                answer(release / name, folder / name, kind, key)
+                notebook = nbformat.read(folder / name, as_version=4)
+                NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                               resources={"metadata": {"path": str(folder)}}).execute()
+        return {p.name: p.read_bytes() for p in folder.glob("*.answers.json")}
+
+
 def make_class(course: Path, count: int, runaway: str = "first") -> None:
     """Trainees correct, partial, blank and runaway in turn. A runaway trainee answers
     everything, with an endless loop before the first answer of the first notebook that
@@ -85,6 +106,8 @@ def make_class(course: Path, count: int, runaway: str = "first") -> None:
     looping = [name for name, key in keys.items() if key]
     if runaway == "first":
         looping = looping[:1]
+    saved = {kind: saved_answers(release, kind, keys) for kind in ("correct", "partial")}
+    saved["runaway"] = saved["correct"]  # the loop was typed after the last run
     for n in range(count):
         kind = kinds[n % 4]
         folder = course / "submitted" / f"t{n:03d}-{kind}" / ASSIGNMENT
@@ -93,6 +116,8 @@ def make_class(course: Path, count: int, runaway: str = "first") -> None:
             loops = kind == "runaway" and name in looping
             answer(release / name, folder / name, kind if loops else
                    ("correct" if kind == "runaway" else kind), key)
+        for name, content in saved.get(kind, {}).items():
+            (folder / name).write_bytes(content)
 
 
 def busy_seconds() -> float | None:
@@ -156,6 +181,10 @@ def main(argv=None) -> int:
     make_class(course, args.submissions, args.runaway)
     for copy in ("stock", "mld"):
         shutil.copytree(course, base / copy)
+    # Stock nbgrader as shipped: without the course's last configuration block, the
+    # hidden tests run in the trainee's kernel (and call the same scorer).
+    config = base / "stock" / "nbgrader_config.py"
+    config.write_text(config.read_text().split(PROTECTION)[0])
     notebooks = len(list((course / "source" / ASSIGNMENT).glob("*.ipynb")))
     print(f"{args.submissions} submissions x {notebooks} notebook(s), prepared in "
           f"{time.monotonic() - started:.0f} s; cell timeout {args.timeout} s.")

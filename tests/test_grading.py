@@ -40,8 +40,8 @@ def _test_cell(notebook: dict, grade_id: str) -> int:
 def perfect(folder, key):
     if not key.auto:
         return {}
+    _code(folder, key, key.auto)  # written, then run: the code task saves its value
     answer_with_widgets(folder / f"{key.name}.ipynb", _answers(key, key.auto))
-    _code(folder, key, key.auto)
     return {e.grade_id: e.points for e in key.auto}
 
 
@@ -53,8 +53,8 @@ def partial(folder, key):
     half = key.auto[: len(key.auto) // 2]
     if not half:
         return blank(folder, key)
-    answer_with_widgets(folder / f"{key.name}.ipynb", _answers(key, half))
     _code(folder, key, half)
+    answer_with_widgets(folder / f"{key.name}.ipynb", _answers(key, half))
     done = {e.grade_id for e in half}
     return {e.grade_id: (e.points if e.grade_id in done else 0.0) for e in key.auto}
 
@@ -79,9 +79,9 @@ def wrong_types(folder, key):
 def garbage_answers_file(folder, key):
     scores = perfect(folder, key)
     (folder / key.answers_file).write_text("{ this is not json ]]")
-    # The widget answers are gone with the file; code written in cells still counts.
-    return {gid: (pts if any(e.grade_id == gid and e.code is not None for e in key.auto)
-                  else 0.0) for gid, pts in scores.items()}
+    # Every answer is gone with the file, the code tasks' saved values too: the grader
+    # scores saved answers, never what the notebook computes at grading time.
+    return dict.fromkeys(scores, 0.0)
 
 
 def deleted_test_cell(folder, key):
@@ -103,8 +103,9 @@ def edited_test_cell(folder, key):
 
 
 def infinite_loop(folder, key):
-    # The loop runs before the answer is assigned, so the code task earns nothing;
-    # the kernel is interrupted and every later cell is still graded.
+    # The loop is typed after the last run, before the answer line: no value of the code
+    # task was ever saved, so it earns nothing; the kernel is interrupted and every later
+    # cell is still graded.
     answer_with_widgets(folder / f"{key.name}.ipynb", _answers(key, key.auto))
     scores = {e.grade_id: e.points for e in key.auto}
     for e in key.auto:

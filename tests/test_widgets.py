@@ -110,17 +110,21 @@ def test_wrong_plain_python_answer_is_refused_and_not_saved(book, capsys):
 
 
 def test_partial_credit(book):
+    # The widget's hidden test uses the course's scoring rules (tests/test_scoring.py).
     m = book.multiple_choice("m", "Which?", ["a", "b", "c", "d"], points=2)
-    m.answer(["A", "B", "D"])  # two right, one wrong, out of two right ones
+    m.answer(["A", "B", "D"])  # right/k - wrong/(n-k) = 2/2 - 1/2
     assert m.grade(["A", "B"]) == 1.0
     m.answer(["A", "B", "C", "D"])  # ticking everything earns nothing
     assert m.grade(["A", "B"]) == 0.0
     o = book.ordering("o", "Order", ["x", "y", "z", "w"], points=2)
-    o.answer(["x", "y", "w", "z"])
-    assert o.grade(["x", "y", "z", "w"]) == 1.0
+    o.answer(["x", "y", "w", "z"])  # 5 of the 6 pairs in the key's order
+    assert o.grade(["x", "y", "z", "w"]) == round(2 * 5 / 6, 2)
     t = book.matching("t", "Match", ["a", "b"], ["1", "2"], points=2)
-    t.answer({"a": "1", "b": "1"})
-    assert t.grade({"a": "1", "b": "2"}) == 1.0
+    t.answer({"a": "1", "b": "2"})
+    assert t.grade({"a": "1", "b": "1"}) == 1.0  # the key repeats "1": per pair
+    assert t.grade({"a": "1", "b": "2"}) == 2.0
+    t.answer({"a": "1", "b": "1"})  # one match everywhere, against a one-to-one key
+    assert t.grade({"a": "1", "b": "2"}) == 0.0
 
 
 def test_numeric_tolerance_and_unit(book):

@@ -14,6 +14,7 @@ from nbclient.exceptions import CellExecutionError
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 ANSWER_CALL = re.compile(r"^(\w+)\.answer\((.*)\)\s*$", re.DOTALL)
+CODE_STATUS = re.compile(r"^\w+\.status\(\w", re.MULTILINE)  # t1.status(value)
 WORKBOOK = re.compile(r"Workbook\(\s*[\"']([^\"']+)[\"']")
 
 # Runs inside the trainee's kernel: sets the controls exactly as a click or a
@@ -101,8 +102,10 @@ def answer_with_widgets(student_notebook: Path, answers: dict[str, str],
         [CLICK] + [f"_click({eid}, {expr})" for eid, expr in answers.items()]))
     # Usually only the cells that make the workbook and its exercises need to run,
     # which saves minutes; an exercise built from teaching-cell variables needs all.
+    # A code task's test cell runs too: t.status(value) saves the trainee's value.
     short = [c for c in notebook.cells if c.cell_type == "code" and (
-        "Workbook(" in c.source or c.metadata.get("nbgrader", {}).get("solution"))]
+        "Workbook(" in c.source or c.metadata.get("nbgrader", {}).get("solution")
+        or CODE_STATUS.search(c.source))]
     for cells in (short, notebook.cells):
         run = nbformat.v4.new_notebook(cells=[*cells, clicks], metadata=notebook.metadata)
         client = NotebookClient(run, timeout=timeout, kernel_name="python3",

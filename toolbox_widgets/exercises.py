@@ -20,21 +20,19 @@ colour alone.
 from __future__ import annotations
 
 import html
-import math
 import textwrap
 
 import ipywidgets as widgets
 
 from . import feedback as words
+from . import scoring
 from .answers import nbgrader_mode
 from .controls import ChoiceGroup, KeyGuard, literal_dollars
+from .recorder import record, recording
+from .scoring import BLANK, LETTERS, AnswerError
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 WIDE = {"description_width": "initial"}
-
-
-class AnswerError(ValueError):
-    """A plain-Python answer that does not fit the exercise."""
+__all__ = ["AnswerError", "BLANK", "LETTERS", "Exercise", "NotGraded"]
 
 
 class NotGraded(AssertionError):
@@ -49,10 +47,7 @@ class NotGraded(AssertionError):
         return textwrap.wrap(f"✘ {self}", 76)
 
 
-def _points(value: float) -> str:
-    value = round(value, 2)
-    number = int(value) if value == int(value) else value
-    return f"{number} point" + ("" if number == 1 else "s")
+_points = scoring.points_text
 
 
 class StatusLine(widgets.HTML):
@@ -68,6 +63,7 @@ class Exercise(widgets.VBox):
     """Shared behaviour: prompt, saving, status line, feedback and grading."""
 
     kind = "exercise"
+    code = ""  # the kind's name in scoring.py; empty for exercises without a key
     how_to = "answer with the controls above"
     auto_graded = True  # scored from a key (reflections and self-assessments are not)
 
@@ -112,6 +108,8 @@ class Exercise(widgets.VBox):
             f"<small>Prefer typing? In a code cell: <code>{html.escape(self.example())}</code>"
             "</small>")
         self.children = [header, *body, *tail, self.feedback, hint, KeyGuard()]
+        if recording() and self.code and not self.practice:
+            record({"event": "define", "definition": self.definition()})
         saved = book.store.get(exercise_id)
         if saved is not None:
             try:
@@ -131,15 +129,27 @@ class Exercise(widgets.VBox):
     def _show(self, value) -> None:
         raise NotImplementedError
 
+    def _fields(self) -> dict:
+        """What scoring.py needs to know of this exercise besides its kind."""
+        return {}
+
+    def definition(self) -> dict:
+        """The exercise as plain data: what the grader scores a saved answer against."""
+        return {"kind": self.code, "workbook": self.book.name, "id": self.id,
+                "points": self.points, "how_to": self.how_to, "example": self.example(),
+                **self._fields()}
+
     def _normalize(self, value):
         """Turn a plain-Python answer into the stored form, or raise AnswerError."""
-        raise NotImplementedError
+        return scoring.normalize(self.definition(), value)
 
-    def _score(self, value, key) -> tuple[float, str]:
+    def _score(self, value, key, **options) -> tuple[float, str]:
         """The share of the points earned (0 to 1) and a sentence on why."""
-        raise NotImplementedError
+        return scoring.score(self.definition(), value, key, **options)
 
     def describe(self, value) -> str:
+        if self.code:
+            return scoring.describe(self.definition(), value)
         return str(value)
 
     def example(self) -> str:
@@ -255,48 +265,38 @@ class Exercise(widgets.VBox):
         why = f" {self._why}" if self._why else ""
         self._say("○", words.THE_ANSWER.format(answer=self.describe(self._key)) + why)
 
-    @staticmethod
-    def _verdict(share: float) -> tuple[str, str]:
-        if share >= 1:
-            return "✔", "Correct."
-        if share > 0:
-            return "◐", "Partly correct."
-        return "✘", "Not correct yet."
+    _verdict = staticmethod(scoring.verdict)
 
     def status(self) -> None:
         """Under nbgrader, say where this exercise stands; unanswered fails."""
         value = self._read()
         if nbgrader_mode():
             if value is None:
-                raise NotGraded(f"Exercise {self.id} is not answered yet: {self.how_to}, "
-                                f"or type {self.example()} in a code cell.")
-            print(f"{words.SAVED_TAG}: exercise {self.id}, your answer "
-                  f"{self.describe(value)}.")
+                raise NotGraded(scoring.not_answered(self.definition()))
+            print(scoring.saved(self.definition(), value))
         # Outside nbgrader the widget's own status line says it all: show nothing twice.
 
     def grade(self, key, why: str = "", **options) -> float:
         """Hidden test: print feedback and return the points earned.
 
         Under nbgrader a score of zero raises, so Validate and autograde report
-        the exercise as failed with a plain message.
+        the exercise as failed with a plain message. In recording mode (the grader
+        reading the instructor's notebook) it only writes the key down.
 
         In the self-study version nothing is graded here: the key and the explanation
         go to the exercise's "Check my answer" (and a saved answer is checked now).
         """
+        if recording():
+            record({"event": "key", "workbook": self.book.name, "id": self.id,
+                    "key": self._normalize(key), "why": why, "options": options})
+            return float(self.points)
         if self.self_study:
             self._key, self._why, self._options = self._normalize(key), why, options
             if self._read() is not None:
                 self.check()
             return None
-        value = self._read()
-        if value is None:
-            share, detail = 0.0, "No answer was given."
-        else:
-            share, detail = self._score(value, self._normalize(key), **options)
-        earned = round(self.points * max(0.0, min(1.0, share)), 2)
-        sign, verdict = self._verdict(share)
-        text = f"{sign} Exercise {self.id}: {verdict} {detail} {why}".strip()
-        text += f" ({_points(earned)} of {self.points})"
+        earned, text = scoring.grade(self.definition(), self._read(), self._normalize(key), why,
+                                     **options)
         if earned == 0 and nbgrader_mode():
             raise NotGraded(text)
         print(text)
@@ -320,11 +320,6 @@ class Exercise(widgets.VBox):
         return bundle
 
 
-def _short(text: str, words: int = 5) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
-
-
 def rows(menus: list) -> widgets.VBox:
     """Labelled menus in a grid: each label beside its menu, every menu in line."""
     box = widgets.VBox(menus)
@@ -332,21 +327,9 @@ def rows(menus: list) -> widgets.VBox:
     return box
 
 
-def _letter_of(value, options: list[str]) -> str:
-    """Accept 'B', 'b' or the full option text; return the letter."""
-    if isinstance(value, str):
-        text = value.strip()
-        if len(text) == 1 and text.upper() in LETTERS[: len(options)]:
-            return text.upper()
-        for letter, option in zip(LETTERS, options):
-            if text.casefold() == option.casefold():
-                return letter
-    raise AnswerError(
-        f"{value!r} is not one of the options; use a letter from A to {LETTERS[len(options) - 1]}.")
-
-
 class SingleChoice(Exercise):
     kind = "single choice"
+    code = "single_choice"
     how_to = "choose one option above"
 
     def __init__(self, book, exercise_id, prompt, options, **kwargs):
@@ -366,16 +349,8 @@ class SingleChoice(Exercise):
     def _show(self, value):
         self.control.selected = [] if value is None else [LETTERS.index(value)]
 
-    def _normalize(self, value):
-        return _letter_of(value, self.options)
-
-    def _score(self, value, key):
-        if value == key:
-            return 1.0, f"{key} is the right answer."
-        return 0.0, f"You chose {value}; the answer is {key}."
-
-    def describe(self, value):
-        return f"{value} ({self.options[LETTERS.index(value)]})"
+    def _fields(self):
+        return {"options": self.options}
 
     def example(self):
         return f'{self.id}.answer("B")'
@@ -386,6 +361,7 @@ class SingleChoice(Exercise):
 
 class MultipleChoice(Exercise):
     kind = "multiple choice"
+    code = "multiple_choice"
     how_to = "tick every option that applies"
 
     def __init__(self, book, exercise_id, prompt, options, **kwargs):
@@ -408,26 +384,8 @@ class MultipleChoice(Exercise):
     def _show(self, value):
         self.control.selected = sorted(LETTERS.index(letter) for letter in (value or []))
 
-    def _normalize(self, value):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, (list, tuple, set)):
-            raise AnswerError("give a list of letters, for example [\"A\", \"C\"].")
-        return sorted({_letter_of(item, self.options) for item in value})
-
-    def _score(self, value, key):
-        right = len(set(value) & set(key))
-        wrong = len(set(value) - set(key))
-        # Each wrong tick cancels a right one, so ticking everything earns nothing.
-        share = max(0.0, (right - wrong) / len(key))
-        missed = len(set(key) - set(value))
-        return share, (f"{right} of {len(key)} correct options ticked, "
-                       f"{wrong} wrong, {missed} missed.")
-
-    def describe(self, value):
-        # Letters alone are hard to read back with many options: add a few words of each.
-        return "; ".join(f"{letter} ({_short(self.options[LETTERS.index(letter)])})"
-                         for letter in value)
+    def _fields(self):
+        return {"options": self.options}
 
     def example(self):
         return f'{self.id}.answer(["A", "C"])'
@@ -436,22 +394,9 @@ class MultipleChoice(Exercise):
         return [f"  {letter}. {option}" for letter, option in zip(LETTERS, self.options)]
 
 
-def _decimal_point(text: str) -> str:
-    """Read '1,234.5', '1.234,5', '3,5' and '304' the way a trainee means them."""
-    if "," in text and "." in text:
-        decimal = "," if text.rindex(",") > text.rindex(".") else "."
-        thousands = "." if decimal == "," else ","
-        return text.replace(thousands, "").replace(",", ".")
-    if "," in text:
-        head, _, tail = text.rpartition(",")
-        if text.count(",") == 1 and len(tail) != 3:
-            return f"{head}.{tail}"  # a decimal comma, as in French and Spanish
-        return text.replace(",", "")
-    return text
-
-
 class NumericAnswer(Exercise):
     kind = "number"
+    code = "number"
     how_to = "type a number in the box above"
 
     def __init__(self, book, exercise_id, prompt, *, unit: str = "", tolerance: float = 0.0,
@@ -480,33 +425,14 @@ class NumericAnswer(Exercise):
     def _show(self, value):
         self.control.value = "" if value is None else f"{value:g}"
 
-    def _normalize(self, value):
-        if isinstance(value, str):
-            text = _decimal_point(value.strip().rstrip("%").replace(" ", "").replace("\u00a0", ""))
-            try:
-                value = float(text)
-            except ValueError:
-                raise AnswerError(f"{value!r} is not a number.") from None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise AnswerError(f"{value!r} is not a number.")
-        if not math.isfinite(value):
-            raise AnswerError("the number must be finite.")
-        return float(value)
-
     def _refresh_status(self):
         if self.control.value.strip() and self._read() is None:
             self._say("✘", f"“{self.control.value}” is not a number: type digits only.")
         else:
             super()._refresh_status()
 
-    def _score(self, value, key, tolerance=None):
-        tolerance = self.tolerance if tolerance is None else tolerance
-        if abs(value - key) <= tolerance + 1e-9:
-            return 1.0, f"{value:g} is within {tolerance:g} of {self.describe(key)}."
-        return 0.0, f"{value:g} is not within {tolerance:g} of the answer, {self.describe(key)}."
-
-    def describe(self, value):
-        return f"{value:g} {self.unit}".strip()
+    def _fields(self):
+        return {"unit": self.unit, "tolerance": self.tolerance}
 
     def example(self):
         return f"{self.id}.answer(12.5)"
@@ -514,8 +440,9 @@ class NumericAnswer(Exercise):
 
 class Matching(Exercise):
     kind = "matching pairs"
+    code = "matching"
     how_to = "pick a match for every item above"
-    BLANK = "— choose —"
+    BLANK = BLANK
 
     def __init__(self, book, exercise_id, prompt, left, right, **kwargs):
         self.left = list(left)
@@ -544,24 +471,8 @@ class Matching(Exercise):
         for item, menu in zip(self.left, self.menus):
             menu.value = value.get(item, self.BLANK)
 
-    def _normalize(self, value):
-        if not isinstance(value, dict):
-            raise AnswerError('give a dictionary, for example {"item": "its match"}.')
-        pairs = {}
-        for item, match in value.items():
-            if item not in self.left:
-                raise AnswerError(f"{item!r} is not one of the items to match.")
-            if match not in self.right:
-                raise AnswerError(f"{match!r} is not one of the possible matches.")
-            pairs[item] = match
-        return pairs
-
-    def _score(self, value, key):
-        right = sum(value.get(item) == match for item, match in key.items())
-        return right / len(key), f"{right} of {len(key)} pairs match."
-
-    def describe(self, value):
-        return "; ".join(f"{item} → {match}" for item, match in value.items())
+    def _fields(self):
+        return {"left": self.left, "right": self.right}
 
     def example(self):
         return f'{self.id}.answer({{"an item": "its match", ...}})'
@@ -573,8 +484,9 @@ class Matching(Exercise):
 
 class Ordering(Exercise):
     kind = "ordering"
+    code = "ordering"
     how_to = "choose an item for every position above"
-    BLANK = "— choose —"
+    BLANK = BLANK
 
     def __init__(self, book, exercise_id, prompt, items, **kwargs):
         self.items = list(items)
@@ -602,14 +514,8 @@ class Ordering(Exercise):
         for n, menu in enumerate(self.menus):
             menu.value = value[n] if n < len(value) else self.BLANK
 
-    def _normalize(self, value):
-        if not isinstance(value, (list, tuple)):
-            raise AnswerError("give a list of the items in order.")
-        order = list(value)
-        for item in order:
-            if item not in self.items and item != self.BLANK:
-                raise AnswerError(f"{item!r} is not one of the items.")
-        return order
+    def _fields(self):
+        return {"items": self.items}
 
     def _refresh_status(self):
         value = self._read()
@@ -618,13 +524,6 @@ class Ordering(Exercise):
             self._say("!", "An item is used twice: each item belongs in one position only.")
         else:
             super()._refresh_status()
-
-    def _score(self, value, key):
-        right = sum(a == b for a, b in zip(value, key))
-        return right / len(key), f"{right} of {len(key)} items are in the right position."
-
-    def describe(self, value):
-        return " → ".join(item if item != self.BLANK else "?" for item in value)
 
     def example(self):
         return f'{self.id}.answer(["first item", "second item", ...])'

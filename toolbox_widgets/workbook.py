@@ -20,6 +20,7 @@ from .exercises import (
     SingleChoice,
     StatusLine,
 )
+from .recorder import recording
 from .open_ended import Reflection, SelfAssessment
 from .student_view import show_page_style
 
@@ -35,6 +36,8 @@ class Workbook:
                  self_study: bool = False):
         self.name = name
         self.store = AnswerStore(name, folder)
+        if recording():  # the grader reading the instructor's notebook: keep nothing
+            self.store.persistent = False
         self.exercises: dict[str, object] = {}
         # The self-study version: graded exercises are checked at once, the score shown.
         self.self_study = self_study
@@ -72,7 +75,7 @@ class Workbook:
         return self._add(SelfAssessment(self, exercise_id, prompt, statements, **kwargs))
 
     def code_task(self, exercise_id, prompt="", *, points=1) -> CodeTask:
-        return self._add(CodeTask(exercise_id, prompt, points=points,
+        return self._add(CodeTask(exercise_id, prompt, points=points, book=self,
                                   self_study=self.self_study))
 
     # --- the self-study score -----------------------------------------------------------

@@ -175,6 +175,8 @@ def grade(root: Path, args, extra: list[str]) -> dict:
     from nbgrader.converters.base import NbGraderException
 
     from .converter import SplitAutograde, SubmissionFailed
+    from .keys import KeysError
+    from .scores import record_assignment_keys
     from .worker import Task, execute_submission
 
     os.chdir(root)
@@ -184,6 +186,10 @@ def grade(root: Path, args, extra: list[str]) -> dict:
         students = converter.setup()
     except NbGraderException as err:
         sys.exit(f"Nothing to grade: {err}")
+    try:  # the keys, from the instructor's notebooks, before any trainee code runs
+        record_assignment_keys(app.coursedir, args.assignment)
+    except KeysError as err:
+        sys.exit(f"Cannot grade: {err}")
     journal = Journal(root, args.assignment)
     submitted = {s: Path(app.coursedir.format_path(app.coursedir.submitted_directory, s,
                                                     args.assignment)) for s in students}

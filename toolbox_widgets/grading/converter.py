@@ -23,6 +23,8 @@ from nbgrader.converters.base import BaseConverter
 from nbgrader.nbgraderformat import common as nbgrader_format
 from nbgrader.preprocessors import Execute
 
+from .scores import protected
+
 
 class SubmissionFailed(Exception):
     """A submission that nbgrader could not process; the message says why."""
@@ -47,10 +49,13 @@ class SplitAutograde(Autograde):
 
     def _init_preprocessors(self) -> None:
         self.exporter._preprocessors = []
+        # Hidden tests never reach the sandbox, and grades come from the submitted
+        # answers file, whatever nbgrader_config.py says (scores.py).
+        sanitize, autograde = protected(self.sanitize_preprocessors, self.autograde_preprocessors)
         if self._sanitizing:
-            preprocessors = self.sanitize_preprocessors
+            preprocessors = sanitize
         else:  # the notebook was executed in the sandbox already
-            preprocessors = [p for p in self.autograde_preprocessors if not issubclass(p, Execute)]
+            preprocessors = [p for p in autograde if not issubclass(p, Execute)]
         for pp in preprocessors:
             self.exporter.register_preprocessor(pp)
 
