@@ -96,7 +96,8 @@ def test_a_runaway_cell_is_interrupted_and_the_notebook_goes_on():
     result = grade({"loop.ipynb": looping})
     outputs = printed(result, "loop.ipynb")
     assert outputs[1] == "next cell"
-    assert result["notes"] == {}
+    assert result["notes"] == {"loop.ipynb": "timeout: cell 1 ran longer than 10 s and was "
+                                             "interrupted"}
 
 
 def test_the_kernel_sees_only_its_own_folder():

@@ -36,6 +36,8 @@ import time
 
 from jupyter_client.provisioning import LocalProvisioner
 
+from .sandbox import spawn
+
 # ---------------------------------------------------------------- inside the sandbox
 
 
@@ -53,9 +55,15 @@ def _kernel_child(argv: list[str]) -> None:
 
     sys.argv = [ipykernel_launcher.__file__, *argv]
     app = IPKernelApp.instance()
-    app.initialize(argv)
+    app.initialize(argv)  # in / : no IPython config or profile of the trainee's is found
     if "ipywidgets" in sys.modules:  # imported before a kernel existed: register now
         sys.modules["ipywidgets"]._handle_ipython()
+    workdir = os.environ.get("MLD_WORKDIR")
+    if workdir:
+        os.chdir(workdir)
+    # The working folder is importable, as in any kernel, but last: a trainee's file
+    # named like a module the kernel or the course imports never replaces it.
+    sys.path[:] = [p for p in sys.path if p not in ("", ".")] + [""]
     app.start()
 
 
@@ -155,9 +163,10 @@ class Zygote:
     """The grader's handle on one zygote process (started under `prefix`, the sandbox)."""
 
     def __init__(self, prefix: list[str], preload: tuple[str, ...], cwd: str, env: dict):
-        command = [*prefix, sys.executable, "-c", STARTER, *preload]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+        # -s: no user site folder (HOME is the sandbox's /tmp, which a notebook can write).
+        command = [*prefix, sys.executable, "-s", "-c", STARTER, *preload]
+        self.process = spawn(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, cwd=cwd, env=env)
         self.exits: dict[int, int] = {}
         self.replies: queue.Queue = queue.Queue()
         self.lock = threading.Lock()
