@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,13 +94,9 @@ def _notebook_problem(content: bytes) -> str | None:
     import nbformat
 
     try:
-        data = json.loads(content.decode("utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-            return "it has no list of cells"
-        notebook = nbformat.from_dict(data)
-        if notebook.get("nbformat") != 4:
-            notebook = nbformat.convert(notebook, 4)
-        nbformat.validate(notebook)
+        with warnings.catch_warnings():  # nbformat's notes on old notebooks are no fault
+            warnings.simplefilter("ignore")
+            return _check_notebook(nbformat, content)
     except RecursionError:
         return "it is nested too deeply to read"
     except UnicodeDecodeError:
@@ -108,6 +105,16 @@ def _notebook_problem(content: bytes) -> str | None:
         return f"it is not valid JSON ({str(err).splitlines()[0][:100]})"
     except Exception as err:  # noqa: BLE001 - any other damage: the notebook is left out
         return f"it is not a valid notebook ({type(err).__name__}: {str(err)[:100]})"
+
+
+def _check_notebook(nbformat, content: bytes) -> str | None:
+    data = json.loads(content.decode("utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        return "it has no list of cells"
+    notebook = nbformat.from_dict(data)
+    if notebook.get("nbformat") != 4:
+        notebook = nbformat.convert(notebook, 4)
+    nbformat.validate(notebook)
     return None
 
 
