@@ -36,8 +36,30 @@ def _own_path(controller: str) -> str | None:
     return None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, v2: bool) -> None:
+    """Remove the cgroups of runs whose process is gone (killed), and all in them."""
+    for old in folder.glob("mld-grade-*"):
+        try:
+            pid = int(old.name.split("-")[2])
+        except (IndexError, ValueError):
+            continue
+        if not _alive(pid):
+            CgroupParent(old, v2).remove()
+
+
 def _try_parent(folder: Path, v2: bool) -> Path | None:
     """A folder of ours under `folder` where child cgroups can bound memory, or None."""
+    remove_stale(folder, v2)
     try:
         if v2:
             if "memory" not in (folder / "cgroup.controllers").read_text().split():

@@ -19,6 +19,7 @@ import signal
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from .sandbox import Limits, SandboxUnavailable, check_sandbox
@@ -173,12 +174,22 @@ def _execute_config(app) -> dict:
 
 
 def _client(args):
+    import dask
     from dask.distributed import Client, LocalCluster
 
     if args.scheduler:
         return Client(args.scheduler)
-    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.per_worker,
-                           processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+    # Ctrl-C reaches every process of the terminal's group: the workers start with it
+    # ignored (Python keeps an ignored SIGINT ignored), and this process stops them.
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    dask.config.set({"temporary-directory": os.environ.get("TMPDIR")})  # removed at the end
+    try:
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.per_worker,
+                               processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR,
+                               local_directory=os.environ.get("TMPDIR"))
+    finally:
+        signal.signal(signal.SIGINT, handler)
     return Client(cluster)
 
 
@@ -222,12 +233,30 @@ def _take_submissions(app, args, stage: Path) -> tuple[dict, dict]:
     return intakes, refused
 
 
+def _remove_stale_runs() -> None:
+    """Remove what killed runs (SIGKILL, power cut) left in the temporary folder."""
+    for old in Path(tempfile.gettempdir()).glob("mld-grade-*-*"):
+        try:
+            pid = int(old.name.split("-")[2])
+            os.kill(pid, 0)
+        except (IndexError, ValueError):
+            continue
+        except ProcessLookupError:
+            if old.is_dir() and not old.is_symlink() and old.stat().st_uid == os.geteuid():
+                shutil.rmtree(old, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
 def grade(root: Path, args, extra: list[str]) -> dict:
     """Grade, then remove this run's temporary files and cgroups, even when stopped."""
     from .cgroup import make_parent
 
     os.chdir(root)
-    run_dir = Path(tempfile.mkdtemp(prefix="mld-grade-"))  # every file of this run, private
+    _remove_stale_runs()
+    # Every file of this run, private to us; named by our pid so that a later run can
+    # remove it if this one is killed.
+    run_dir = Path(tempfile.mkdtemp(prefix=f"mld-grade-{os.getpid()}-"))
     saved = {name: os.environ.get(name) for name in ("TMPDIR", "MLD_GRADE_CGROUP")}
     cgroups = None
     if not args.unsafe_no_sandbox and not args.scheduler:
@@ -261,6 +290,9 @@ def _grade(root: Path, args, extra: list[str], run_dir: Path) -> dict:
     from .worker import Task, execute_submission
 
     app = _nbgrader_app(root, args, extra)
+    # nbgrader's gradebook code warns through SQLAlchemy while zeroing a missing
+    # notebook; the notebook is named in the summary instead.
+    warnings.filterwarnings("ignore", message=".*not in session.*")
     changed = ChangedCells()
     app.log.addFilter(changed)
     # nbgrader reads submissions from a private copy that holds regular files only.
@@ -354,6 +386,11 @@ def _grade(root: Path, args, extra: list[str], run_dir: Path) -> dict:
                     os.kill(os.getpid(), signal.SIGKILL)  # the test of resuming after a crash
             progress.step(student, problems.get(student))
             feed()
+    except KeyboardInterrupt:
+        # Dask's scheduler and nannies log the futures and workers cut short: no news.
+        for name in ("distributed", "tornado", "asyncio"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        raise
     finally:
         if client is not None:
             client.close()

@@ -310,6 +310,13 @@ class Pool:
             sandbox.zygote = None
         if sandbox.cgroup is not None:  # what escaped the PID namespace's end, if anything
             sandbox.cgroup.kill()
+        # The next sandbox starts with no socket or link planted by this one's processes.
+        if sandbox.ipc.is_dir():
+            for entry in os.scandir(sandbox.ipc):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)  # follows no link
+                else:
+                    os.unlink(entry.path)
 
     async def drop(self, starting: asyncio.Task | None) -> None:
         """Stop a kernel that was started for a notebook it will not run."""

@@ -41,9 +41,20 @@ from .sandbox import spawn
 # ---------------------------------------------------------------- inside the sandbox
 
 
+def _die_with_parent() -> None:
+    """Be killed when the parent goes, even with no sandbox (--unsafe-no-sandbox)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _kernel_child(argv: list[str]) -> None:
     """In the forked child: become a kernel, as `python -m ipykernel_launcher` does."""
     os.setsid()  # its own process group: signals for it never reach the zygote
+    _die_with_parent()
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # the command pipe is the zygote's, not the kernel's
         os.dup2(null, fd)
@@ -79,6 +90,7 @@ def _warm_up_plotly() -> None:
 
 
 def main() -> None:
+    _die_with_parent()
     for name in sys.argv[1:]:
         importlib.import_module(name)
     # What every kernel imports while it starts (the debugger alone is 60 ms).
