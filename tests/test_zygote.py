@@ -246,24 +246,24 @@ def test_no_host_path_in_the_sandbox_command_lines():
 
 
 def test_files_next_to_the_notebook_do_not_change_what_the_kernel_runs():
-    """A trainee's json.py, sitecustomize.py, IPython config or profile, or .pth file is
-    not run; a helper module of the trainee's own is still importable."""
+    """A trainee's module named like a library's, sitecustomize.py, IPython config or
+    profile, .pth file, or a startup file a notebook wrote to HOME, is not run; a helper
+    module of the trainee's own is still importable."""
     planted = "open('/tmp/ran', 'a').write(__name__ + ' ')\n"
-    files = {
-        "json.py": planted.encode(), "sitecustomize.py": planted.encode(),
-        "usercustomize.py": planted.encode(), "evil.pth": b"import os; " + planted.encode(),
-        "ipython_config.py": planted.encode(), "ipython_kernel_config.py": planted.encode(),
-        "profile_default/startup/00.py": planted.encode(),
-        "profile_default/ipython_kernel_config.py": planted.encode(),
-        "helper.py": b"X = 42",
-    }
-    probe = notebook("import os, json, helper\n"
-                     "print(os.path.exists('/tmp/ran'), json.__file__.startswith(os.getcwd()),"
-                     " helper.X)")
-    # The second notebook's kernel starts after the first wrote a startup file to HOME.
-    plant = notebook("import os\nos.makedirs('/tmp/.ipython/profile_default/startup')\n"
+    files = {name: planted.encode() for name in (
+        "colorsys.py", "sitecustomize.py", "usercustomize.py", "ipython_config.py",
+        "ipython_kernel_config.py", "profile_default/startup/00.py",
+        "profile_default/ipython_kernel_config.py")}
+    files["evil.pth"] = b"import os; " + planted.encode()
+    files["helper.py"] = b"X = 42"
+    # Written to HOME by notebook 1, before notebook 3's kernel starts.
+    plant = notebook("import os\n"
+                     "os.makedirs('/tmp/.ipython/profile_default/startup', exist_ok=True)\n"
                      "open('/tmp/.ipython/profile_default/startup/0.py', 'w')"
                      ".write('open(\"/tmp/ran\", \"a\").write(\"startup\")')")
-    result = grade({"1_plant.ipynb": plant, "2_probe.ipynb": probe,
-                    **dict(files.items())})
-    assert printed(result, "2_probe.ipynb") == ["False False 42"]
+    probe = notebook("import os, colorsys, helper\n"
+                     "print(os.path.exists('/tmp/ran'), "
+                     "colorsys.__file__.startswith(os.getcwd()), helper.X)")
+    result = grade({"1_plant.ipynb": plant, "2_wait.ipynb": notebook("print(1)"),
+                    "3_probe.ipynb": probe, **files})
+    assert printed(result, "3_probe.ipynb") == ["False False 42"]
