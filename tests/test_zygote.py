@@ -267,3 +267,17 @@ def test_files_next_to_the_notebook_do_not_change_what_the_kernel_runs():
     result = grade({"1_plant.ipynb": plant, "2_wait.ipynb": notebook("print(1)"),
                     "3_probe.ipynb": probe, **files})
     assert printed(result, "3_probe.ipynb") == ["False False 42"]
+
+
+def test_a_notebook_timeout_is_named_as_a_timeout_not_a_dead_kernel():
+    sleeper = notebook("import time\nfor _ in range(60):\n    time.sleep(0.1)",
+                       "import time\nfor _ in range(60):\n    time.sleep(0.1)",
+                       "print('never')")
+    task = Task("trainee", "core", {"slow.ipynb": sleeper}, ["slow.ipynb"], EXECUTE,
+                vars(Limits(notebook_timeout=4)), more_to_come=False)
+    result = pool().run(pool().grade(task))
+    note = result["notes"]["slow.ipynb"]
+    assert note.startswith("timeout: the notebook ran longer than 4 s"), note
+    assert "kernel died" not in note
+    cells = json.loads(result["notebooks"]["slow.ipynb"])["cells"]
+    assert [o["ename"] for o in cells[2]["outputs"]] == ["NotGraded"]

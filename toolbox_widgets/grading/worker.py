@@ -511,22 +511,21 @@ async def run_notebook(kernel: Kernel, nb, task: Task,
                             resources={"metadata": {"path": kernel.inside}})
     client.nb, client.kc, client.timed_out = nb, kernel.kc, []
     problem = None
+    # Not asyncio.wait_for: nbclient, cancelled, stops the kernel on its way out and
+    # raises DeadKernelError in place of the timeout, which was then called a death.
+    running = asyncio.ensure_future(client.async_execute())
     try:
-        await asyncio.wait_for(client.async_execute(), timeout=limits.notebook_timeout)
-    except (asyncio.TimeoutError, TimeoutError):
-        problem = (f"timeout: the notebook ran longer than {limits.notebook_timeout} s and "
-                   "was stopped")
+        await asyncio.wait({running}, timeout=limits.notebook_timeout)
+        if not running.done():
+            problem = (f"timeout: the notebook ran longer than {limits.notebook_timeout} s "
+                       "and was stopped")
+            running.cancel()
+        await running
     except DeadKernelError:
-        process = getattr(kernel.km.provisioner, "process", None)
-        code = process.poll() if process is not None else None
-        killed = cgroup is not None and cgroup.oom_kills() > oom_before
-        if killed:
-            problem = (f"memory: the sandbox used more than {limits.memory_mb} MiB and its "
-                       "kernel was killed")
-        else:
-            problem = "the kernel died" + (f" (exit status {code})" if code is not None else "")
-            if code is not None and code in (137, -9):
-                problem += "; it may have been killed, or run out of memory"
+        problem = problem or _death(kernel, cgroup, oom_before, limits)
+    except (asyncio.CancelledError, Exception):
+        if not problem:  # not the notebook timeout's own cancellation
+            raise
     if problem:
         # Cells that did not run have no output, and nbgrader gives full points to a
         # test cell without an error: mark each of them so that it scores zero.
@@ -536,6 +535,20 @@ async def run_notebook(kernel: Kernel, nb, task: Task,
                     "error", ename="NotGraded", evalue=problem,
                     traceback=[f"NotGraded: this cell did not run: {problem}."]))
     return client.nb, problem, _events(client, limits)
+
+
+def _death(kernel: Kernel, cgroup: SandboxCgroup | None, oom_before: int,
+           limits: Limits) -> str:
+    """Why the kernel died, in words."""
+    if cgroup is not None and cgroup.oom_kills() > oom_before:
+        return (f"memory: the sandbox used more than {limits.memory_mb} MiB and its kernel "
+                "was killed")
+    process = getattr(kernel.km.provisioner, "process", None)
+    code = process.poll() if process is not None else None
+    problem = "the kernel died" + (f" (exit status {code})" if code is not None else "")
+    if code is not None and code in (137, -9):
+        problem += "; it may have been killed, or run out of memory"
+    return problem
 
 
 def _events(client: LimitedExecute, limits: Limits) -> list[str]:
