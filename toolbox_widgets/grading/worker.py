@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import zmq
 from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
@@ -269,6 +270,9 @@ class Pool:
                                     connection_file=str(sandbox.conn / f"kernel-{n}.json"),
                                     owner=sandbox.uid)
         km.kernel_id = str(uuid.uuid4())
+        # No single message bigger than the output cap is ever taken in: zmq drops it
+        # (and the connection, which comes back) before it reaches this process's memory.
+        km.context.setsockopt(zmq.MAXMSGSIZE, Limits(**task.limits).output_mb * MIB + MIB)
         km.provisioner = ForkedProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec,
                                            parent=km)
         km.provisioner.zygote = sandbox.zygote
