@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-import zmq
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 from traitlets.config import Config
@@ -270,9 +269,6 @@ class Pool:
                                     connection_file=str(sandbox.conn / f"kernel-{n}.json"),
                                     owner=sandbox.uid)
         km.kernel_id = str(uuid.uuid4())
-        # No single message bigger than the output cap is ever taken in: zmq drops it
-        # (and the connection, which comes back) before it reaches this process's memory.
-        km.context.setsockopt(zmq.MAXMSGSIZE, Limits(**task.limits).output_mb * MIB + MIB)
         km.provisioner = ForkedProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec,
                                            parent=km)
         km.provisioner.zygote = sandbox.zygote
@@ -527,6 +523,9 @@ async def run_notebook(kernel: Kernel, nb, task: Task,
         await running
     except DeadKernelError:
         problem = problem or _death(kernel, cgroup, oom_before, limits)
+    except CellTimeoutError as err:  # no output in time, or a timeout not interrupted
+        first = str(err).strip().splitlines()[0] if str(err).strip() else "a cell timed out"
+        problem = problem or f"timeout: {first}"
     except (asyncio.CancelledError, Exception):
         if not problem:  # not the notebook timeout's own cancellation
             raise
