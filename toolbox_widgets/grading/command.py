@@ -140,6 +140,7 @@ def cmd_grade(args) -> int:
             print(f"Refusing to grade: {err}", file=sys.stderr)
             return 2
     csv_path = Path(args.csv).resolve() if args.csv else None  # before grade() changes folder
+    signal.signal(signal.SIGINT, _interrupted)
     try:
         summary = grade(root, args, [f"--{setting}" for setting in args.set])
     except KeyboardInterrupt:
@@ -149,6 +150,13 @@ def cmd_grade(args) -> int:
     if csv_path:
         write_csv(summary["db_url"], args, csv_path)
     return 1 if summary["failed"] else 0
+
+
+def _interrupted(signum, frame):
+    """Ctrl-C: Dask's logs of the futures and workers cut short are no news; stop."""
+    for name in ("distributed", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    raise KeyboardInterrupt
 
 
 def _nbgrader_app(root: Path, args, extra: list[str]):

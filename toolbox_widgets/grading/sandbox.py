@@ -63,12 +63,15 @@ def _package_dirs() -> list[str]:
     return sorted(d for d in dirs if os.path.isdir(d))
 
 
+IPC_INSIDE = "/ipc"  # short: a socket's path is at most 107 bytes
+
+
 def bwrap_command(workdir: str, inside: str, ipc_dir: str, limits: Limits,
                   uid: int | None = None, readonly: tuple[str, ...] = (),
                   cgroup_procs: str | None = None) -> list[str]:
     """The command prefix that runs a program in a fresh sandbox (start it with `spawn`).
 
-    workdir (on this machine) appears at `inside`, writable; ipc_dir at the same path,
+    workdir (on this machine) appears at `inside`, writable; ipc_dir at IPC_INSIDE,
     writable; each folder of `readonly` at its own path, read-only. With
     `cgroup_procs`, the first process moves itself into that cgroup (so everything
     the sandbox starts is counted there) before bubblewrap starts.
@@ -102,13 +105,12 @@ def bwrap_command(workdir: str, inside: str, ipc_dir: str, limits: Limits,
             cmd += ["--symlink", os.readlink(link), link]
     packages = _package_dirs()
     # bwrap makes missing parent folders private (0700): make them traversable.
-    parents = {str(p) for d in [*packages, inside, ipc_dir, *readonly]
-               for p in Path(d).parents}
+    parents = {str(p) for d in [*packages, inside, *readonly] for p in Path(d).parents}
     for parent in sorted(parents - {"/", "/tmp", *SYSTEM_DIRS}):
         cmd += ["--perms", "0755", "--dir", parent]
     for folder in packages:
         cmd += ["--ro-bind", folder, folder]
-    cmd += ["--bind", workdir, inside, "--bind", ipc_dir, ipc_dir]
+    cmd += ["--bind", workdir, inside, "--bind", ipc_dir, IPC_INSIDE]
     for folder in readonly:
         cmd += ["--ro-bind", folder, folder]
     # Python starts in / (no trainee file there: no sitecustomize.py, no IPython
@@ -256,4 +258,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super()._async_interrupt_kernel()
 
     interrupt_kernel = _async_interrupt_kernel
+
+    def cleanup_ipc_files(self) -> None:
+        """Nothing: the sandbox's folders are removed whole, without following links."""
 

@@ -35,7 +35,14 @@ from traitlets import Integer
 from traitlets.config import Config
 
 from .cgroup import CgroupParent, SandboxCgroup, make_parent
-from .sandbox import Limits, SandboxedKernelManager, UidLease, bwrap_command, lease_uid
+from .sandbox import (
+    IPC_INSIDE,
+    Limits,
+    SandboxedKernelManager,
+    UidLease,
+    bwrap_command,
+    lease_uid,
+)
 from .zygote import ForkedProvisioner, Zygote
 
 # Imported by the zygote, before any trainee file is there. Imports only: no course
@@ -146,6 +153,8 @@ class Sandbox:
     zygote: Zygote | None = None
     cgroup: SandboxCgroup | None = None  # its memory bound, when the host gives one
     oom_seen: int = 0  # memory kills counted so far
+    safe_fd: int = -1  # safe/, open: the grader connects through /proc/self/fd (short)
+    sandboxed: bool = True
 
     @property
     def uid(self) -> int | None:
@@ -206,6 +215,7 @@ class Pool:
         base = Path(tempfile.mkdtemp(prefix="mldg-"))  # short: ipc socket paths are limited
         lease = lease_uid() if task.sandbox else None
         sandbox = Sandbox(base, lease, inside_path(task) if task.sandbox else str(base / "work"))
+        sandbox.sandboxed = task.sandbox
         self.live.add(sandbox)
         os.chmod(base, 0o711)
         for path in (sandbox.workdir, sandbox.ipc, sandbox.conn, sandbox.safe,
@@ -222,6 +232,7 @@ class Pool:
                 os.chmod(path, mode)
         if task.sandbox and self.cgroups is not None:
             sandbox.cgroup = self.cgroups.new(Limits(**task.limits).memory_mb * MIB)
+        sandbox.safe_fd = os.open(sandbox.safe, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         return sandbox
 
     async def start_zygote(self, sandbox: Sandbox, task: Task) -> Sandbox:
@@ -256,6 +267,9 @@ class Pool:
         if sandbox.cgroup is not None:
             sandbox.cgroup.remove()
         shutil.rmtree(sandbox.base, ignore_errors=True)  # follows no link
+        if sandbox.safe_fd >= 0:
+            os.close(sandbox.safe_fd)
+            sandbox.safe_fd = -1
         if sandbox.lease is not None:  # only now: no process of the sandbox is left
             sandbox.lease.release()
         self.live.discard(sandbox)
@@ -264,8 +278,9 @@ class Pool:
         """A fresh kernel, forked by the zygote, for one notebook."""
         n = next(self.counter)
         km = SandboxedKernelManager(kernel_argv=["-f", "{connection_file}"], kernel_name="python3",
-                                    transport="ipc", ip=str(sandbox.safe / f"k{n}"),
-                                    kernel_ip=str(sandbox.ipc / f"k{n}"),
+                                    transport="ipc", ip=f"/proc/self/fd/{sandbox.safe_fd}/k{n}",
+                                    kernel_ip=(f"{IPC_INSIDE}/k{n}" if sandbox.sandboxed
+                                               else str(sandbox.ipc / f"k{n}")),
                                     connection_file=str(sandbox.conn / f"kernel-{n}.json"),
                                     owner=sandbox.uid)
         km.kernel_id = str(uuid.uuid4())
