@@ -333,15 +333,17 @@ def test_submitted_files_that_are_not_data_are_named_and_never_read(hostile_grad
     root, run = hostile_graded
     said = _summary(run)
     answers = "01_why_local.answers.json: not taken, it is "
+    # (startswith: on a loaded machine a notebook may also report a timeout)
     for trainee in ("link_gradebook", "link_root_only", "link_dev_zero"):
-        assert said[trainee] == f"graded, but {answers}a link to another file", trainee
-    assert said["fifo"] == f"graded, but {answers}a pipe, not a file"
-    assert said["hard_link"] == ("graded, but notes.db: not taken, it is a hard link to "
-                                 "another file")
-    assert said["big_file"] == ("graded, but data.csv: not taken, it is larger than the "
-                                "limit of 5 MiB per file")
-    assert said["link_instructor"] == ("graded, but 01_why_local.ipynb: not taken, it is a "
-                                       "link to another file")
+        assert said[trainee].startswith(f"graded, but {answers}a link to another file"), \
+            trainee
+    assert said["fifo"].startswith(f"graded, but {answers}a pipe, not a file")
+    assert said["hard_link"].startswith("graded, but notes.db: not taken, it is a hard link "
+                                        "to another file")
+    assert said["big_file"].startswith("graded, but data.csv: not taken, it is larger than "
+                                       "the limit of 5 MiB per file")
+    assert said["link_instructor"].startswith("graded, but 01_why_local.ipynb: not taken, it "
+                                              "is a link to another file")
     # Nothing of what they point at reached the sandbox, the feedback or the grades.
     for trainee in ("link_gradebook", "link_root_only", "link_dev_zero", "fifo", "hard_link",
                     "big_file", "link_instructor"):

@@ -154,7 +154,9 @@ def cmd_grade(args) -> int:
 
 def _interrupted(signum, frame):
     """Ctrl-C: Dask's logs of the futures and workers cut short are no news; stop."""
-    for name in ("distributed", "tornado", "asyncio"):
+    names = [n for n in logging.root.manager.loggerDict
+             if n.split(".")[0] in ("distributed", "tornado", "asyncio")]
+    for name in ["distributed", "tornado", "asyncio", *names]:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     raise KeyboardInterrupt
 
