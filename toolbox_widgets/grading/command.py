@@ -18,6 +18,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -141,6 +142,7 @@ def cmd_grade(args) -> int:
             return 2
     csv_path = Path(args.csv).resolve() if args.csv else None  # before grade() changes folder
     signal.signal(signal.SIGINT, _interrupted)
+    sys.unraisablehook = _unraisable
     try:
         summary = grade(root, args, [f"--{setting}" for setting in args.set])
     except KeyboardInterrupt:
@@ -159,6 +161,14 @@ def _interrupted(signum, frame):
     for name in ["distributed", "tornado", "asyncio", *names]:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     raise KeyboardInterrupt
+
+
+def _unraisable(info) -> None:
+    """A Ctrl-C that landed in a finalizer (Python ignores it there): send it again."""
+    if issubclass(info.exc_type, KeyboardInterrupt):
+        threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+        return
+    sys.__unraisablehook__(info)
 
 
 def _nbgrader_app(root: Path, args, extra: list[str]):
