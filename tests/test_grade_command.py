@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -39,11 +40,42 @@ PROTECTION = "# --- Grades no trainee code can forge"  # the last block of nbgra
 NOT_HONEST = {"garbage-answers"}
 
 
+# Every process `mld grade` starts in this module inherits this mark, so that the end of
+# the module can check that none is left (a zygote once outlived a CI run by 40 minutes).
+MARK = f"mld-grade-test-{os.getpid()}"
+
+
+def grade_env(**more: str) -> dict:
+    return {**tool_env(), "MLD_GRADE_TEST_MARK": MARK, **more}
+
+
 def mld_grade(root: Path, *args: str, env: dict | None = None,
               cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "toolbox_widgets.grading", "grade", "core",
                            f"--set=Execute.timeout={TIMEOUT}", *args], cwd=cwd or root,
-                          capture_output=True, text=True, env=env or tool_env(), check=False)
+                          capture_output=True, text=True, env=env or grade_env(), check=False)
+
+
+def marked_processes() -> list[int]:
+    """Processes whose environment holds this module's mark."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if f"MLD_GRADE_TEST_MARK={MARK}".encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:  # gone, or not ours to read
+                pass
+    return found
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_process_left():
+    yield
+    deadline = time.monotonic() + 10  # a killed run's workers notice within seconds
+    while (left := marked_processes()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not left, f"processes of mld grade left behind: {left}"
 
 
 def gradebook_url(root: Path) -> str:
@@ -108,7 +140,10 @@ def class_graded_both_ways(course, tmp_path_factory):
 
 def test_every_grade_cell_scores_as_with_stock_autograde(class_graded_both_ways):
     stock, mine, run, expected, _ = class_graded_both_ways
-    a, b = all_scores(stock), all_scores(mine)
+    # Stock nbgrader fails the whole not-json submission; mld grade scores its broken
+    # notebook 0 and grades the rest (test below).
+    a = {k: v for k, v in all_scores(stock).items() if k[0] != "not-json"}
+    b = {k: v for k, v in all_scores(mine).items() if k[0] != "not-json"}
     assert a.keys() == b.keys()
     # On honest submissions. A garbled answers file is not one: stock nbgrader still scores
     # the code tasks from what the kernel computes, mld grade only from saved answers.
@@ -122,11 +157,26 @@ def test_every_grade_cell_scores_as_with_stock_autograde(class_graded_both_ways)
     assert checked > 10
 
 
-def test_the_broken_notebook_is_named_and_the_rest_graded(class_graded_both_ways):
-    _, mine, run, _, _ = class_graded_both_ways
-    assert "not-json: FAILED: a notebook is not valid JSON" in run.stderr
-    assert not any((mine / "autograded" / "not-json" / "core").glob("*.ipynb"))
-    assert run.returncode == 1  # one failure, reported
+def test_the_broken_notebook_scores_zero_by_name_and_the_rest_is_graded(
+        class_graded_both_ways):
+    _, mine, run, _, path = class_graded_both_ways
+    assert ("not-json: graded, but 01_why_local.ipynb: not a readable notebook: it is not "
+            "valid JSON") in run.stderr
+    assert "not-json: FAILED" not in run.stderr
+    assert run.returncode == 0, run.stderr[-3000:]
+    folder = mine / "autograded" / "not-json" / "core"
+    assert [p.name for p in folder.glob("*.ipynb")] == ["00_overview.ipynb"]
+    with Gradebook(gradebook_url(mine)) as gradebook:
+        submission = gradebook.find_submission("core", "not-json")
+        assert {nb.name: nb.score for nb in submission.notebooks}["01_why_local"] == 0
+    assert read_csv(path, "moodle")["not-json"]["core: 01_why_local"] == "0"
+
+
+def test_nbgrader_changed_cell_warnings_are_counted_in_one_line(class_graded_both_ways):
+    _, _, run, _, _ = class_graded_both_ways
+    assert "has changed!" not in run.stderr
+    counted = [line for line in run.stderr.splitlines() if "edited read-only or test" in line]
+    assert len(counted) == 1 and re.search(r"put back [1-9]\d* edited", counted[0]), counted
 
 
 def read_csv(path: Path, layout: str) -> dict[str, dict[str, str]]:
@@ -223,14 +273,37 @@ def hostile_graded(course, tmp_path_factory):
     (folder / "01_why_local.ipynb").write_text("{ cut in the mid")
     folder = submit(root, "missing_notebook")
     (folder / "00_overview.ipynb").unlink()
-    run = mld_grade(root, "--output-mb=2", "--processes=128", "--memory-mb=3072")
+    # Submitted files that are not data: links, a FIFO, a hard link, an oversized file.
+    secret = root / "root-only.txt"
+    secret.write_text("ROOT-ONLY-SECRET")
+    secret.chmod(0o600)
+    answers = "01_why_local.answers.json"
+    for trainee, target in [("link_gradebook", root / "gradebook.db"),
+                            ("link_root_only", secret), ("link_dev_zero", Path("/dev/zero"))]:
+        (submit(root, trainee) / answers).symlink_to(target)
+    folder = submit(root, "link_instructor")  # graded as the trainee's own work before
+    (folder / "01_why_local.ipynb").unlink()
+    (folder / "01_why_local.ipynb").symlink_to(root / "source" / "core" / "01_why_local.ipynb")
+    os.mkfifo(submit(root, "fifo") / answers)
+    os.link(root / "gradebook.db", submit(root, "hard_link") / "notes.db")
+    (submit(root, "big_file") / "data.csv").write_bytes(b"1," * (3 * 1024 * 1024))
+    folder = submit(root, "broken_overview")
+    (folder / "00_overview.ipynb").write_text('{"cells": [')
+    (submit(root, "bad_timestamp") / "timestamp.txt").write_text("the day before the deadline")
+    # 8 MiB: a chart's plotly.js (5 MiB) is kept, the hostile outputs are cut.
+    run = mld_grade(root, "--output-mb=8", "--processes=128", "--memory-mb=3072",
+                    "--file-mb=5")
     listener.close()
     return root, run
 
 
 @pytest.mark.parametrize("trainee", ["control", "fork_bomb", "memory_hog", "huge_output",
-                                     "read_secrets", "network", "exit_kernel", "kill_kernel",
-                                     "missing_notebook"])
+                                     "huge_metadata", "display_updates", "read_secrets",
+                                     "network", "exit_kernel", "kill_kernel",
+                                     "missing_notebook", "not_json", "link_gradebook",
+                                     "link_root_only", "link_dev_zero", "link_instructor",
+                                     "fifo", "hard_link", "big_file", "broken_overview",
+                                     "bad_timestamp"])
 def test_hostile_submissions_are_graded(hostile_graded, trainee):
     root, run = hostile_graded
     scores = {k: v for k, v in all_scores(root).items() if k[0] == trainee}
@@ -238,15 +311,89 @@ def test_hostile_submissions_are_graded(hostile_graded, trainee):
     assert f"{trainee}: FAILED" not in run.stderr
 
 
+def _summary(run) -> dict[str, str]:
+    """The run's closing summary: trainee -> what it says of them."""
+    lines = run.stderr.split("\nDone: ", 1)[-1].splitlines()[1:]
+    return dict(line.strip().split(": ", 1) for line in lines if line.startswith("  ")
+                and ": " in line and not line.startswith("  nbgrader"))
+
+
 def test_hostile_reasons_are_reported(hostile_graded):
     root, run = hostile_graded
-    assert "not_json: FAILED: a notebook is not valid JSON" in run.stderr
-    assert "exit_kernel: graded, but 01_why_local.ipynb: the kernel died" in run.stderr
-    assert "kill_kernel: graded, but 01_why_local.ipynb: the kernel died" in run.stderr
+    said = _summary(run)
+    assert said["not_json"].startswith("graded, but 01_why_local.ipynb: not a readable "
+                                       "notebook: it is not valid JSON")
+    assert said["exit_kernel"].startswith("graded, but 01_why_local.ipynb: the kernel died")
+    assert said["kill_kernel"].startswith("graded, but 01_why_local.ipynb: the kernel died")
+    # (a fork bomb may also starve its kernel's output into a timeout, named first)
+    assert said["memory_hog"].startswith("graded, but 01_why_local.ipynb: ")
+    assert "memory: a cell ran out of memory" in said["memory_hog"]
+    assert said["fork_bomb"].startswith("graded, but 01_why_local.ipynb: ")
+    assert "processes: a cell reached the limit of 128" in said["fork_bomb"]
+    assert "timeout" in said["huge_output"]
     assert "MemoryError" in _outputs(root, "memory_hog")
-    assert "output cut by the grader" in _outputs(root, "huge_output")
-    assert os.path.getsize(root / "autograded" / "huge_output" / "core" / "01_why_local.ipynb") \
-        < 20 * 1024 * 1024
+    for trainee in ("huge_output", "huge_metadata", "display_updates"):
+        assert "output cut by the grader" in _outputs(root, trainee), trainee
+        assert "output: more than 8 MiB" in said[trainee]
+        size = os.path.getsize(root / "autograded" / trainee / "core" / "01_why_local.ipynb")
+        assert size < 20 * 1024 * 1024, (trainee, size)
+    assert "control" not in said
+
+
+def test_submitted_files_that_are_not_data_are_named_and_never_read(hostile_graded):
+    root, run = hostile_graded
+    said = _summary(run)
+    answers = "01_why_local.answers.json: not taken, it is "
+    # (startswith: on a loaded machine a notebook may also report a timeout)
+    for trainee in ("link_gradebook", "link_root_only", "link_dev_zero"):
+        assert said[trainee].startswith(f"graded, but {answers}a link to another file"), \
+            trainee
+    assert said["fifo"].startswith(f"graded, but {answers}a pipe, not a file")
+    assert said["hard_link"].startswith("graded, but notes.db: not taken, it is a hard link "
+                                        "to another file")
+    assert said["big_file"].startswith("graded, but data.csv: not taken, it is larger than "
+                                       "the limit of 5 MiB per file")
+    assert said["link_instructor"].startswith("graded, but 01_why_local.ipynb: not taken, it "
+                                              "is a link to another file")
+    # Nothing of what they point at reached the sandbox, the feedback or the grades.
+    for trainee in ("link_gradebook", "link_root_only", "link_dev_zero", "fifo", "hard_link",
+                    "big_file", "link_instructor"):
+        folder = root / "autograded" / trainee / "core"
+        names = sorted(p.name for p in folder.iterdir())
+        assert "01_why_local.answers.json" not in names and "notes.db" not in names
+        assert "data.csv" not in names, names
+        for path in folder.iterdir():
+            assert b"ROOT-ONLY-SECRET" not in path.read_bytes()
+            assert b"SQLite format" not in path.read_bytes()
+    scores = all_scores(root)
+    instructor = {k[2]: v for k, v in scores.items() if k[:2] == ("link_instructor",
+                                                                   "01_why_local")}
+    assert instructor and all(v == 0 for v in instructor.values()), instructor
+    control = {k[2]: v for k, v in scores.items() if k[:2] == ("control", "01_why_local")}
+    for trainee in ("link_gradebook", "fifo", "big_file"):
+        mine = {k[2]: v for k, v in scores.items() if k[:2] == (trainee, "01_why_local")}
+        assert mine == control, trainee  # the rest of the submission is graded as usual
+
+
+def test_a_broken_overview_or_timestamp_costs_only_itself(hostile_graded):
+    root, run = hostile_graded
+    said = _summary(run)
+    assert said["broken_overview"].startswith(
+        "graded, but 00_overview.ipynb: not a readable notebook: it is not valid JSON")
+    assert said["broken_overview"].endswith("it scores 0")
+    assert said["bad_timestamp"] == (
+        "graded, but timestamp.txt: timestamp.txt does not hold a date ('the day before the "
+        "deadline'); graded as if on time: check the submission time by hand")
+    scores = all_scores(root)
+    control = {k[2]: v for k, v in scores.items() if k[:2] == ("control", "01_why_local")}
+    for trainee in ("broken_overview", "bad_timestamp"):
+        mine = {k[2]: v for k, v in scores.items() if k[:2] == (trainee, "01_why_local")}
+        assert mine == control, trainee
+    with Gradebook(gradebook_url(root)) as gradebook:
+        assert gradebook.find_submission("core", "bad_timestamp").timestamp is None
+        overview = {nb.name: nb.score for nb in
+                    gradebook.find_submission("core", "broken_overview").notebooks}
+        assert overview["00_overview"] == 0
 
 
 def test_sandbox_hides_the_course_and_the_network(hostile_graded):
@@ -265,7 +412,7 @@ def test_refuses_without_bubblewrap_unless_told(course, tmp_path):
     root = tmp_path / "c"
     shutil.copytree(course, root)
     submit(root, "blank")
-    env = {**tool_env(), "MLD_GRADE_NO_BWRAP": "1"}
+    env = grade_env(MLD_GRADE_NO_BWRAP="1")
     refused = mld_grade(root, env=env)
     assert refused.returncode == 2
     assert "Refusing to grade" in refused.stderr and "--unsafe-no-sandbox" in refused.stderr
@@ -295,6 +442,49 @@ def test_a_killed_run_resumes_without_losing_or_repeating(course, tmp_path):
     (root / "submitted" / "t0" / "core" / "notes.txt").write_text("resubmitted")
     third = mld_grade(root)
     assert "Grading 1 submission(s)" in third.stderr
+    # killed during --force: every submission not finished again is graded again, even
+    # though the journal had it and its autograded folder is there (half done)
+    forced = mld_grade(root, "--force", "--stop-after=1")
+    assert forced.returncode == -9
+    after = mld_grade(root)
+    assert after.returncode == 0, after.stderr[-3000:]
+    assert "Grading 3 submission(s) of core (1 already graded and unchanged)" in after.stderr
+    for trainee in trainees:
+        path = root / "autograded" / trainee / "core" / "01_why_local.ipynb"
+        cells = json.loads(path.read_text())["cells"]
+        assert all(c.get("execution_count") for c in cells if c["cell_type"] == "code"), \
+            trainee
+
+
+def test_ctrl_c_stops_in_one_line_and_leaves_nothing(course, tmp_path):
+    root = tmp_path / "c"
+    shutil.copytree(course, root)
+    for trainee in ("t0", "t1", "t2", "t3"):
+        submit(root, trainee)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = grade_env(TMPDIR=str(scratch), MLD_GRADE_NO_CGROUP="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toolbox_widgets.grading", "grade", "core",
+         f"--set=Execute.timeout={TIMEOUT}"], cwd=root, env=env, stderr=subprocess.PIPE,
+        text=True, start_new_session=True)
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.startswith("[1/"):  # one graded, others running: as a terminal's Ctrl-C
+            os.killpg(process.pid, signal.SIGINT)
+            break
+    seen.append(process.stderr.read())
+    process.wait(timeout=120)
+    text = "".join(seen)
+    assert process.returncode == 130, text
+    assert "Traceback" not in text and "ERROR" not in text, text
+    assert text.count("Stopped (Ctrl-C).") == 1
+    assert text.count("Memory is bounded per process") == 1  # no cgroup: said once, at start
+    assert not list(scratch.iterdir()), "trainee files left in the temporary folder"
+    journal = [json.loads(line) for line in
+               (root / ".mld-grade" / "core.jsonl").read_text().splitlines()]
+    assert len([e for e in journal if e["fingerprint"]]) >= 1  # what was graded is kept
 
 
 def test_dashboard_runs_under_papermill(class_graded_both_ways, tmp_path):
@@ -435,14 +625,14 @@ def test_grades_on_a_dask_cluster(pair_course, graded_into_other_db, tmp_path):
         with open(log, "w") as output:
             processes.append(subprocess.Popen(
                 [dask, "scheduler", "--host=127.0.0.1", "--port=0", "--no-dashboard",
-                 f"--scheduler-file={address_file}"], cwd=tmp_path, env=tool_env(),
+                 f"--scheduler-file={address_file}"], cwd=tmp_path, env=grade_env(),
                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True))
             address = _scheduler_address(address_file, processes[0], log)
             with Client(address, timeout=60) as client:
                 processes.append(subprocess.Popen(
                     [dask, "worker", "--nworkers=1", "--nthreads=1", "--no-dashboard",
                      "--host=127.0.0.1", f"--local-directory={tmp_path / 'worker'}",
-                     f"--scheduler-file={address_file}"], cwd=tmp_path, env=tool_env(),
+                     f"--scheduler-file={address_file}"], cwd=tmp_path, env=grade_env(),
                     stdout=output, stderr=subprocess.STDOUT, start_new_session=True))
                 client.wait_for_workers(1, timeout=60)
                 run = mld_grade(root, f"--scheduler={address}")

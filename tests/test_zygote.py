@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -43,10 +44,41 @@ def printed(result: dict, name: str) -> list[str]:
             for c in cells]
 
 
+# Every process this module starts (bwrap, zygotes) inherits this mark, so that the end
+# of the module can check that none of them is left.
+MARK = f"mld-zygote-test-{os.getpid()}"
+os.environ["MLD_GRADE_TEST_MARK"] = MARK
+
+
 @functools.cache
 def pool() -> Pool:
     """One worker's pool for the whole module, made by the first test that grades."""
     return Pool()
+
+
+def marked_processes(mark: str) -> list[int]:
+    """Processes other than this one whose environment holds `mark`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if f"MLD_GRADE_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:  # gone, or not ours to read
+            pass
+    return found
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_process_left():
+    """When the module is done and its pool closed, no sandbox process may remain (a
+    zygote once outlived a CI run by 40 minutes)."""
+    yield
+    if pool.cache_info().currsize:
+        pool().close()
+    left = marked_processes(MARK)
+    assert not left, f"processes left behind: {left}"
 
 
 def test_each_notebook_gets_a_new_kernel_in_the_same_folder():
@@ -96,7 +128,8 @@ def test_a_runaway_cell_is_interrupted_and_the_notebook_goes_on():
     result = grade({"loop.ipynb": looping})
     outputs = printed(result, "loop.ipynb")
     assert outputs[1] == "next cell"
-    assert result["notes"] == {}
+    assert result["notes"] == {"loop.ipynb": "timeout: cell 1 ran longer than 10 s and was "
+                                             "interrupted"}
 
 
 def test_the_kernel_sees_only_its_own_folder():
@@ -123,3 +156,129 @@ def test_two_sandboxes_never_share_a_user_id():
     again = lease_uid()
     assert again is not None
     again.release()
+
+
+def test_a_background_process_cannot_make_the_grader_follow_a_link(tmp_path):
+    """Code left running by one notebook swaps every kernel socket and connection file
+    of the sandbox's ipc folder for links to host files while the grader starts the next
+    kernels. The grader, as root, must neither write, chown nor connect through them."""
+    victim = tmp_path / "host-file.txt"
+    victim.write_text("HOST DATA")
+    victim.chmod(0o600)
+    before = os.stat(victim)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(tmp_path / "host.sock"))
+    listener.listen(8)
+    listener.settimeout(0.1)
+    swapper = (
+        "import os, time\n"
+        "ipc = [l.split()[4] for l in open('/proc/self/mountinfo')\n"
+        "       if l.split()[4].endswith('/ipc')][0]\n"
+        "end = time.time() + 40\n"
+        "while time.time() < end:\n"
+        "    for n in range(60):\n"
+        "        for name, to in [(f'kernel-{n}.json', VICTIM)] + [\n"
+        "                (f'k{n}-{p}', SOCK) for p in range(1, 6)]:\n"
+        "            path = os.path.join(ipc, name)\n"
+        "            try:\n"
+        "                if not os.path.islink(path):\n"
+        "                    if os.path.lexists(path):\n"
+        "                        os.unlink(path)\n"
+        "                    os.symlink(to, path)\n"
+        "            except OSError:\n"
+        "                pass\n"
+        "    time.sleep(0.001)\n"
+    ).replace("VICTIM", repr(str(victim))).replace("SOCK", repr(str(tmp_path / "host.sock")))
+    plant = notebook(
+        "import subprocess, sys\n"
+        f"subprocess.Popen([sys.executable, '-c', {swapper!r}], start_new_session=True)\n"
+        "import time; time.sleep(3); print('planted')")
+    result = grade({"1_plant.ipynb": plant, "2_next.ipynb": notebook("print(6 * 7)"),
+                    "3_last.ipynb": notebook("print(6 * 9)")})
+    try:
+        connected = listener.accept()
+    except TimeoutError:
+        connected = None
+    listener.close()
+    after = os.stat(victim)
+    assert victim.read_text() == "HOST DATA"
+    assert (after.st_uid, after.st_gid, after.st_mode) == (before.st_uid, before.st_gid,
+                                                           before.st_mode)
+    assert connected is None, "the grader connected to a socket of the host"
+    assert printed(result, "1_plant.ipynb") == ["planted"]
+    assert printed(result, "3_last.ipynb") == ["54"]  # a later notebook still graded
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="memory cgroups are made as root here")
+def test_memory_is_bounded_for_the_whole_sandbox():
+    """Four processes of 400 MiB each stay under a per-process bound of 1024 MiB, but
+    not under one bound of 1024 MiB for the whole sandbox."""
+    from toolbox_widgets.grading.cgroup import make_parent
+
+    parent, why = make_parent()
+    if parent is None:
+        pytest.skip(why)
+    parent.remove()
+    hog = ("import subprocess, sys\n"
+           "code = 'b = bytearray(400 << 20); import time; time.sleep(3)'\n"
+           "kids = [subprocess.Popen([sys.executable, '-c', code]) for _ in range(4)]\n"
+           "print(sorted(k.wait() for k in kids))")
+    result = grade({"hog.ipynb": notebook(hog, "print('after')")}, memory_mb=1024)
+    codes = printed(result, "hog.ipynb")[0]
+    assert "-9" in codes, codes  # some were killed: together they passed the bound
+    assert "memory" in result["notes"]["hog.ipynb"]
+
+
+def test_the_sandbox_tmp_has_a_size():
+    fill = ("try:\n    with open('/tmp/fill', 'wb') as f:\n"
+            "        for _ in range(200):\n            f.write(b'x' * (1 << 20))\n"
+            "    print('wrote all')\nexcept OSError as err:\n    print(err.errno)")
+    result = grade({"fill.ipynb": notebook(fill)}, tmp_mb=64)
+    assert printed(result, "fill.ipynb") == ["28"]  # ENOSPC
+
+
+def test_no_host_path_in_the_sandbox_command_lines():
+    probe = notebook("import os\n"
+                     "print(any(b'mldg-' in open(f'/proc/{p}/cmdline', 'rb').read()\n"
+                     "          for p in os.listdir('/proc') if p.isdigit()))")
+    result = grade({"probe.ipynb": probe})
+    assert printed(result, "probe.ipynb") == ["False"]
+
+
+def test_files_next_to_the_notebook_do_not_change_what_the_kernel_runs():
+    """A trainee's module named like a library's, sitecustomize.py, IPython config or
+    profile, .pth file, or a startup file a notebook wrote to HOME, is not run; a helper
+    module of the trainee's own is still importable."""
+    planted = "open('/tmp/ran', 'a').write(__name__ + ' ')\n"
+    files = {name: planted.encode() for name in (
+        "colorsys.py", "sitecustomize.py", "usercustomize.py", "ipython_config.py",
+        "ipython_kernel_config.py", "profile_default/startup/00.py",
+        "profile_default/ipython_kernel_config.py")}
+    files["evil.pth"] = b"import os; " + planted.encode()
+    files["helper.py"] = b"X = 42"
+    # Written to HOME by notebook 1, before notebook 3's kernel starts.
+    plant = notebook("import os\n"
+                     "os.makedirs('/tmp/.ipython/profile_default/startup', exist_ok=True)\n"
+                     "open('/tmp/.ipython/profile_default/startup/0.py', 'w')"
+                     ".write('open(\"/tmp/ran\", \"a\").write(\"startup\")')")
+    probe = notebook("import os, colorsys, helper\n"
+                     "print(os.path.exists('/tmp/ran'), "
+                     "colorsys.__file__.startswith(os.getcwd()), helper.X)")
+    result = grade({"1_plant.ipynb": plant, "2_wait.ipynb": notebook("print(1)"),
+                    "3_probe.ipynb": probe, **files})
+    assert printed(result, "3_probe.ipynb") == ["False False 42"]
+
+
+def test_a_notebook_timeout_is_named_as_a_timeout_not_a_dead_kernel():
+    sleeper = notebook("import time\nfor _ in range(60):\n    time.sleep(0.1)",
+                       "import time\nfor _ in range(60):\n    time.sleep(0.1)",
+                       "print('never')")
+    task = Task("trainee", "core", {"slow.ipynb": sleeper}, ["slow.ipynb"], EXECUTE,
+                vars(Limits(notebook_timeout=4)), more_to_come=False)
+    result = pool().run(pool().grade(task))
+    note = result["notes"]["slow.ipynb"]
+    assert note.startswith("timeout: the notebook ran longer than 4 s"), note
+    assert "kernel died" not in note
+    cells = json.loads(result["notebooks"]["slow.ipynb"])["cells"]
+    assert [o["ename"] for o in cells[2]["outputs"]] == ["NotGraded"]
+

@@ -56,26 +56,32 @@ class AnswerStore:
             answers = data["answers"]
             if not isinstance(answers, dict):
                 raise TypeError("'answers' is not a mapping")
+        except RecursionError:  # JSON nested thousands deep: no answers file looks so
+            self._set_aside("it is nested too deeply to be an answers file")
+            return
         except (OSError, ValueError, KeyError, TypeError) as error:
-            # Keep the damaged file for the trainee or instructor to inspect, and
-            # start afresh rather than stopping the notebook.
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-            kept = self.path.with_name(f"{self.workbook}.answers.corrupt-{stamp}.json")
-            try:
-                self.path.replace(kept)
-                where = f"It was kept as {kept.name}."
-            except OSError:
-                where = "It could not be moved aside."
-            self.problem = (
-                f"The answers file {self.path.name} could not be read ({error}). {where} "
-                "Saved answers from it are not shown: answer the exercises again, or ask "
-                "your instructor to restore the file from your last submission."
-            )
+            self._set_aside(str(error))
             return
         self._answers = {str(k): v.get("value") if isinstance(v, dict) else v
                          for k, v in answers.items()}
         self._saved = {str(k): v["saved"] for k, v in answers.items()
                        if isinstance(v, dict) and isinstance(v.get("saved"), str)}
+
+    def _set_aside(self, reason: str) -> None:
+        """Keep the damaged file for the trainee or instructor to inspect, and start
+        afresh rather than stopping the notebook."""
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        kept = self.path.with_name(f"{self.workbook}.answers.corrupt-{stamp}.json")
+        try:
+            self.path.replace(kept)
+            where = f"It was kept as {kept.name}."
+        except OSError:
+            where = "It could not be moved aside."
+        self.problem = (
+            f"The answers file {self.path.name} could not be read ({reason}). {where} "
+            "Saved answers from it are not shown: answer the exercises again, or ask "
+            "your instructor to restore the file from your last submission."
+        )
 
     def get(self, exercise_id: str, default=None):
         return self._answers.get(exercise_id, default)

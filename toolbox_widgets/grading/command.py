@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
+import glob
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
+import threading
 import time
+import warnings
 from pathlib import Path
 
 from .sandbox import Limits, SandboxUnavailable, check_sandbox
+
+SUBMITTED_FILE_MB = 50
 
 
 class Journal:
@@ -38,9 +44,16 @@ class Journal:
                     entry = json.loads(line)
                 except ValueError:  # a line cut by a kill: that submission is regraded
                     continue
-                self.done[entry["student"]] = entry["fingerprint"]
+                # A "started" line without a later entry (a killed run) means regrade.
+                self.done[entry["student"]] = entry.get("fingerprint")
 
-    def add(self, student: str, fingerprint: str, **details) -> None:
+    def start(self, student: str) -> None:
+        """Note that a submission is being regraded: until its new entry is written, a
+        rerun grades it again (its autograded notebooks may be half done)."""
+        if self.done.get(student) is not None:
+            self.add(student, None, started=True)
+
+    def add(self, student: str, fingerprint: str | None, **details) -> None:
         self.path.parent.mkdir(exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as file:
             file.write(json.dumps({"student": student, "fingerprint": fingerprint,
@@ -49,15 +62,6 @@ class Journal:
             file.flush()
             os.fsync(file.fileno())
         self.done[student] = fingerprint
-
-
-def fingerprint(folder: Path) -> str:
-    """A hash of every submitted file (names and contents)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 class Progress:
@@ -104,11 +108,16 @@ def add_grade_command(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--notebook-timeout", type=int, default=Limits.notebook_timeout,
                         help="seconds a whole notebook may run (default: %(default)s)")
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb,
-                        help="address space per sandboxed process (default: %(default)s)")
+                        help="memory of each sandbox, all its processes and its /tmp "
+                             "together, where the machine gives a memory cgroup; and "
+                             "address space per process (default: %(default)s)")
     parser.add_argument("--processes", type=int, default=Limits.processes,
                         help="processes and threads per sandbox (default: %(default)s)")
     parser.add_argument("--output-mb", type=int, default=Limits.output_mb,
                         help="outputs kept per notebook (default: %(default)s)")
+    parser.add_argument("--file-mb", type=float, default=SUBMITTED_FILE_MB,
+                        help="largest submitted file taken; larger ones are left out and "
+                             "named (default: %(default)s)")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="run trainee code without bubblewrap, with your rights")
     parser.add_argument("--set", action="append", default=[], metavar="Class.option=value",
@@ -132,10 +141,34 @@ def cmd_grade(args) -> int:
             print(f"Refusing to grade: {err}", file=sys.stderr)
             return 2
     csv_path = Path(args.csv).resolve() if args.csv else None  # before grade() changes folder
-    summary = grade(root, args, [f"--{setting}" for setting in args.set])
+    signal.signal(signal.SIGINT, _interrupted)
+    sys.unraisablehook = _unraisable
+    try:
+        summary = grade(root, args, [f"--{setting}" for setting in args.set])
+    except KeyboardInterrupt:
+        print("Stopped (Ctrl-C). The submissions graded so far are saved; run the same "
+              "command again to grade the rest.", file=sys.stderr)
+        return 130
     if csv_path:
         write_csv(summary["db_url"], args, csv_path)
     return 1 if summary["failed"] else 0
+
+
+def _interrupted(signum, frame):
+    """Ctrl-C: Dask's logs of the futures and workers cut short are no news; stop."""
+    names = [n for n in logging.root.manager.loggerDict
+             if n.split(".")[0] in ("distributed", "tornado", "asyncio")]
+    for name in ["distributed", "tornado", "asyncio", *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    raise KeyboardInterrupt
+
+
+def _unraisable(info) -> None:
+    """A Ctrl-C that landed in a finalizer (Python ignores it there): send it again."""
+    if issubclass(info.exc_type, KeyboardInterrupt):
+        threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+        return
+    sys.__unraisablehook__(info)
 
 
 def _nbgrader_app(root: Path, args, extra: list[str]):
@@ -161,39 +194,153 @@ def _execute_config(app) -> dict:
 
 
 def _client(args):
+    import dask
     from dask.distributed import Client, LocalCluster
 
     if args.scheduler:
         return Client(args.scheduler)
-    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.per_worker,
-                           processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+    # Ctrl-C reaches every process of the terminal's group: the workers start with it
+    # ignored (Python keeps an ignored SIGINT ignored), and this process stops them.
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    dask.config.set({"temporary-directory": os.environ.get("TMPDIR")})  # removed at the end
+    try:
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.per_worker,
+                               processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR,
+                               local_directory=os.environ.get("TMPDIR"))
+    finally:
+        signal.signal(signal.SIGINT, handler)
     return Client(cluster)
 
 
+class ChangedCells(logging.Filter):
+    """Counts nbgrader's "... has changed!" warnings (one per read-only or test cell a
+    trainee edited, which nbgrader puts back from source/) instead of printing each."""
+
+    def __init__(self):
+        super().__init__()
+        self.count, self.students, self.student = 0, set(), None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "has changed" in str(record.msg):
+            self.count += 1
+            self.students.add(self.student)
+            return False
+        return True
+
+
+def _take_submissions(app, args, stage: Path) -> tuple[dict, dict]:
+    """Copy each submission's regular files to `stage`, where nbgrader will read them.
+
+    Returns ({student: Intake}, {student: why the whole submission is refused}).
+    """
+    from .intake import MIB, SubmissionRefused, take
+
+    pattern = app.coursedir.format_path(app.coursedir.submitted_directory, args.student,
+                                        args.assignment)
+    intakes, refused = {}, {}
+    for found in sorted(glob.glob(pattern)):
+        folder = Path(found)
+        student = folder.parent.name
+        if folder.parent.is_symlink():
+            refused[student] = "its folder is a link to another folder; nothing was taken"
+            continue
+        try:
+            intakes[student] = take(folder, stage / student / args.assignment,
+                                    int(args.file_mb * MIB))
+        except SubmissionRefused as err:
+            refused[student] = str(err)
+    return intakes, refused
+
+
+def _remove_stale_runs() -> None:
+    """Remove what killed runs (SIGKILL, power cut) left in the temporary folder."""
+    for old in Path(tempfile.gettempdir()).glob("mld-grade-*-*"):
+        try:
+            pid = int(old.name.split("-")[2])
+            os.kill(pid, 0)
+        except (IndexError, ValueError):
+            continue
+        except ProcessLookupError:
+            if old.is_dir() and not old.is_symlink() and old.stat().st_uid == os.geteuid():
+                shutil.rmtree(old, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
 def grade(root: Path, args, extra: list[str]) -> dict:
+    """Grade, then remove this run's temporary files and cgroups, even when stopped."""
+    from .cgroup import make_parent
+
+    os.chdir(root)
+    _remove_stale_runs()
+    # Every file of this run, private to us; named by our pid so that a later run can
+    # remove it if this one is killed.
+    run_dir = Path(tempfile.mkdtemp(prefix=f"mld-grade-{os.getpid()}-"))
+    saved = {name: os.environ.get(name) for name in ("TMPDIR", "MLD_GRADE_CGROUP")}
+    cgroups = None
+    if not args.unsafe_no_sandbox and not args.scheduler:
+        cgroups, why = make_parent()
+        if cgroups is None:
+            print(f"WARNING: {why}. Memory is bounded per process (--memory-mb), not per "
+                  "sandbox: see SANDBOX.md.", file=sys.stderr)
+        else:
+            os.environ["MLD_GRADE_CGROUP"] = cgroups.describe()
+    (run_dir / "tmp").mkdir()
+    os.environ["TMPDIR"] = str(run_dir / "tmp")  # the local workers' sandboxes go there
+    try:
+        return _grade(root, args, extra, run_dir)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if cgroups is not None:
+            cgroups.remove()  # kills anything a sandbox left behind
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _grade(root: Path, args, extra: list[str], run_dir: Path) -> dict:
     from dask.distributed import as_completed
     from nbgrader.converters.base import NbGraderException
 
     from .converter import SplitAutograde, SubmissionFailed
+    from .intake import read_regular_files
     from .keys import KeysError
     from .scores import record_assignment_keys
     from .worker import Task, execute_submission
 
-    os.chdir(root)
     app = _nbgrader_app(root, args, extra)
+    # nbgrader's gradebook code warns through SQLAlchemy while zeroing a missing
+    # notebook; the notebook is named in the summary instead.
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    changed = ChangedCells()
+    app.log.addFilter(changed)
+    # nbgrader reads submissions from a private copy that holds regular files only.
+    stage = run_dir / "submitted"
+    intakes, refused = _take_submissions(app, args, stage)
+    app.coursedir.submitted_directory = str(stage)
     converter = SplitAutograde(coursedir=app.coursedir, parent=app)
+    problems = {s: f"FAILED: {why}" for s, why in refused.items()}
     try:
-        students = converter.setup()
+        students = converter.setup() if intakes else []
     except NbGraderException as err:
-        sys.exit(f"Nothing to grade: {err}")
-    try:  # the keys, from the instructor's notebooks, before any trainee code runs
-        record_assignment_keys(app.coursedir, args.assignment)
-    except KeysError as err:
-        sys.exit(f"Cannot grade: {err}")
+        students = []
+        if not problems:
+            sys.exit(f"Nothing to grade: {err}")
+    if not students and not problems:
+        sys.exit("Nothing to grade: no submission was found.")
+    for student in sorted(set(intakes) - set(students)):
+        notes = "; ".join(intakes[student].refused) or "it has no notebook"
+        problems[student] = f"FAILED: no notebook could be graded ({notes})"
+    if students:
+        try:  # the keys, from the instructor's notebooks, before any trainee code runs
+            record_assignment_keys(app.coursedir, args.assignment)
+        except KeysError as err:
+            sys.exit(f"Cannot grade: {err}")
     journal = Journal(root, args.assignment)
-    submitted = {s: Path(app.coursedir.format_path(app.coursedir.submitted_directory, s,
-                                                    args.assignment)) for s in students}
-    prints = {s: fingerprint(submitted[s]) for s in students}
+    prints = {s: intakes[s].fingerprint for s in students}
     autograded = {s: Path(app.coursedir.format_path(app.coursedir.autograded_directory, s,
                                                      args.assignment)) for s in students}
     pending = [s for s in students if args.force or journal.done.get(s) != prints[s]
@@ -206,7 +353,9 @@ def grade(root: Path, args, extra: list[str]) -> dict:
     limits = Limits(cell_timeout=execute["timeout"] or 0, notebook_timeout=args.notebook_timeout,
                     memory_mb=args.memory_mb, processes=args.processes,
                     output_mb=args.output_mb)
-    progress, problems, recorded = Progress(len(pending)), {}, 0
+    progress, recorded = Progress(len(pending) + len(problems)), 0
+    for student in sorted(problems):
+        progress.step(student, problems[student])
     client = _client(args) if pending else None
     try:
         futures = as_completed() if client else []  # all unchanged: nothing to wait for
@@ -221,14 +370,15 @@ def grade(root: Path, args, extra: list[str]) -> dict:
             nonlocal in_flight
             while queue and in_flight < width:
                 student = queue.pop(0)
+                journal.start(student)
+                changed.student = student
                 try:
                     folder, notebooks = converter.prepare(student)
                 except SubmissionFailed as err:
                     problems[student] = f"FAILED: {err}"
                     progress.step(student, problems[student])
                     continue
-                files = {str(p.relative_to(folder)): p.read_bytes()
-                         for p in Path(folder).rglob("*") if p.is_file()}
+                files = read_regular_files(Path(folder), 1 << 30)
                 task = Task(student, args.assignment, files, notebooks, execute,
                             vars(limits), sandbox=not args.unsafe_no_sandbox,
                             more_to_come=len(queue) >= width // 2)
@@ -242,6 +392,7 @@ def grade(root: Path, args, extra: list[str]) -> dict:
         for future in futures:
             in_flight -= 1
             student = future.student
+            changed.student = student
             try:
                 result = future.result()
                 converter.record(student, result["notebooks"])
@@ -251,7 +402,8 @@ def grade(root: Path, args, extra: list[str]) -> dict:
                 converter._fail(student, str(err))
                 problems[student] = f"FAILED: {type(err).__name__}: {err}"
             else:
-                notes = "; ".join(f"{name}: {note}" for name, note in result["notes"].items())
+                notes = "; ".join(intakes[student].refused + [
+                    f"{name}: {note}" for name, note in result["notes"].items()])
                 if notes:
                     problems[student] = f"graded, but {notes}"
                 journal.add(student, prints[student], seconds=round(result["seconds"], 2),
@@ -261,19 +413,29 @@ def grade(root: Path, args, extra: list[str]) -> dict:
                     os.kill(os.getpid(), signal.SIGKILL)  # the test of resuming after a crash
             progress.step(student, problems.get(student))
             feed()
+    except KeyboardInterrupt:
+        # Dask's scheduler and nannies log the futures and workers cut short: no news.
+        for name in ("distributed", "tornado", "asyncio"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        raise
     finally:
         if client is not None:
             client.close()
             if not args.scheduler and client.cluster is not None:
                 client.cluster.close()
     failed = sum(p.startswith("FAILED") for p in problems.values())
+    graded = sum(not problems.get(s, "").startswith("FAILED") for s in pending)
     elapsed = time.monotonic() - progress.start
-    print(f"Done: {len(pending) - failed} graded, {failed} failed, {skipped} unchanged, "
-          f"in {elapsed:.0f} s.", file=sys.stderr)
+    print(f"Done: {graded} graded, {failed} failed, "
+          f"{skipped} unchanged, in {elapsed:.0f} s.", file=sys.stderr)
     for student, problem in sorted(problems.items()):
         print(f"  {student}: {problem}", file=sys.stderr)
-    return {"graded": len(pending) - failed, "failed": failed, "problems": problems,
-            "db_url": app.coursedir.db_url}
+    if changed.count:
+        print(f"  nbgrader put back {changed.count} edited read-only or test cell(s) from "
+              f"source/, in {len(changed.students)} submission(s) (its \"has changed\" "
+              "warnings, counted here instead of printed).", file=sys.stderr)
+    return {"graded": graded, "failed": failed,
+            "problems": problems, "db_url": app.coursedir.db_url}
 
 
 def gradebook_scores(url: str, assignment: str) -> tuple[list[tuple[str, float]], list[dict]]:

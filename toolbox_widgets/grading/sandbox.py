@@ -11,17 +11,17 @@ See SANDBOX.md for what this protects and what it does not.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import random
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Any, List
+from traitlets import Any, List, Unicode
 
 UNSAFE_HINT = ("Pass --unsafe-no-sandbox to grade without it (trainee code then runs with "
                "your rights and can read the hidden tests and the gradebook).")
@@ -41,6 +41,7 @@ class Limits:
     processes: int = 256  # tasks (processes + threads) of the sandbox's user
     file_mb: int = 256  # largest file the trainee's code may write (RLIMIT_FSIZE)
     output_mb: int = 64  # outputs kept per notebook; the rest is cut with a note
+    tmp_mb: int = 512  # size of the sandbox's private /tmp (a tmpfs, in memory)
 
 
 # Read-only views every kernel needs. Merged-/usr systems have /bin etc. as symlinks.
@@ -62,17 +63,28 @@ def _package_dirs() -> list[str]:
     return sorted(d for d in dirs if os.path.isdir(d))
 
 
-def bwrap_command(workdir: str, inside: str, ipc_dir: str, limits: Limits,
-                  uid: int | None = None) -> list[str]:
-    """The command prefix that runs a program in a fresh sandbox.
+IPC_INSIDE = "/ipc"  # short: a socket's path is at most 107 bytes
 
-    workdir (on this machine) appears at `inside`, writable; ipc_dir at the same path.
+
+def bwrap_command(workdir: str, inside: str, ipc_dir: str, limits: Limits,
+                  uid: int | None = None, readonly: tuple[str, ...] = (),
+                  cgroup_procs: str | None = None) -> list[str]:
+    """The command prefix that runs a program in a fresh sandbox (start it with `spawn`).
+
+    workdir (on this machine) appears at `inside`, writable; ipc_dir at IPC_INSIDE,
+    writable; each folder of `readonly` at its own path, read-only. With
+    `cgroup_procs`, the first process moves itself into that cgroup (so everything
+    the sandbox starts is counted there) before bubblewrap starts.
     """
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed. " + UNSAFE_HINT)
     mib = 1024 * 1024
-    cmd = [shutil.which("prlimit") or "prlimit",
+    cmd = []
+    if cgroup_procs is not None:
+        # The shell writes its own pid, then becomes prlimit, then bwrap.
+        cmd += ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', cgroup_procs]
+    cmd += [shutil.which("prlimit") or "prlimit",
            f"--as={limits.memory_mb * mib}", f"--fsize={limits.file_mb * mib}",
            f"--nproc={limits.processes}", "--core=0", "--"]
     if uid is None:
@@ -83,8 +95,8 @@ def bwrap_command(workdir: str, inside: str, ipc_dir: str, limits: Limits,
         # user is kept, and setpriv (below) uses it to drop to an unprivileged user.
         cmd += [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                 "--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-    cmd += ["--die-with-parent", "--new-session",
-            "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    cmd += ["--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(limits.tmp_mb * mib), "--tmpfs", "/tmp"]
     for folder in SYSTEM_DIRS:
         if os.path.isdir(folder):
             cmd += ["--ro-bind", folder, folder]
@@ -93,19 +105,26 @@ def bwrap_command(workdir: str, inside: str, ipc_dir: str, limits: Limits,
             cmd += ["--symlink", os.readlink(link), link]
     packages = _package_dirs()
     # bwrap makes missing parent folders private (0700): make them traversable.
-    parents = {str(p) for d in [*packages, inside, ipc_dir] for p in Path(d).parents}
+    parents = {str(p) for d in [*packages, inside, *readonly] for p in Path(d).parents}
     for parent in sorted(parents - {"/", "/tmp", *SYSTEM_DIRS}):
         cmd += ["--perms", "0755", "--dir", parent]
     for folder in packages:
         cmd += ["--ro-bind", folder, folder]
-    cmd += ["--bind", workdir, inside, "--bind", ipc_dir, ipc_dir, "--chdir", inside,
-            "--clearenv"]
+    cmd += ["--bind", workdir, inside, "--bind", ipc_dir, IPC_INSIDE]
+    for folder in readonly:
+        cmd += ["--ro-bind", folder, folder]
+    # Python starts in / (no trainee file there: no sitecustomize.py, no IPython
+    # config); the zygote's kernels move to the working folder once started.
+    cmd += ["--chdir", "/", "--clearenv"]
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": "/tmp", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        "NBGRADER_EXECUTION": "autograde",
+        "NBGRADER_EXECUTION": "autograde", "MLD_WORKDIR": inside,
     }
+    ipython = next((d for d in readonly if d.endswith("/ipython")), None)
+    if ipython:  # a read-only, empty IPython folder: no profile, startup file or config
+        env["IPYTHONDIR"] = ipython
     for name, value in env.items():
         cmd += ["--setenv", name, value]
     cmd += ["--"]
@@ -115,6 +134,25 @@ def bwrap_command(workdir: str, inside: str, ipc_dir: str, limits: Limits,
         cmd += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all", "--"]
     return cmd
+
+
+def spawn(command: list[str], **popen) -> subprocess.Popen:
+    """Start `command` (a bwrap_command prefix, then the program). bubblewrap's own
+    arguments (host paths among them) reach it through a descriptor (`--args`), so
+    none of them is in the sandbox's /proc/1/cmdline."""
+    bwrap = shutil.which("bwrap")
+    if bwrap not in command:
+        return subprocess.Popen(command, **popen)
+    at = command.index(bwrap) + 1
+    end = command.index("--", at)  # the command itself stays on the command line
+    fd = os.memfd_create("bwrap-args")
+    try:
+        os.write(fd, b"".join(a.encode() + b"\0" for a in command[at:end]))
+        os.lseek(fd, 0, os.SEEK_SET)
+        return subprocess.Popen([*command[:at], "--args", str(fd), *command[end:]],
+                                pass_fds=(fd, *popen.pop("pass_fds", ())), **popen)
+    finally:
+        os.close(fd)
 
 
 FIRST_UID, UIDS = 61000, 4000  # user ids that no account on the machine uses
@@ -130,7 +168,8 @@ class UidLease:
     """
 
     def __init__(self):
-        folder = Path(tempfile.gettempdir()) / "mld-grade-uids"
+        # Machine-wide (not TMPDIR, which each run sets to a folder of its own).
+        folder = Path("/tmp") / "mld-grade-uids"
         folder.mkdir(mode=0o700, exist_ok=True)
         start = random.randrange(UIDS)
         for step in range(UIDS):
@@ -162,11 +201,12 @@ def check_sandbox() -> None:
     uid = FIRST_UID if os.geteuid() == 0 else None
     cmd = bwrap_command(str(probe), "/probe", str(probe), Limits(), uid) + ["/bin/true"]
     try:
-        result = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
+        process = spawn(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _, stderr = process.communicate(timeout=30)
     except (OSError, subprocess.TimeoutExpired) as err:
         raise SandboxUnavailable(f"bubblewrap could not start: {err}. " + UNSAFE_HINT) from None
-    if result.returncode != 0:
-        reason = result.stderr.strip() or f"exit status {result.returncode}"
+    if process.returncode != 0:
+        reason = stderr.strip() or f"exit status {process.returncode}"
         raise SandboxUnavailable(
             f"bubblewrap could not start ({reason}). User namespaces may be disabled "
             "(sysctl kernel.unprivileged_userns_clone / user.max_user_namespaces). "
@@ -178,12 +218,33 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     prefix = List([], help="command put in front of the kernel's own command")
     kernel_argv = List([], help="the kernel command; {connection_file} is filled in")
-    owner = Any(None, help="user id of the sandbox, which must read the connection file")
+    owner = Any(None, help="group id of the sandbox, which must read the connection file")
+    kernel_ip = Unicode("", help="where the kernel makes its sockets, if not at `ip`")
 
     def write_connection_file(self, **kwargs):
-        super().write_connection_file(**kwargs)
-        if self.owner is not None:
-            os.chown(self.connection_file, self.owner, self.owner)
+        """Write the connection file as jupyter_client does, but safely as root: a new
+        file (O_EXCL), no link followed (O_NOFOLLOW), owned by root and readable by the
+        sandbox's group only (fchown on the open descriptor, never on a path)."""
+        if self._connection_file_written:
+            return
+        for n, name in enumerate(("shell_port", "iopub_port", "stdin_port", "control_port",
+                                  "hb_port"), start=1):
+            if getattr(self, name) <= 0:
+                setattr(self, name, n)  # ipc "ports" are file suffixes, in a folder of its own
+        info = {name: getattr(self, name) for name in ("shell_port", "iopub_port",
+                                                        "stdin_port", "control_port",
+                                                        "hb_port")}
+        info.update(ip=self.kernel_ip or self.ip, key=self.session.key.decode(),
+                    transport=self.transport, signature_scheme=self.session.signature_scheme,
+                    kernel_name=self.kernel_name)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(self.connection_file, flags, 0o440 if self.owner is not None else 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            if self.owner is not None:
+                os.fchown(fd, 0, self.owner)
+            file.write(json.dumps(info, indent=2))
+        self._record_random_port_names()
+        self._connection_file_written = True
 
     def format_kernel_cmd(self, extra_arguments=None):
         argv = [a.replace("{connection_file}", self.connection_file) for a in self.kernel_argv]
@@ -197,4 +258,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super()._async_interrupt_kernel()
 
     interrupt_kernel = _async_interrupt_kernel
+
+    def cleanup_ipc_files(self) -> None:
+        """Nothing: the sandbox's folders are removed whole, without following links."""
 

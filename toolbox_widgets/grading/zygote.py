@@ -36,12 +36,25 @@ import time
 
 from jupyter_client.provisioning import LocalProvisioner
 
+from .sandbox import spawn
+
 # ---------------------------------------------------------------- inside the sandbox
+
+
+def _die_with_parent() -> None:
+    """Be killed when the parent goes, even with no sandbox (--unsafe-no-sandbox)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _kernel_child(argv: list[str]) -> None:
     """In the forked child: become a kernel, as `python -m ipykernel_launcher` does."""
     os.setsid()  # its own process group: signals for it never reach the zygote
+    _die_with_parent()
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # the command pipe is the zygote's, not the kernel's
         os.dup2(null, fd)
@@ -53,9 +66,15 @@ def _kernel_child(argv: list[str]) -> None:
 
     sys.argv = [ipykernel_launcher.__file__, *argv]
     app = IPKernelApp.instance()
-    app.initialize(argv)
+    app.initialize(argv)  # in / : no IPython config or profile of the trainee's is found
     if "ipywidgets" in sys.modules:  # imported before a kernel existed: register now
         sys.modules["ipywidgets"]._handle_ipython()
+    workdir = os.environ.get("MLD_WORKDIR")
+    if workdir:
+        os.chdir(workdir)
+    # The working folder is importable, as in any kernel, but last: a trainee's file
+    # named like a module the kernel or the course imports never replaces it.
+    sys.path[:] = [p for p in sys.path if p not in ("", ".")] + [""]
     app.start()
 
 
@@ -71,6 +90,7 @@ def _warm_up_plotly() -> None:
 
 
 def main() -> None:
+    _die_with_parent()
     for name in sys.argv[1:]:
         importlib.import_module(name)
     # What every kernel imports while it starts (the debugger alone is 60 ms).
@@ -155,9 +175,10 @@ class Zygote:
     """The grader's handle on one zygote process (started under `prefix`, the sandbox)."""
 
     def __init__(self, prefix: list[str], preload: tuple[str, ...], cwd: str, env: dict):
-        command = [*prefix, sys.executable, "-c", STARTER, *preload]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+        # -s: no user site folder (HOME is the sandbox's /tmp, which a notebook can write).
+        command = [*prefix, sys.executable, "-s", "-c", STARTER, *preload]
+        self.process = spawn(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, cwd=cwd, env=env)
         self.exits: dict[int, int] = {}
         self.replies: queue.Queue = queue.Queue()
         self.lock = threading.Lock()
