@@ -371,7 +371,8 @@ def answer_code_task(page, task: Task, student: nbformat.NotebookNode, expect) -
     test_cell = cells.nth(ids[task.grade_id][0])
     test_cell.locator(".jp-InputArea-prompt").click()
     page.keyboard.press("Shift+Enter")
-    expect(test_cell.locator(".jp-OutputArea-output")).to_contain_text("Saved: code task", timeout=SAVED)
+    expect(test_cell.locator(".jp-OutputArea-output")).to_contain_text("Saved: code task",
+                                                                       timeout=SAVED)
 
 
 # Cells whose code is collapsed show a placeholder prompt with no count: skip those.
