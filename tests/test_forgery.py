@@ -219,8 +219,10 @@ def test_tampered_notebooks_show_the_graders_feedback(tampered_class):
     path = root / "autograded" / "patch-classes-partial" / "core" / NOTEBOOKS[1]
     notebook = nbformat.read(path, as_version=4)
     source = nbformat.read(root / "source" / "core" / NOTEBOOKS[1], as_version=4)
+    # Every test cell that carries points (the 0-point progress check scores nothing).
     tests = {c.metadata["nbgrader"]["grade_id"]: c for c in source.cells
-             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+             and c.metadata["nbgrader"].get("points")}
     seen = 0
     for cell in notebook.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
