@@ -56,7 +56,8 @@ def sample_notebook() -> nbformat.NotebookNode:
                       'print(_("Your answers are saved."))\n'
                       'print("an unmarked string stays out")\n'
                       'title = _("Share of migrants (%s)") % "2024"', id="marked"),
-        _graded("code", 'q1 = book.single_choice("q1", "Which?", ["A", "B"], points=2)\n'
+        _graded("code", 'book = Workbook("core_01_sample")\n'
+                'q1 = book.single_choice("q1", "Which?", ["A", "B"], points=2)\n'
                 '### BEGIN SOLUTION\nq1.answer("B")\n### END SOLUTION\nq1',
                 "q1", solution=True),
         _graded("code", 'q1.status()\n### BEGIN HIDDEN TESTS\nq1.grade("B", why="B.")\n'
