@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,13 +203,10 @@ def browser_ready() -> None:
         _unavailable("the playwright package is not installed (pip install playwright)")
 
 
-@pytest.fixture
-def lab(browser_ready, built_course, tmp_path):
-    """A course copy, a trainee home holding the student files, and JupyterLab on it."""
-    course = tmp_path / "course"
-    shutil.copytree(built_course, course)
-    home = tmp_path / "home"
-    shutil.copytree(course / "release" / ASSIGNMENT, home / ASSIGNMENT)
+@contextmanager
+def jupyterlab(home: Path, tmp_path: Path, *options: str):
+    """JupyterLab serving home, with settings and runtime folders of this test's own;
+    yields (url, token) and stops the server afterwards. Its log is tmp_path/jupyterlab.log."""
     settings = tmp_path / "lab" / "settings"
     for name, values in LAB_SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
@@ -223,7 +221,7 @@ def lab(browser_ready, built_course, tmp_path):
     log = tmp_path / "jupyterlab.log"
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
                f"--port={port}", f"--ServerApp.token={token}",
-               f"--ServerApp.root_dir={home}", "--allow-root", *_lab_options()]
+               f"--ServerApp.root_dir={home}", "--allow-root", *_lab_options(), *options]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=home, env=env, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
@@ -231,9 +229,20 @@ def lab(browser_ready, built_course, tmp_path):
         url = f"http://127.0.0.1:{port}"
         wait_for_server(process, f"{url}/api/status?token={token}", log, SERVER_START,
                         "JupyterLab")
-        yield Lab(url, token, home, course, log, tmp_path)
+        yield url, token
     finally:
         _stop(process)
+
+
+@pytest.fixture
+def lab(browser_ready, built_course, tmp_path):
+    """A course copy, a trainee home holding the student files, and JupyterLab on it."""
+    course = tmp_path / "course"
+    shutil.copytree(built_course, course)
+    home = tmp_path / "home"
+    shutil.copytree(course / "release" / ASSIGNMENT, home / ASSIGNMENT)
+    with jupyterlab(home, tmp_path) as (url, token):
+        yield Lab(url, token, home, course, tmp_path / "jupyterlab.log", tmp_path)
 
 
 # --- the trainee in the browser -------------------------------------------------------------

@@ -18,10 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -41,11 +38,10 @@ from test_browser import (  # noqa: F401 (browser_ready is a fixture)
     _stop,
     _unavailable,
     browser_ready,
+    jupyterlab,
     trainee_tasks,
     wait_for_server,
 )
-
-from toolbox_widgets.build import tool_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -68,31 +64,8 @@ def study_lab(browser_ready, built_course, tmp_path):  # noqa: F811
     """JupyterLab on a learner's home that holds the self-study version of the module."""
     home = tmp_path / "home"
     shutil.copytree(built_course / "selfstudy" / ASSIGNMENT, home / ASSIGNMENT)
-    settings = tmp_path / "lab" / "settings"
-    for name, values in LAB_SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(values))
-    env = {**tool_env(),
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "lab" / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "lab" / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "lab" / "workspaces")}
-    env.pop("NBGRADER_EXECUTION", None)
-    port, token = _free_port(), secrets.token_hex(16)
-    log = tmp_path / "jupyterlab.log"
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-               f"--port={port}", f"--ServerApp.token={token}",
-               f"--ServerApp.root_dir={home}", "--allow-root", *_lab_options()]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=home, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for_server(process, f"{url}/api/status?token={token}", log, SERVER_START,
-                        "JupyterLab")
-        yield Lab(url, token, home, built_course, log, tmp_path)
-    finally:
-        _stop(process)
+    with jupyterlab(home, tmp_path) as (url, token):
+        yield Lab(url, token, home, built_course, tmp_path / "jupyterlab.log", tmp_path)
 
 
 # --- the keyboard -----------------------------------------------------------------------------

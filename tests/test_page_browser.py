@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
-import subprocess
-import sys
 import urllib.request
 
 import pytest
@@ -25,19 +22,13 @@ from conftest import ROOT
 from test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    LAB_SETTINGS,
     PAGE_LOAD,
-    SERVER_START,
-    _free_port,
-    _lab_options,
-    _stop,
     browser_ready,  # noqa: F401 (a fixture, used by name)
+    jupyterlab,
     dismiss_dialogs,
     run_all,
-    wait_for_server,
 )
 
-from toolbox_widgets.build import tool_env
 from toolbox_widgets.student_view import RUN_AGAIN
 from toolbox_widgets.trainee_setup import lab_options, match_kernel
 
@@ -55,31 +46,8 @@ def trainee_lab(browser_ready, tmp_path):  # noqa: F811
     home = tmp_path / "home"
     shutil.copytree(ROOT / "release" / "core", home / "core")
     match_kernel(home)
-    settings = tmp_path / "user-settings"
-    for name, values in LAB_SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(values))
-    env = {**tool_env(), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces")}
-    env.pop("NBGRADER_EXECUTION", None)
-    port, token = _free_port(), secrets.token_hex(16)
-    log = tmp_path / "jupyterlab.log"
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-               f"--port={port}", f"--ServerApp.token={token}", f"--ServerApp.root_dir={home}",
-               "--allow-root", *_lab_options(), *lab_options()]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=home, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for_server(process, f"{url}/api/status?token={token}", log, SERVER_START,
-                        "JupyterLab")
+    with jupyterlab(home, tmp_path, *lab_options()) as (url, token):
         yield url, token, home
-    finally:
-        _stop(process)
-
 
 def _open(page, url, token, notebook):
     page.goto(f"{url}/lab/tree/{notebook}?reset&token={token}")  # only this notebook open

@@ -22,6 +22,7 @@ import json
 import os
 import stat
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -220,6 +221,9 @@ def record_assignment_keys(coursedir, assignment: str) -> int:
     submission is graded, so a notebook without keys stops the run at once."""
     source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
     notebooks = sorted(source.glob("*.ipynb"))
-    for notebook in notebooks:
-        recorded_keys(notebook, cache_folder(coursedir.root, assignment))
+    cache = cache_folder(coursedir.root, assignment)
+    # Each notebook records in a kernel of its own: record them side by side, one per core.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(notebooks), os.cpu_count() or 1))) as pool:
+        for _ in pool.map(lambda notebook: recorded_keys(notebook, cache), notebooks):
+            pass  # a KeysError of any notebook stops the run here
     return len(notebooks)
