@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -41,3 +42,18 @@ def built_course(tmp_path_factory) -> Path:
     subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root", str(root)],
                    check=True, capture_output=True, env=tool_env())
     return root
+
+
+def marked_processes(mark: str) -> list[int]:
+    """Processes other than this one whose environment holds MLD_GRADE_TEST_MARK=mark:
+    the test modules mark what they start, and check that none of it outlives them."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if f"MLD_GRADE_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:  # gone, or not ours to read
+            pass
+    return found

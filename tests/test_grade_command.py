@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, nbgrader
+from conftest import ROOT, marked_processes, nbgrader
 from dask.distributed import Client
 from nbgrader.api import Gradebook
 from test_browser import _free_port, _stop, wait_for_server
@@ -56,24 +56,11 @@ def mld_grade(root: Path, *args: str, env: dict | None = None,
                           capture_output=True, text=True, env=env or grade_env(), check=False)
 
 
-def marked_processes() -> list[int]:
-    """Processes whose environment holds this module's mark."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if f"MLD_GRADE_TEST_MARK={MARK}".encode() in (entry / "environ").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:  # gone, or not ours to read
-                pass
-    return found
-
-
 @pytest.fixture(scope="module", autouse=True)
 def no_process_left():
     yield
     deadline = time.monotonic() + 10  # a killed run's workers notice within seconds
-    while (left := marked_processes()) and time.monotonic() < deadline:
+    while (left := marked_processes(MARK)) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not left, f"processes of mld grade left behind: {left}"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import marked_processes
 
 from toolbox_widgets.grading.sandbox import Limits, UidLease, lease_uid
 from toolbox_widgets.grading.worker import Pool, Task
@@ -54,20 +55,6 @@ os.environ["MLD_GRADE_TEST_MARK"] = MARK
 def pool() -> Pool:
     """One worker's pool for the whole module, made by the first test that grades."""
     return Pool()
-
-
-def marked_processes(mark: str) -> list[int]:
-    """Processes other than this one whose environment holds `mark`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            if f"MLD_GRADE_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes():
-                found.append(int(entry.name))
-        except OSError:  # gone, or not ours to read
-            pass
-    return found
 
 
 @pytest.fixture(scope="module", autouse=True)
