@@ -87,7 +87,7 @@ def open_course(extra: list[str], version: str = "self-study") -> None:
     install("")
     mine = copy_workbooks(version)
     # Notebooks carry this kernel's language_info, so they do not open as modified.
-    run(PYTHON, "-m", "toolbox_widgets.trainee_setup", mine)
+    run(PYTHON, "-m", "toolbox_widgets.course.trainee_setup", mine)
     where = mine.relative_to(ROOT).as_posix()
     if version == "self-study":
         print(f"Your own copy of the self-study workbooks is in {where}/: every exercise "
@@ -106,9 +106,9 @@ def open_course(extra: list[str], version: str = "self-study") -> None:
 
 
 def trainee_lab_options() -> list[str]:
-    """The trainee's JupyterLab settings (toolbox_widgets/trainee_setup.py): no cell
+    """The trainee's JupyterLab settings (toolbox_widgets/course/trainee_setup.py): no cell
     toolbar, no instructor tools. An instructor launch leaves them out."""
-    return [f"--LabApp.app_settings_dir={ROOT / 'toolbox_widgets' / 'trainee_lab'}"]
+    return [f"--LabApp.app_settings_dir={ROOT / 'toolbox_widgets' / 'course' / 'trainee_lab'}"]
 
 
 def hub_course(extra: list[str]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from toolbox_widgets.build import tool_env
+from toolbox_widgets.course.build import tool_env
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))

@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from toolbox_widgets.build import tool_env
+from toolbox_widgets.course.build import tool_env
 
 pytestmark = pytest.mark.slow
 

@@ -36,7 +36,7 @@ from conftest import ROOT, nbgrader
 from nbgrader.api import Gradebook
 from trainees import BEGIN, END, read_key
 
-from toolbox_widgets.build import tool_env
+from toolbox_widgets.course.build import tool_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

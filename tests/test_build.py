@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from toolbox_widgets import build
+from toolbox_widgets.course import build
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.utils import compute_checksum, is_grade, is_solution
 
-from toolbox_widgets import build, catalogs
+from toolbox_widgets.course import build, catalogs
 
 LINK_URL = "https://www.un.org/development/desa/pd/"
 SAMPLE_MARKDOWN = f"""# Sending money home
@@ -52,7 +52,7 @@ def sample_notebook() -> nbformat.NotebookNode:
         new_markdown_cell(SAMPLE_MARKDOWN, id="intro"),
         new_markdown_cell("---\n## Before you submit\n\nRun the next cell.\n\n---\n\nDone.",
                           id="rules"),
-        new_code_cell('from toolbox_widgets.i18n import _\n'
+        new_code_cell('from toolbox_widgets.trainee.i18n import _\n'
                       'print(_("Your answers are saved."))\n'
                       'print("an unmarked string stays out")\n'
                       'title = _("Share of migrants (%s)") % "2024"', id="marked"),
@@ -152,9 +152,10 @@ def test_cells_without_ids_get_stable_ids_written_to_the_notebook(tmp_path):
 def test_marked_code_runs_in_english_and_the_kernel_never_loads_the_catalog_tools(capsys):
     exec(sample_notebook().cells[2].source, {})  # the marked cell, as a trainee runs it
     assert capsys.readouterr().out.startswith("Your answers are saved.\n")
-    script = ("import sys, toolbox_widgets, toolbox_widgets.i18n; print([m for m in sys.modules"
+    script = ("import sys, toolbox_widgets, toolbox_widgets.trainee.i18n;"
+              " print([m for m in sys.modules"
               " if m.split('.')[0] in ('translate', 'polib', 'babel', 'mistletoe')"
-              " or m == 'toolbox_widgets.catalogs'])")
+              " or m == 'toolbox_widgets.course.catalogs'])")
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=True).stdout
     assert loaded.strip() == "[]"

@@ -1,4 +1,4 @@
-"""Checks for the curated course data (data/) and its loader (toolbox_widgets.data)."""
+"""Checks for the curated course data (data/) and its loader (toolbox_widgets.trainee.data)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Each file tests/facts/<notebook stem>.py lists FACTS: pairs of a sentence fragment that
 appears in a markdown cell of that notebook and a function that computes, from
-toolbox_widgets.data, the figure as it is written in that fragment.
+toolbox_widgets.trainee.data, the figure as it is written in that fragment.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from conftest import instructor_notebooks
 
-from toolbox_widgets.page_text import LITERAL_DOLLAR
+from toolbox_widgets.course.page_text import LITERAL_DOLLAR
 
 FACTS_DIR = Path(__file__).parent / "facts"
 

@@ -24,7 +24,7 @@ from test_grade_command import NOTEBOOKS, TIMEOUT, all_scores, course, mld_grade
 from test_grading import blank, partial
 from trainees import read_key
 
-from toolbox_widgets.build import tool_env
+from toolbox_widgets.course.build import tool_env
 from toolbox_widgets.grading.keys import cache_folder, recorded_keys
 
 __all__ = ["course"]  # a fixture, shared with test_grade_command
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 # Patch the exercise classes so every test passes.
 PATCH_CLASSES = '''
-import toolbox_widgets.exercises as _e, toolbox_widgets.code_task as _c
+import toolbox_widgets.trainee.exercises as _e, toolbox_widgets.trainee.code_task as _c
 _e.Exercise.grade = lambda self, *a, **k: float(self.points)
 _e.Exercise.status = lambda self, *a, **k: print("ok")
 _c.CodeTask.grade = lambda self, *a, **k: float(self.points)
@@ -58,7 +58,7 @@ get_ipython().input_transformers_post.append(_blank)
 # One that feeds each hidden test's own key back as the answer, output looking normal:
 # the visible status line goes, and q.grade(key) first answers with its own key.
 FEED_KEY = '''
-from toolbox_widgets.exercises import Exercise as _E
+from toolbox_widgets.trainee.exercises import Exercise as _E
 def _feed(self, key, *a, **k):
     self._show(self._normalize(key))
     return _E._real_grade(self, key, *a, **k)

@@ -8,13 +8,14 @@ from importlib import resources
 import ipywidgets as widgets
 import pytest
 
-from toolbox_widgets import glossary
-from toolbox_widgets.glossary import define, lookup, search_box, terms
+from toolbox_widgets.trainee import glossary
+from toolbox_widgets.trainee.glossary import define, lookup, search_box, terms
 
 
 @pytest.fixture(scope="module")
 def document() -> dict:
-    text = (resources.files("toolbox_widgets.glossary") / "en.json").read_text(encoding="utf-8")
+    folder = resources.files("toolbox_widgets.trainee.glossary")
+    text = (folder / "en.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -29,7 +29,7 @@ from test_browser import _free_port, _stop, wait_for_server
 from test_grading import TRAINEES
 from trainees import read_key
 
-from toolbox_widgets.build import tool_env
+from toolbox_widgets.course.build import tool_env
 
 pytestmark = pytest.mark.slow
 

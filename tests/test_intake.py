@@ -11,7 +11,7 @@ import stat
 import nbformat
 import pytest
 
-from toolbox_widgets.answers import AnswerStore
+from toolbox_widgets.trainee.answers import AnswerStore
 from toolbox_widgets.grading import intake
 from toolbox_widgets.grading.intake import SubmissionRefused, read_regular_files, take
 

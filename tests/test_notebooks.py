@@ -14,7 +14,7 @@ import papermill
 import pytest
 from conftest import ROOT, instructor_notebooks, student_notebooks
 
-from toolbox_widgets.build import tool_env
+from toolbox_widgets.course.build import tool_env
 
 pytestmark = pytest.mark.slow
 

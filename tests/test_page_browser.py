@@ -29,8 +29,8 @@ from test_browser import (
     run_all,
 )
 
-from toolbox_widgets.student_view import RUN_AGAIN
-from toolbox_widgets.trainee_setup import lab_options, match_kernel
+from toolbox_widgets.trainee.page_style import RUN_AGAIN
+from toolbox_widgets.course.trainee_setup import lab_options, match_kernel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from toolbox_widgets import Workbook
-from toolbox_widgets.exercises import NotGraded
+from toolbox_widgets.trainee.exercises import NotGraded
 from toolbox_widgets.grading.scores import (MAX_BYTES, AnswersUnreadable, cell_outputs,
                                             read_answers, unreadable_message)
 

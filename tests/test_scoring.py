@@ -7,8 +7,8 @@ from itertools import permutations
 
 import pytest
 
-from toolbox_widgets import scoring
-from toolbox_widgets.scoring import BLANK, AnswerError, json_safe, normalize, score
+from toolbox_widgets.trainee import scoring
+from toolbox_widgets.trainee.scoring import BLANK, AnswerError, json_safe, normalize, score
 
 OPTIONS = ["one", "two", "three", "four", "five"]
 SINGLE = {"kind": "single_choice", "id": "q", "points": 1, "options": OPTIONS}

@@ -12,7 +12,7 @@ from conftest import ROOT, instructor_notebooks
 from nbclient import NotebookClient
 from trainees import BEGIN, END, read_key, solution_regions
 
-from toolbox_widgets.selfstudy import self_study_notebook
+from toolbox_widgets.course.selfstudy import self_study_notebook
 
 SELF_STUDY = ROOT / "selfstudy"
 

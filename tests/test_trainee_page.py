@@ -15,11 +15,11 @@ from conftest import ROOT, instructor_notebooks
 from trainees import answer_with_widgets, read_key
 
 from toolbox_widgets import Workbook
-from toolbox_widgets.answers import AnswerStore
-from toolbox_widgets.build import tool_env
-from toolbox_widgets.charts import show_chart, words_html
-from toolbox_widgets.exercises import NotGraded
-from toolbox_widgets.page_text import course_maths_problems, maths_problems, typeset_dollars
+from toolbox_widgets.trainee.answers import AnswerStore
+from toolbox_widgets.course.build import tool_env
+from toolbox_widgets.trainee.charts import show_chart, words_html
+from toolbox_widgets.trainee.exercises import NotGraded
+from toolbox_widgets.course.page_text import course_maths_problems, maths_problems, typeset_dollars
 
 # --- 1. dollar signs ----------------------------------------------------------------------
 
@@ -215,7 +215,7 @@ def test_student_version_collapses_exercise_and_chart_code(notebook):
 def test_trainee_copies_carry_the_kernels_language_info(tmp_path):
     """JupyterLab replaces a different language_info as the kernel starts, which marks
     the notebook as modified at once (tests/test_page_browser.py sees it in Chromium)."""
-    from toolbox_widgets.trainee_setup import kernel_language_info, match_kernel
+    from toolbox_widgets.course.trainee_setup import kernel_language_info, match_kernel
 
     shutil.copytree(ROOT / "release" / "core", tmp_path / "core")
     release = nbformat.read(ROOT / "release" / "core" / "01_why_local.ipynb", as_version=4)

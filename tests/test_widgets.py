@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import pytest
 
 from toolbox_widgets import Workbook
-from toolbox_widgets.exercises import NotGraded
+from toolbox_widgets.trainee.exercises import NotGraded
 
 OPTIONS = ["Kenya", "Mexico", "Nepal"]
 
@@ -393,7 +393,7 @@ def test_self_study_checks_against_the_hidden_key_and_keeps_the_score(study, cap
 
 def test_self_study_progress_shows_the_live_score(study, monkeypatch, capsys):
     shown = []
-    monkeypatch.setattr("toolbox_widgets.workbook.display", shown.append)
+    monkeypatch.setattr("toolbox_widgets.trainee.workbook.display", shown.append)
     q = study.single_choice("q", "Which?", OPTIONS, points=2)
     study.reflection("r", "Why?", points=3)  # graded by hand: not in the self-study score
     q.grade("C")

@@ -1,6 +1,13 @@
 """Migration and Local Development: exercise widgets, course data and tools.
 
-In a notebook::
+The package has three sides, one folder each:
+
+* ``trainee/`` runs in the trainee's kernel: exercises, the answers file, charts, tables,
+  data, the glossary. It imports nothing of the other two.
+* ``course/`` builds the course: catalogs, the build, the student and self-study views.
+* ``grading/`` grades submissions (``mld grade``).
+
+What a notebook imports is re-exported here::
 
     from toolbox_widgets import Workbook, show_chart
     book = Workbook("core_01_why_local")   # answers go to core_01_why_local.answers.json
@@ -8,11 +15,14 @@ In a notebook::
     q1
 """
 
-from . import data
-from .charts import show_chart
-from .exercises import AnswerError
-from .tables import show_table
-from .workbook import Workbook
+from .trainee import data
+from .trainee.charts import show_chart
+from .trainee.exercises import AnswerError
+from .trainee.glossary import define, lookup, search_box, terms
+from .trainee.overview import show_points
+from .trainee.tables import show_table
+from .trainee.workbook import Workbook
 
-__all__ = ["AnswerError", "Workbook", "data", "show_chart", "show_table"]
+__all__ = ["AnswerError", "Workbook", "data", "define", "lookup", "search_box", "show_chart",
+           "show_points", "show_table", "terms"]
 __version__ = "0.1.0"

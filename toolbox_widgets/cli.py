@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import build, catalogs, page_text
+from .course import build, catalogs, page_text
 from .grading import add_grade_command
 
 

@@ -2,7 +2,7 @@
 
 The grader runs each ``source/<assignment>/<notebook>.ipynb`` (the instructor version,
 with hidden tests) in a fresh kernel of its own, in recording mode
-(toolbox_widgets/recorder.py): each exercise writes down its definition and each hidden
+(toolbox_widgets/trainee/recorder.py): each exercise writes down its definition and each hidden
 test ``q.grade(key, why=...)`` its key, its explanation and its options, and nothing is
 scored. No trainee file is in that kernel's folder. What each graded test cell recorded
 is cached under the course's ``.mld-grade/keys/`` by a hash of the source notebook (and
@@ -22,7 +22,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from ..recorder import ENV
+from ..trainee.recorder import ENV
 
 FORMAT = 1
 

@@ -8,7 +8,7 @@ and Formgrader's Autograde button through ``nbgrader_config.py``:
   the hidden tests ever reach trainee code.
 * ``ScoreFromAnswers`` (after the execution, before ``SaveAutoGrades``): the grader
   reads the answers file as it was submitted (never the copy the notebook could change),
-  scores each graded test cell with toolbox_widgets/scoring.py and the keys recorded
+  scores each graded test cell with toolbox_widgets/trainee/scoring.py and the keys recorded
   from the instructor's notebook (keys.py), and writes into the cell the instructor's
   source and the outputs that ``SaveAutoGrades`` reads: the feedback with the points as
   partial credit, or an error with one plain sentence for 0. Whatever trainee code did
@@ -29,8 +29,8 @@ import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
-from .. import scoring
-from ..answers import SUFFIX
+from ..trainee import scoring
+from ..trainee.answers import SUFFIX
 from .keys import cache_folder, recorded_keys
 
 MAX_BYTES = 2 * 1024 * 1024  # an answers file is a few kB; reflections included

@@ -51,7 +51,7 @@ from .zygote import ForkedProvisioner, Zygote
 # more than half a second per kernel.
 PRELOAD = ("pandas", "pandas.io.formats.html", "plotly.express", "plotly.graph_objects",
            "plotly.io._renderers", "plotly.offline", "nbformat", "ipywidgets",
-           "toolbox_widgets", "toolbox_widgets.charts", "toolbox_widgets.data")
+           "toolbox_widgets", "toolbox_widgets.trainee.charts", "toolbox_widgets.trainee.data")
 MIB = 1024 * 1024
 
 

@@ -15,9 +15,9 @@ This module, used by `mld build` and by translators, never by a trainee's kernel
 A language is released for a module when its module is listed in locales/<lang>/released;
 `mld build` then builds <module>_<lang> as its own nbgrader assignment.
 
-    python -m toolbox_widgets.catalogs check            # what CI checks
-    python -m toolbox_widgets.catalogs draft fr core    # a preview in build/drafts/core_fr/
-    python -m toolbox_widgets.catalogs pseudo           # locales/qps/, an accented test locale
+    python -m toolbox_widgets.course.catalogs check            # what CI checks
+    python -m toolbox_widgets.course.catalogs draft fr core    # a preview in build/drafts/core_fr/
+    python -m toolbox_widgets.course.catalogs pseudo           # locales/qps/: accented test locale
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ from translate.storage.markdown import MarkdownFile
 
 LOCALES = "locales"
 PSEUDO = "qps"  # the pseudo-locale: every string wrapped in ⟦ ⟧ and accented
-# Trainee-facing strings in code cells are marked with this function (toolbox_widgets.i18n._).
+# Trainee-facing strings in code cells are marked with this function
+# (toolbox_widgets.trainee.i18n._).
 MARKER = "_"
 WRAP = 79  # the width msgmerge and msginit use, so their output and ours agree
 
@@ -430,7 +431,7 @@ def pseudo_catalog(template: polib.POFile) -> polib.POFile:
 # --- command line ------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m toolbox_widgets.catalogs",
+    parser = argparse.ArgumentParser(prog="python -m toolbox_widgets.course.catalogs",
                                      description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", default=".", help="the course folder (default: here)")

@@ -22,7 +22,7 @@ from .exercises import (
 )
 from .recorder import recording
 from .open_ended import Reflection, SelfAssessment
-from .student_view import show_page_style
+from .page_style import show_page_style
 
 
 class Workbook:

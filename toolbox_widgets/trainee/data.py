@@ -59,7 +59,7 @@ def data_dir() -> Path:
     bundled = resources.files("toolbox_widgets") / "_data"
     if bundled.is_dir():
         return Path(str(bundled))
-    return Path(__file__).resolve().parents[1] / "data"
+    return Path(__file__).resolve().parents[2] / "data"
 
 
 def _fail(path: Path, problem: str) -> DataFileError:

@@ -1,6 +1,6 @@
 """The marker for trainee-facing text in code cells and in the package: ``_("…")``.
 
-    from toolbox_widgets.i18n import _
+    from toolbox_widgets.trainee.i18n import _
     fig.update_layout(title=_("International migrants in the world"))
 
 `mld build` extracts every string marked this way into the module's catalog template

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from IPython.display import HTML, display
 
-from .page_text import NO_MATHS
+from .page_style import NO_MATHS
 
 
 def table_html(frame, headings: dict[str, str], *, decimals: int = 1, caption: str = "") -> str:

@@ -32,24 +32,3 @@ def collapse_builder_code(path: Path) -> None:
             changed = True
     if changed:
         nbformat.write(notebook, path)
-
-
-# After a notebook is reopened, its saved widget outputs point to widgets of a kernel
-# that is gone, and JupyterLab writes "Error displaying widget: model not found" in
-# place of each. Such an output is a widget node with text but no element inside; this
-# rule shows a plain instruction there instead. It travels as a small HTML output of
-# the setup cell, which JupyterLab applies in every notebook the trainee saved (trusted).
-RUN_AGAIN = "Run this cell to show the exercise."
-PAGE_STYLE = (
-    "<style>"
-    # visibility keeps the error text from screen readers too; ::before stays visible.
-    ".jp-OutputArea-output.jupyter-widgets:not(:has(*)){font-size:0;visibility:hidden}"
-    ".jp-OutputArea-output.jupyter-widgets:not(:has(*))::before{"
-    f'content:"{RUN_AGAIN}";font-size:var(--jp-content-font-size1,14px);'
-    "color:var(--jp-content-font-color1);visibility:visible}"
-    "</style>")
-
-
-def show_page_style() -> None:
-    from IPython.display import HTML, display
-    display(HTML(PAGE_STYLE))

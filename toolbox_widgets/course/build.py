@@ -4,7 +4,7 @@ and the self-study version (selfstudy/, see selfstudy.py) from those two.
 notebooks/ is the only place authors edit. Each module folder becomes one nbgrader
 assignment. A language released for a module in locales/<lang>/released becomes the
 assignment <module>_<lang> (for example core_fr), built from the English notebooks and
-the catalog locales/<lang>/LC_MESSAGES/<module>.po (toolbox_widgets/catalogs.py).
+the catalog locales/<lang>/LC_MESSAGES/<module>.po (toolbox_widgets/course/catalogs.py).
 """
 
 from __future__ import annotations

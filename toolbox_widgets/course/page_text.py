@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..trainee.page_style import NO_MATHS  # noqa: F401  (the rule's other half)
 
-# Put on every HTML element that code shows to trainees and that may hold a `$`.
-NO_MATHS = "mathjax_ignore tex2jax_ignore"
+
 MATHS_TAG = "maths"
 LITERAL_DOLLAR = "\\\\$"  # what an author types in Markdown for one visible "$"
 

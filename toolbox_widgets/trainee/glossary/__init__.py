@@ -1,6 +1,6 @@
 """The course glossary: one JSON file per language, and a search box for any notebook.
 
-    from toolbox_widgets.glossary import search_box, define
+    from toolbox_widgets.trainee.glossary import search_box, define
     search_box()              # type a word; matching terms and definitions appear
     define("remittances")     # the definition, as text
 """
@@ -27,7 +27,7 @@ def _entries(language: str) -> tuple[dict, ...]:
         entries = json.loads(text)["terms"]
     except FileNotFoundError:
         raise ValueError(f"There is no glossary for the language {language!r} "
-                         f"(no file {name} in toolbox_widgets/glossary).") from None
+                         f"(no file {name} in toolbox_widgets/trainee/glossary).") from None
     except (ValueError, KeyError) as error:
         raise ValueError(f"The glossary file {name} is damaged ({error}); reinstall the "
                          "course package or restore the file from the repository.") from None

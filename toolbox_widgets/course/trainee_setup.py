@@ -7,13 +7,13 @@ launch leaves out), and a workspace whose notebooks open unmodified.
   needs a hub. Validate stays. JupyterLab reads it from the folder named by
   ``--LabApp.app_settings_dir``. (Widget-state saving was tried for reopened notebooks
   and left off: the widgets came back unlinked and the notebook opened as modified;
-  student_view.PAGE_STYLE says "Run this cell" instead.)
+  trainee.page_style.PAGE_STYLE says "Run this cell" instead.)
 
 JupyterLab replaces a notebook's ``language_info`` with the running kernel's as soon
 as the kernel starts, which marks a fresh notebook as modified (●) before the trainee
 did anything. :func:`match_kernel` writes the kernel's own value into the trainee's copies.
 
-    python -m toolbox_widgets.trainee_setup FOLDER   # match the notebooks under FOLDER
+    python -m toolbox_widgets.course.trainee_setup FOLDER   # match the notebooks under FOLDER
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import plotly.io as pio
 from IPython.display import HTML, display
 
 from .answers import nbgrader_mode
-from .page_text import NO_MATHS
+from .page_style import NO_MATHS
 
 # "plotly_mimetype" draws the chart in JupyterLab and Notebook 7 from the figure's
 # data alone: JupyterLab's plotly extension brings plotly.js, so it works offline

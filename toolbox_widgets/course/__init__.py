@@ -1,0 +1,1 @@
+"""What builds the course: catalogs, the build, the student and self-study views."""
