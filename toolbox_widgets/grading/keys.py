@@ -48,8 +48,8 @@ def graded_test_cells(nb) -> dict[str, nbformat.NotebookNode]:
 
 def _recorder_code() -> bytes:
     """The course code that shapes a recording: a new version records afresh."""
-    package = Path(__file__).resolve().parents[1]
-    return b"".join((package / name).read_bytes() for name in
+    trainee = Path(__file__).resolve().parents[1] / "trainee"
+    return b"".join((trainee / name).read_bytes() for name in
                     ("scoring.py", "exercises.py", "code_task.py", "recorder.py", "workbook.py"))
 
 
