@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .course import build, catalogs, page_text
+from .course import build, catalogs, glossary_catalog, page_text
 from .grading import add_grade_command
 
 
@@ -32,7 +32,7 @@ def _build(root: Path, check: bool) -> int:
         if maths:
             print("Some text would be shown as maths in JupyterLab:")
             print("\n".join(f"  {p}" for p in maths))
-        problems = build.stale_files(root)
+        problems = build.stale_files(root) + glossary_catalog.stale(root)
         if problems:
             print("The generated trees are stale; run `mld build` and commit the result:")
             print("\n".join(f"  {p}" for p in problems))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import catalogs
+from . import catalogs, glossary_catalog
 from .selfstudy import TREE as SELF_STUDY
 from .selfstudy import build_self_study
 from .student_view import collapse_builder_code
@@ -91,6 +91,8 @@ def build(root: Path) -> list[str]:
     assignments = find_assignments(root)
     names = {a.name for a in assignments}
     catalogs.write_templates(root, [a.name for a in assignments if not a.language])
+    glossary_catalog.write_template(root)
+    glossary_catalog.write_languages(root)
     for assignment in assignments:
         target = root / "source" / assignment.name
         if target.exists():
