@@ -48,7 +48,7 @@ def graded_test_cells(nb) -> dict[str, nbformat.NotebookNode]:
 
 def _recorder_code() -> bytes:
     """The course code that shapes a recording: a new version records afresh."""
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parents[1] / "trainee"
     return b"".join((package / name).read_bytes() for name in
                     ("scoring.py", "exercises.py", "code_task.py", "recorder.py", "workbook.py"))
 

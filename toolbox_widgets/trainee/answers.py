@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +47,9 @@ class AnswerStore:
         self.problem = ""  # a plain-words note when the file could not be read
         self._answers: dict[str, object] = {}
         self._saved: dict[str, str] = {}  # when each answer last changed
+        # The trainee's own shuffle of the options: kept in the file, so a reopened
+        # notebook shows the same order. Made on first use (see seed).
+        self._seed: int | None = None
         self._load()
 
     def _load(self) -> None:
@@ -66,6 +70,23 @@ class AnswerStore:
                          for k, v in answers.items()}
         self._saved = {str(k): v["saved"] for k, v in answers.items()
                        if isinstance(v, dict) and isinstance(v.get("saved"), str)}
+        seed = data.get("seed")
+        if isinstance(seed, int) and not isinstance(seed, bool):
+            self._seed = seed  # files written before shuffling have none: one is made
+
+    @property
+    def seed(self) -> int:
+        """This trainee's shuffle seed; a new one is written to the file at once, so that
+        the options keep their order when the notebook is opened again."""
+        if self._seed is None:
+            self._seed = secrets.randbelow(2**31)
+            if not self.problem:  # a damaged file was set aside: the next answer writes
+                try:
+                    self._write()
+                except OSError:
+                    pass  # a read-only folder: the order holds for this session, and the
+                    # first answer saved reports the problem as before
+        return self._seed
 
     def _set_aside(self, reason: str) -> None:
         """Keep the damaged file for the trainee or instructor to inspect, and start
@@ -112,6 +133,7 @@ class AnswerStore:
         data = {
             "format": FORMAT_VERSION,
             "workbook": self.workbook,
+            "seed": self.seed,
             "answers": {k: {"value": v, "saved": self._saved.get(k)}
                         for k, v in sorted(self._answers.items())},
         }
