@@ -16,6 +16,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .i18n import _
+
 FORMAT_VERSION = 1
 SUFFIX = ".answers.json"
 
@@ -61,7 +63,7 @@ class AnswerStore:
             if not isinstance(answers, dict):
                 raise TypeError("'answers' is not a mapping")
         except RecursionError:  # JSON nested thousands deep: no answers file looks so
-            self._set_aside("it is nested too deeply to be an answers file")
+            self._set_aside(_("it is nested too deeply to be an answers file"))
             return
         except (OSError, ValueError, KeyError, TypeError) as error:
             self._set_aside(str(error))
@@ -95,14 +97,14 @@ class AnswerStore:
         kept = self.path.with_name(f"{self.workbook}.answers.corrupt-{stamp}.json")
         try:
             self.path.replace(kept)
-            where = f"It was kept as {kept.name}."
+            where = _("It was kept as {name}.").format(name=kept.name)
         except OSError:
-            where = "It could not be moved aside."
-        self.problem = (
-            f"The answers file {self.path.name} could not be read ({reason}). {where} "
-            "Saved answers from it are not shown: answer the exercises again, or ask "
-            "your instructor to restore the file from your last submission."
-        )
+            where = _("It could not be moved aside.")
+        self.problem = _(
+            "The answers file {name} could not be read ({reason}). {where} Saved answers "
+            "from it are not shown: answer the exercises again, or ask your instructor to "
+            "restore the file from your last submission.").format(
+            name=self.path.name, reason=reason, where=where)
 
     def get(self, exercise_id: str, default=None):
         return self._answers.get(exercise_id, default)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .i18n import _
+
 __all__ = [
     "DataFileError",
     "bilateral_remittances",
@@ -64,12 +66,14 @@ def data_dir() -> Path:
 
 def _fail(path: Path, problem: str) -> DataFileError:
     """Build the one message a trainee sees: which file, what is wrong, how to fix it."""
-    fix = ("To fix it, reinstall the course package (pip install --force-reinstall"
-           " toolbox-widgets) or restore the file from the course repository (folder data/).")
+    fix = _("To fix it, reinstall the course package (pip install --force-reinstall "
+            "toolbox-widgets) or restore the file from the course repository (folder data/).")
     if os.environ.get(ENV_VAR):
-        fix += (f" Note: the folder was chosen by the environment variable {ENV_VAR}; unset it"
-                " to use the data shipped with the course package.")
-    return DataFileError(f"Course data file {path}: {problem}. {fix}")
+        fix += " " + _("Note: the folder was chosen by the environment variable {name}; unset "
+                       "it to use the data shipped with the course package.").format(
+            name=ENV_VAR)
+    return DataFileError(_("Course data file {path}: {problem}.").format(
+        path=path, problem=problem) + " " + fix)
 
 
 # ------------------------------------------------------------------------------------
@@ -86,7 +90,7 @@ def _stamp(path: Path) -> tuple[int, int]:
     try:
         st = path.stat()
     except OSError:
-        raise _fail(path, "the file is missing") from None
+        raise _fail(path, _("the file is missing")) from None
     return st.st_mtime_ns, st.st_size
 
 
@@ -97,14 +101,16 @@ def _read_package(path: str, mtime_ns: int, size: int) -> dict:
         for r in package["resources"]:  # fail here, not later with a bare KeyError
             r["name"], r["path"], r["schema"]["fields"]
     except (OSError, ValueError, KeyError, TypeError) as err:
-        raise _fail(Path(path), f"it is not a valid data package description ({err})") from None
+        raise _fail(Path(path), _("it is not a valid data package description ({error})").format(
+            error=err)) from None
     return package
 
 
 def _resource(name: str) -> dict:
     resources_ = {r["name"]: r for r in _package()["resources"]}
     if name not in resources_:
-        raise ValueError(f"Unknown table {name!r}. Available tables: {', '.join(resources_)}.")
+        raise ValueError(_("Unknown table {name}. Available tables: {tables}.").format(
+            name=repr(name), tables=", ".join(resources_)))
     return resources_[name]
 
 
@@ -141,7 +147,8 @@ def _read_table(path: str, mtime_ns: int, size: int, schema_json: str) -> pd.Dat
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise _fail(Path(path), f"it is not a readable UTF-8 CSV file ({reason})") from None
+        raise _fail(Path(path), _("it is not a readable UTF-8 CSV file ({reason})").format(
+            reason=reason)) from None
 
     expected = [f["name"] for f in fields]
     missing = [c for c in expected if c not in raw.columns]
@@ -198,8 +205,8 @@ def _bad(path: str, column: str, mask: pd.Series, what: str, text: pd.Series) ->
 
 def _choose(by: str, allowed: tuple[str, ...], name: str = "by") -> str:
     if by not in allowed:
-        raise ValueError(f"{name}={by!r} is not allowed; use one of:"
-                         f" {', '.join(map(repr, allowed))}")
+        raise ValueError(_("{name}={value} is not allowed; use one of: {allowed}").format(
+            name=name, value=repr(by), allowed=", ".join(map(repr, allowed))))
     return by
 
 

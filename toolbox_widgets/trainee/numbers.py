@@ -87,16 +87,24 @@ def read(text: str, code: str | None = None) -> float:
                             "comma if needed.").format(text=raw)) from None
 
 
-def show(value: float, *, grouped: bool = True, code: str | None = None) -> str:
-    """A number as the trainee's language writes it: at most 12 significant digits."""
+def show(value: float, *, grouped: bool = True, decimals: int | None = None,
+         code: str | None = None) -> str:
+    """A number as the trainee's language writes it: at most 12 significant digits, or
+    exactly ``decimals`` decimals (tables)."""
     code = code or language()
     number = float(value)
+    if decimals is None:
+        python = ",.12g" if grouped else ".12g"
+        pattern = "#,##0.###########"
+    else:
+        python = f"{',' if grouped else ''}.{decimals}f"
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if code.split("_")[0] == ENGLISH:
-        return format(number, ",.12g" if grouped else ".12g")
+        return format(number, python)
     from babel.core import UnknownLocaleError  # lazy: only kernels in another language
     from babel.numbers import format_decimal
     try:
-        return format_decimal(round(number, 12), format="#,##0.###########", locale=code,
+        return format_decimal(round(number, 12), format=pattern, locale=code,
                               group_separator=grouped)
     except (UnknownLocaleError, ValueError):  # a test locale such as qps: English forms
-        return format(number, ",.12g" if grouped else ".12g")
+        return format(number, python)

@@ -50,12 +50,12 @@ def _id_of(value, texts: list[str], problem: str) -> str:
         for letter, option in zip(LETTERS, texts):
             if text.casefold() == option.strip().casefold():
                 return letter
-    raise AnswerError(problem.format(value=repr(value), last=LETTERS[len(texts) - 1]))
+    raise AnswerError(problem.format(value=repr(value)))
 
 
 def _letter_of(value, options: list[str]) -> str:
-    return _id_of(value, options, _("{value} is not one of the options; use a letter from A "
-                                    "to {last}, or the words of an option."))
+    return _id_of(value, options, _("{value} is not one of the options: copy the words of an "
+                                    "option exactly."))
 
 
 def normalize(definition: dict, value):
@@ -67,7 +67,8 @@ def normalize(definition: dict, value):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, (list, tuple, set)):
-            raise AnswerError(_("give a list of options, for example [\"A\", \"C\"]."))
+            raise AnswerError(_("give a list of options, for example "
+                                "[\"the words of one option\", \"the words of another\"]."))
         return sorted({_letter_of(item, definition["options"]) for item in value})
     if kind == "number":
         if isinstance(value, str):

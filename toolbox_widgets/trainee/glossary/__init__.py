@@ -17,6 +17,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from ..answers import nbgrader_mode
+from ..i18n import _, ngettext
 
 
 @lru_cache(maxsize=None)
@@ -26,11 +27,13 @@ def _entries(language: str) -> tuple[dict, ...]:
         text = (resources.files(__package__) / name).read_text(encoding="utf-8")
         entries = json.loads(text)["terms"]
     except FileNotFoundError:
-        raise ValueError(f"There is no glossary for the language {language!r} "
-                         f"(no file {name} in toolbox_widgets/trainee/glossary).") from None
+        raise ValueError(_("There is no glossary for the language {language} (no file {name} "
+                           "in toolbox_widgets/trainee/glossary).").format(
+            language=repr(language), name=name)) from None
     except (ValueError, KeyError) as error:
-        raise ValueError(f"The glossary file {name} is damaged ({error}); reinstall the "
-                         "course package or restore the file from the repository.") from None
+        raise ValueError(_("The glossary file {name} is damaged ({error}); reinstall the "
+                           "course package or restore the file from the repository.").format(
+            name=name, error=error)) from None
     return tuple(entries)
 
 
@@ -58,25 +61,29 @@ def define(term: str, language: str = "en") -> str:
     found = lookup(term, language)
     exact = [e for e in found if e["term"].casefold() == term.strip().casefold()]
     if not (exact or found):
-        return f"“{term}” is not in the glossary yet. Try a shorter word."
+        return _("“{term}” is not in the glossary yet. Try a shorter word.").format(term=term)
     entry = (exact or found)[0]
     return f"{entry['term']}: {entry['definition']}"
 
 
 def _render(entries: list[dict], query: str) -> str:
     if not query.strip():
-        return "<p>Type a word to search the glossary.</p>"
+        return f"<p>{html.escape(_('Type a word to search the glossary.'))}</p>"
     if not entries:
-        return f"<p>No term matches “{html.escape(query)}”. Try a shorter word.</p>"
+        return "<p>{}</p>".format(html.escape(
+            _("No term matches “{query}”. Try a shorter word.").format(query=query)))
+    see_also = _("See also: {terms}.")
     items = "".join(
         f"<dt><strong>{html.escape(e['term'])}</strong></dt>"
         f"<dd>{html.escape(e['definition'])}"
-        + (f" <em>See also: {html.escape(', '.join(e.get('related', [])))}.</em>"
+        + (" <em>{}</em>".format(html.escape(see_also.format(terms=", ".join(e["related"]))))
            if e.get("related") else "")
         + "</dd>"
         for e in entries)
-    return (f"<p role=\"status\" aria-live=\"polite\">{len(entries)} term"
-            f"{'' if len(entries) == 1 else 's'} found.</p><dl>{items}</dl>")
+    found = ngettext("{count} term found.", "{count} terms found.", len(entries)).format(
+        count=len(entries))
+    return (f"<p role=\"status\" aria-live=\"polite\">{html.escape(found)}</p>"
+            f"<dl>{items}</dl>")
 
 
 def search_box(language: str = "en", start: str = ""):
@@ -84,8 +91,8 @@ def search_box(language: str = "en", start: str = ""):
     if nbgrader_mode():
         # No browser during grading: plain HTML reads well in the feedback.
         return HTML(_render(lookup(start, language), start))
-    box = widgets.Text(value=start, placeholder="e.g. remittances, diaspora, stock",
-                       description="Search the glossary:",
+    box = widgets.Text(value=start, placeholder=_("e.g. remittances, diaspora, stock"),
+                       description=_("Search the glossary:"),
                        style={"description_width": "initial"})
     results = widgets.HTML(_render(lookup(start, language), start))
 
