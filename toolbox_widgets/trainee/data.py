@@ -28,12 +28,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .i18n import _
+from .i18n import N_, _
+from .i18n import language as kernel_language
 
 __all__ = [
     "DataFileError",
     "bilateral_remittances",
     "citation",
+    "country_name",
     "country_regions",
     "data_dir",
     "list_tables",
@@ -269,3 +271,66 @@ def region_of(codes, by: str = "world_bank"):
 def refugees(by: str = "asylum") -> pd.DataFrame:
     """UNHCR refugees and other displaced people, by country of asylum or origin."""
     return load("refugees_by_" + _choose(by, ("asylum", "origin")))
+
+
+# ------------------------------------------------------------------------------------
+# Country names in the trainee's language
+#
+# Babel's territory names (the Unicode CLDR, the source of most software's localized
+# country names) rather than pycountry's: Babel is already the course's catalog tool, its
+# CLDR names are those users see elsewhere, and it names what ISO 3166 does not: Kosovo
+# (XK) and the world and its regions (UN M49 codes). CLDR's own table of ISO alpha-3
+# aliases turns the tables' ISO3 codes into its two-letter codes. The tables keep ISO3.
+
+# ISO3 codes of the tables that CLDR's aliases do not map to one territory.
+CLDR_CODES = {"WLD": "001", "XKX": "XK"}
+# Codes with no CLDR name: their names are in the package catalog.
+OWN_NAMES = {
+    "ANT": N_("Netherlands Antilles"),
+    "CHI": N_("Channel Islands"),
+    "LMY": N_("Low- and middle-income countries"),
+    "TIB": N_("Tibetans"),
+    "UNK": N_("Unknown"),
+    "XXA": N_("Stateless"),
+}
+
+
+@functools.lru_cache(maxsize=8)
+def _territories(language: str) -> dict:
+    from babel import Locale  # lazy: the kernel imports Babel only when names are asked for
+    from babel.core import UnknownLocaleError
+    try:
+        return dict(Locale.parse(language.replace("-", "_")).territories)
+    except (UnknownLocaleError, ValueError):  # a test locale such as qps: English names
+        return dict(Locale("en").territories)
+
+
+@functools.lru_cache(maxsize=1)
+def _cldr_codes() -> dict:
+    from babel.core import get_global
+    aliases = get_global("territory_aliases")
+    codes = {code: targets[0] for code, targets in aliases.items()
+             if len(code) == 3 and code.isalpha() and len(targets) == 1}
+    return {**codes, **CLDR_CODES}
+
+
+def country_name(code, language: str | None = None):
+    """The name of a country, area or aggregate from its ISO3 code, in the trainee's
+    language (or ``language``): country_name("SEN", "fr") gives "Sénégal".
+
+    ``code`` may be one code or a column of codes (a pandas Series gives a Series).
+    A code the course does not know comes back as it is. Names the package itself
+    carries (Stateless, Low- and middle-income countries …) follow the kernel's language.
+    """
+    if isinstance(code, pd.Series):
+        names = {c: country_name(c, language) for c in code.dropna().unique()}
+        return code.map(names).astype("string")
+    if not isinstance(code, str):
+        return [country_name(c, language) for c in code]
+    key = code.strip().upper()
+    if key in OWN_NAMES:
+        return _(OWN_NAMES[key])
+    territory = _cldr_codes().get(key, key if len(key) == 2 else None)
+    if territory in (None, "ZZ"):  # ZZ: CLDR's "unknown region"
+        return code
+    return _territories(language or kernel_language()).get(territory, code)

@@ -80,3 +80,12 @@ def N_(message: str) -> str:
     """Marks a string for the catalog where it is defined (a class attribute read at
     import time); the code translates it with _() where it is shown."""
     return message
+
+
+def set_language(code: str | None = None) -> None:
+    """For notebooks without a Workbook (the glossary): the package's words, numbers and
+    country names in the language ``code`` ("fr", "es"; English by default). A language
+    the course does not have gives one plain line, and English."""
+    note = use_language(code)
+    if note:
+        print("! " + note)

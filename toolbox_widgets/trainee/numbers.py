@@ -51,7 +51,8 @@ def read(text: str, code: str | None = None) -> float:
         sign, plain = plain[0], plain[1:]
     else:
         sign = ""
-    if not re.fullmatch(r"\d[\d.,]*|[.,]\d+", plain) or plain[-1] in ".,":
+    if (not re.fullmatch(r"\d[\d.,]*|[.,]\d+", plain) or plain[-1] in ".,"
+            or re.search(r"[.,]{2}", plain)):
         raise NumberError(_("“{text}” is not a number: type digits, with a decimal point or "
                             "comma if needed.").format(text=raw))
     commas, dots = plain.count(","), plain.count(".")

@@ -17,7 +17,17 @@ import pandas as pd
 from IPython.display import HTML
 
 from ..answers import nbgrader_mode
-from ..i18n import _, ngettext
+from ..i18n import ENGLISH, _, ngettext
+from ..i18n import language as kernel_language
+
+
+def _language(language: str | None) -> str:
+    """The glossary's language: the one asked for, else the kernel's when the course has a
+    glossary in it, else English."""
+    if language:
+        return language
+    current = kernel_language()
+    return current if (resources.files(__package__) / f"{current}.json").is_file() else ENGLISH
 
 
 @lru_cache(maxsize=None)
@@ -37,17 +47,17 @@ def _entries(language: str) -> tuple[dict, ...]:
     return tuple(entries)
 
 
-def terms(language: str = "en") -> pd.DataFrame:
+def terms(language: str | None = None) -> pd.DataFrame:
     """Every entry as a table: term, definition, related terms, source."""
-    return pd.DataFrame(list(_entries(language)))
+    return pd.DataFrame(list(_entries(_language(language))))
 
 
-def lookup(query: str, language: str = "en") -> list[dict]:
+def lookup(query: str, language: str | None = None) -> list[dict]:
     """Entries whose term, or else whose definition, contains the query."""
     query = query.strip().casefold()
     if not query:
         return []
-    entries = _entries(language)
+    entries = _entries(_language(language))
     in_term = [e for e in entries if query in e["term"].casefold()]
     # Best match first: the exact term, then terms that start with the query.
     in_term.sort(key=lambda e: (e["term"].casefold() != query,
@@ -56,7 +66,7 @@ def lookup(query: str, language: str = "en") -> list[dict]:
     return in_term + in_text
 
 
-def define(term: str, language: str = "en") -> str:
+def define(term: str, language: str | None = None) -> str:
     """The definition of one term (exact name first, then the closest match)."""
     found = lookup(term, language)
     exact = [e for e in found if e["term"].casefold() == term.strip().casefold()]
@@ -68,7 +78,7 @@ def define(term: str, language: str = "en") -> str:
 
 def _render(entries: list[dict], query: str) -> str:
     if not query.strip():
-        return f"<p>{html.escape(_('Type a word to search the glossary.'))}</p>"
+        return "<p>{}</p>".format(html.escape(_("Type a word to search the glossary.")))
     if not entries:
         return "<p>{}</p>".format(html.escape(
             _("No term matches “{query}”. Try a shorter word.").format(query=query)))
@@ -86,7 +96,7 @@ def _render(entries: list[dict], query: str) -> str:
             f"<dl>{items}</dl>")
 
 
-def search_box(language: str = "en", start: str = ""):
+def search_box(language: str | None = None, start: str = ""):
     """A labelled search box whose results update as you type."""
     if nbgrader_mode():
         # No browser during grading: plain HTML reads well in the feedback.
