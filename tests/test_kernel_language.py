@@ -346,3 +346,50 @@ def test_every_code_in_the_course_tables_has_a_name():
 def test_country_names_follow_the_kernels_language(locales):
     set_language("fr")
     assert data.country_name("DEU") == "Allemagne"
+
+
+# --- the package catalog's plumbing --------------------------------------------------------
+
+def test_the_package_template_holds_marked_strings_whole(tmp_path):
+    source = tmp_path / "toolbox_widgets" / "trainee"
+    source.mkdir(parents=True)
+    (source / "a.py").write_text(
+        'from .i18n import N_, _, ngettext\n'
+        'LABEL = N_("Saved")\n'
+        'def f(n, x):\n'
+        '    print(_("Exercise {id} is saved.").format(id=x))\n'
+        '    print(ngettext("{count} word", "{count} words", n).format(count=n))\n'
+        '    print(_(LABEL), _("A dictionary, for example {\\"item\\": 1}."))\n')
+    pot = catalogs.extract_package(source)
+    entries = {e.msgid: e for e in pot}
+    assert set(entries) == {"Saved", "Exercise {id} is saved.", "{count} word",
+                            'A dictionary, for example {"item": 1}.'}
+    assert entries["{count} word"].msgid_plural == "{count} words"
+    assert "python-brace-format" in entries["Exercise {id} is saved."].flags
+    assert "python-brace-format" not in entries['A dictionary, for example {"item": 1}.'].flags
+    assert entries["Saved"].occurrences == [("toolbox_widgets/trainee/a.py", "")]
+
+
+def test_the_committed_package_template_is_current():
+    committed = (ROOT / "locales" / "toolbox_widgets.pot").read_text(encoding="utf-8")
+    assert committed == str(catalogs.extract_package()) + "\n", "run `mld build`"
+
+
+def test_the_build_compiles_package_catalogs_and_removes_stale_ones(tmp_path):
+    for language in ("fr", "qps"):
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+        po.append(polib.POEntry(msgid="Saved", msgstr="Enregistré"))
+        target = tmp_path / "locales" / language / "LC_MESSAGES" / "toolbox_widgets.po"
+        target.parent.mkdir(parents=True)
+        po.save(str(target))
+    stale = catalogs.compiled_folder(tmp_path) / "es" / "LC_MESSAGES" / "toolbox_widgets.mo"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"")
+    catalogs.compile_package_catalogs(tmp_path)
+    compiled = sorted(p.relative_to(catalogs.compiled_folder(tmp_path)).as_posix()
+                      for p in catalogs.compiled_folder(tmp_path).rglob("*.mo"))
+    assert compiled == ["fr/LC_MESSAGES/toolbox_widgets.mo"]  # no qps, no stale es
+    import gettext
+    with open(catalogs.compiled_folder(tmp_path) / compiled[0], "rb") as file:
+        assert gettext.GNUTranslations(file).gettext("Saved") == "Enregistré"
