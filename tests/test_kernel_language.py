@@ -343,6 +343,18 @@ def test_every_code_in_the_course_tables_has_a_name():
         assert not unnamed, (language, unnamed)
 
 
+def test_region_names_of_the_tables_come_in_the_trainees_language():
+    assert data.region_name("Western Africa", "fr") == "Afrique occidentale"
+    assert data.region_name("Sub-Saharan Africa", "es") == "África subsahariana"
+    assert data.country_name("002", "fr") == "Afrique"  # a UN M49 code
+    regions = {*data.migrant_stock()["un_region"].dropna(),
+               *data.migrant_stock()["un_subregion"].dropna(),
+               *data.country_regions()["wb_region"].dropna()}
+    for region in regions:
+        assert region in data.M49 or region in data.OWN_REGIONS, region
+    assert data.region_name("Atlantis", "fr") == "Atlantis"
+
+
 def test_country_names_follow_the_kernels_language(locales):
     set_language("fr")
     assert data.country_name("DEU") == "Allemagne"

@@ -37,6 +37,7 @@ __all__ = [
     "citation",
     "country_name",
     "country_regions",
+    "region_name",
     "data_dir",
     "list_tables",
     "load",
@@ -330,7 +331,50 @@ def country_name(code, language: str | None = None):
     key = code.strip().upper()
     if key in OWN_NAMES:
         return _(OWN_NAMES[key])
-    territory = _cldr_codes().get(key, key if len(key) == 2 else None)
+    # Two letters: CLDR's own code; three digits: a UN M49 region ("002" Africa).
+    territory = _cldr_codes().get(key, key if len(key) == 2 or key.isdigit() else None)
     if territory in (None, "ZZ"):  # ZZ: CLDR's "unknown region"
         return code
     return _territories(language or kernel_language()).get(territory, code)
+
+
+# The regions of the tables (UN DESA's un_region and un_subregion, the World Bank's
+# wb_region), as written there in English, with their UN M49 code where CLDR names them.
+M49 = {
+    "Africa": "002", "Asia": "142", "Europe": "150", "Oceania": "009",
+    "Northern America": "021",
+    "Australia/New Zealand": "053", "Caribbean": "029", "Central America": "013",
+    "Central Asia": "143", "Eastern Africa": "014", "Eastern Asia": "030",
+    "Eastern Europe": "151", "Melanesia": "054", "Micronesia": "057", "Middle Africa": "017",
+    "Northern Africa": "015", "Northern Europe": "154", "Polynesia": "061",
+    "South America": "005", "South-Eastern Asia": "035", "Southern Africa": "018",
+    "Southern Asia": "034", "Southern Europe": "039", "Western Africa": "011",
+    "Western Asia": "145", "Western Europe": "155",
+    "North America": "003", "South Asia": "034",
+    "Sub-Saharan Africa": "202", "World": "001",
+}
+# Regions CLDR does not name as the tables do (its 419 is "Latin America" alone): named in
+# the package catalog.
+OWN_REGIONS = {
+    "Latin America and the Caribbean": N_("Latin America and the Caribbean"),
+    "Latin America & Caribbean": N_("Latin America & Caribbean"),
+    "East Asia & Pacific": N_("East Asia & Pacific"),
+    "Europe & Central Asia": N_("Europe & Central Asia"),
+    "Middle East & North Africa": N_("Middle East & North Africa"),
+}
+
+
+def region_name(name, language: str | None = None):
+    """A region of the tables (UN DESA or World Bank, as the tables write it in English)
+    in the trainee's language: region_name("Western Africa", "fr") gives
+    "Afrique occidentale". One name or a column; an unknown name comes back as it is."""
+    if isinstance(name, pd.Series):
+        names = {n: region_name(n, language) for n in name.dropna().unique()}
+        return name.map(names).astype("string")
+    if not isinstance(name, str):
+        return [region_name(n, language) for n in name]
+    if name in OWN_REGIONS:
+        return _(OWN_REGIONS[name])
+    if name in M49:
+        return _territories(language or kernel_language()).get(M49[name], name)
+    return name
