@@ -108,6 +108,14 @@ def test_a_damaged_catalog_gives_english_and_says_how_to_repair(locales, capsys)
     assert i18n.language() == "en"
 
 
+def test_a_kernel_can_be_pointed_at_catalogs_of_a_tests_own(locales, tmp_path, monkeypatch):
+    """Tests of built notebooks run kernels in other processes: TOOLBOX_LOCALE_DIR."""
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "nowhere")
+    monkeypatch.setenv(i18n.ENV_VAR, str(locales))
+    set_language("qps")
+    assert i18n.language() == "qps" and i18n._("Saved") == "⟦Sávéd⟧"
+
+
 def test_the_kernel_imports_no_catalog_tool():
     """Babel and polib are the build's; a trainee's kernel never imports them at start."""
     code = ("import sys, toolbox_widgets; "

@@ -19,10 +19,14 @@ imported here: the kernel stays quick to start.
 from __future__ import annotations
 
 import gettext
+import os
 from pathlib import Path
 
 DOMAIN = "toolbox_widgets"
 LOCALE_DIR = Path(__file__).resolve().parent / "locales"
+# Tests of built notebooks point a kernel at catalogs of their own (the pseudo-locale qps,
+# which the build does not compile into the package): <folder>/<lang>/LC_MESSAGES/*.mo.
+ENV_VAR = "TOOLBOX_LOCALE_DIR"
 ENGLISH = "en"
 
 # The kernel's one language: its code and its catalog.
@@ -45,7 +49,8 @@ def language() -> str:
 
 
 def catalog_file(code: str) -> Path:
-    return LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    folder = Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else LOCALE_DIR
+    return folder / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
 def use_language(code: str | None = None) -> str:
