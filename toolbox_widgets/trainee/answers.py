@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
+
+from .i18n import _
 
 FORMAT_VERSION = 1
 SUFFIX = ".answers.json"
@@ -46,6 +49,9 @@ class AnswerStore:
         self.problem = ""  # a plain-words note when the file could not be read
         self._answers: dict[str, object] = {}
         self._saved: dict[str, str] = {}  # when each answer last changed
+        # The trainee's own shuffle of the options: kept in the file, so a reopened
+        # notebook shows the same order. Made on first use (see seed).
+        self._seed: int | None = None
         self._load()
 
     def _load(self) -> None:
@@ -57,7 +63,7 @@ class AnswerStore:
             if not isinstance(answers, dict):
                 raise TypeError("'answers' is not a mapping")
         except RecursionError:  # JSON nested thousands deep: no answers file looks so
-            self._set_aside("it is nested too deeply to be an answers file")
+            self._set_aside(_("it is nested too deeply to be an answers file"))
             return
         except (OSError, ValueError, KeyError, TypeError) as error:
             self._set_aside(str(error))
@@ -66,6 +72,23 @@ class AnswerStore:
                          for k, v in answers.items()}
         self._saved = {str(k): v["saved"] for k, v in answers.items()
                        if isinstance(v, dict) and isinstance(v.get("saved"), str)}
+        seed = data.get("seed")
+        if isinstance(seed, int) and not isinstance(seed, bool):
+            self._seed = seed  # files written before shuffling have none: one is made
+
+    @property
+    def seed(self) -> int:
+        """This trainee's shuffle seed; a new one is written to the file at once, so that
+        the options keep their order when the notebook is opened again."""
+        if self._seed is None:
+            self._seed = secrets.randbelow(2**31)
+            if not self.problem:  # a damaged file was set aside: the next answer writes
+                try:
+                    self._write()
+                except OSError:
+                    pass  # a read-only folder: the order holds for this session, and the
+                    # first answer saved reports the problem as before
+        return self._seed
 
     def _set_aside(self, reason: str) -> None:
         """Keep the damaged file for the trainee or instructor to inspect, and start
@@ -74,14 +97,14 @@ class AnswerStore:
         kept = self.path.with_name(f"{self.workbook}.answers.corrupt-{stamp}.json")
         try:
             self.path.replace(kept)
-            where = f"It was kept as {kept.name}."
+            where = _("It was kept as {name}.").format(name=kept.name)
         except OSError:
-            where = "It could not be moved aside."
-        self.problem = (
-            f"The answers file {self.path.name} could not be read ({reason}). {where} "
-            "Saved answers from it are not shown: answer the exercises again, or ask "
-            "your instructor to restore the file from your last submission."
-        )
+            where = _("It could not be moved aside.")
+        self.problem = _(
+            "The answers file {name} could not be read ({reason}). {where} Saved answers "
+            "from it are not shown: answer the exercises again, or ask your instructor to "
+            "restore the file from your last submission.").format(
+            name=self.path.name, reason=reason, where=where)
 
     def get(self, exercise_id: str, default=None):
         return self._answers.get(exercise_id, default)
@@ -112,6 +135,7 @@ class AnswerStore:
         data = {
             "format": FORMAT_VERSION,
             "workbook": self.workbook,
+            "seed": self.seed,
             "answers": {k: {"value": v, "saved": self._saved.get(k)}
                         for k, v in sorted(self._answers.items())},
         }
