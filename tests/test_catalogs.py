@@ -52,10 +52,10 @@ def sample_notebook() -> nbformat.NotebookNode:
         new_markdown_cell(SAMPLE_MARKDOWN, id="intro"),
         new_markdown_cell("---\n## Before you submit\n\nRun the next cell.\n\n---\n\nDone.",
                           id="rules"),
-        new_code_cell('from toolbox_widgets.trainee.i18n import _\n'
-                      'print(_("Your answers are saved."))\n'
+        new_code_cell('from toolbox_widgets import tr\n'
+                      'print(tr("Your answers are saved."))\n'
                       'print("an unmarked string stays out")\n'
-                      'title = _("Share of migrants (%s)") % "2024"', id="marked"),
+                      'title = tr("Share of migrants (%s)") % "2024"', id="marked"),
         _graded("code", 'book = Workbook("core_01_sample")\n'
                 'q1 = book.single_choice("q1", "Which?", ["A", "B"], points=2)\n'
                 '### BEGIN SOLUTION\nq1.answer("B")\n### END SOLUTION\nq1',

@@ -42,9 +42,10 @@ from translate.storage.markdown import MarkdownFile
 
 LOCALES = "locales"
 PSEUDO = "qps"  # the pseudo-locale: every string wrapped in ⟦ ⟧ and accented
-# Trainee-facing strings in code cells are marked with this function
-# (toolbox_widgets.trainee.i18n._).
-MARKER = "_"
+# Trainee-facing strings in notebooks' code cells are marked with tr("…"), which is
+# toolbox_widgets.trainee.i18n._ under a name that a loop (`for _, row in …`) or IPython's
+# last-output variable cannot rebind in the middle of a notebook.
+MARKER = "tr"
 WRAP = 79  # the width msgmerge and msginit use, so their output and ours agree
 
 
@@ -83,7 +84,7 @@ def code_messages(source: str, where: str) -> list[str]:
         return [message for _line, message, _comments, _context in found
                 if isinstance(message, str)]
     except SyntaxError as error:  # IPython magics and the like: say where
-        raise CatalogError(f"{where}: cannot read the code cell for _() strings ({error}). "
+        raise CatalogError(f"{where}: cannot read the code cell for tr() strings ({error}). "
                            "Fix the cell's Python.") from error
 
 
@@ -130,7 +131,7 @@ def extract(folder: Path) -> polib.POFile:
             if cell.cell_type == "markdown":
                 messages, comment = markdown_messages(cell.source), ""
             elif cell.cell_type == "code":
-                messages, comment = code_messages(cell.source, where), "code: _()"
+                messages, comment = code_messages(cell.source, where), "code: tr()"
             else:
                 continue
             for message in messages:
