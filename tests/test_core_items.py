@@ -69,6 +69,19 @@ def test_every_objective_is_assessed_and_every_item_maps_to_an_objective():
     assert not unmapped, f"graded items in no objective: {unmapped}"
 
 
+class _EnglishText(ast.NodeTransformer):
+    """tr("…"), the translation marker, read as its English text."""
+
+    def visit_Call(self, call):
+        if getattr(call.func, "id", "") == "tr" and len(call.args) == 1:
+            return self.visit(call.args[0])
+        return call
+
+
+def _literal(node):
+    return ast.literal_eval(_EnglishText().visit(node))
+
+
 def _choice_items():
     """(notebook, id, kind, options, keys) for each graded single or multiple choice."""
     for stem, notebook in _core().items():
@@ -85,7 +98,7 @@ def _choice_items():
                 if kind not in ("single_choice", "multiple_choice") or not graded:
                     continue
                 try:
-                    options = ast.literal_eval(node.args[2])
+                    options = _literal(node.args[2])
                 except ValueError:  # options built in code (the 23 GCM objectives)
                     continue
                 answer = re.search(r"\.answer\((.*)\)", cell.source).group(1)
@@ -117,7 +130,8 @@ def test_single_choice_keys_are_spread_over_positions():
 
 
 def test_glossary_dates_the_mayoral_forum_as_the_notebooks_do():
-    glossary = json.loads((ROOT / "toolbox_widgets" / "trainee" / "glossary" / "en.json").read_text("utf-8"))
+    path = ROOT / "toolbox_widgets" / "trainee" / "glossary" / "en.json"
+    glossary = json.loads(path.read_text("utf-8"))
     entry = next(t for t in glossary["terms"] if t["term"].startswith("Mayoral Forum"))
     assert "announced in October 2013" in entry["definition"]
     assert "first held in Barcelona in June 2014" in entry["definition"]

@@ -23,6 +23,7 @@ import time
 import warnings
 from pathlib import Path
 
+from ..course import layout
 from .sandbox import Limits, SandboxUnavailable, check_sandbox
 
 SUBMITTED_FILE_MB = 50
@@ -129,8 +130,8 @@ def add_grade_command(subparsers) -> argparse.ArgumentParser:
 
 def cmd_grade(args) -> int:
     root = Path(args.root).resolve()
-    if not (root / "nbgrader_config.py").exists():
-        sys.exit(f"{root} is not a course folder: it has no nbgrader_config.py.")
+    if layout.course_problem(root, authored=False):
+        sys.exit(layout.course_problem(root, authored=False))
     if args.unsafe_no_sandbox:
         print("WARNING: grading without a sandbox; trainee code runs with your rights.",
               file=sys.stderr)
