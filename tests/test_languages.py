@@ -3,12 +3,24 @@ how a mixed-language class lands in the LMS, and what a released language proves
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
+import shutil
 import sys
 from datetime import datetime
+from pathlib import Path
 
+import nbformat
+import polib
 import pytest
 from conftest import ROOT
+from nbclient import NotebookClient
+from nbgrader.utils import compute_checksum, is_grade
+
+from toolbox_widgets import Workbook
+from toolbox_widgets.course import build, catalogs, code_text, layout
+from toolbox_widgets.grading import keys
 
 from toolbox_widgets.course.build import tool_env
 from toolbox_widgets.grading.command import _moodle, gradebook_scores
@@ -47,7 +59,8 @@ def test_open_lang_sets_jupyterlabs_own_interface_language_for_that_launch(cours
     (course_py.ROOT / "toolbox_widgets/course/trainee_lab/page_config.json").write_text("{}")
     option, = course_py.trainee_lab_options("fr")
     settings = option.split("=", 1)[1]
-    overrides = json.loads((course_py.WORKSPACE / ".lab-settings-fr" / "overrides.json").read_text())
+    overrides = (course_py.WORKSPACE / ".lab-settings-fr" / "overrides.json").read_text()
+    overrides = json.loads(overrides)
     assert settings.endswith(".lab-settings-fr")
     assert overrides == {"@jupyterlab/translation-extension:plugin": {"locale": "fr_FR"}}
     assert (course_py.WORKSPACE / ".lab-settings-fr" / "page_config.json").is_file()
@@ -96,3 +109,128 @@ def test_a_mixed_language_class_gets_one_total_per_module_per_trainee(tmp_path, 
     assert notes["ada"] == notes["bob"] == ""
     assert notes["cy"] == ("cy submitted core in more than one language (core, core_fr); "
                            "the latest, core_fr, counts.")
+
+
+# --- a released language, proven with the pseudo-locale qps ----------------------------
+# One build of Core with qps released serves every check below; the qps notebooks run once.
+
+KERNEL_SPEAKS = "language" in inspect.signature(Workbook).parameters
+needs_c2 = pytest.mark.skipif(not KERNEL_SPEAKS, reason=(
+    "the kernel's Workbook(language=...) (contract C2, the i18n-kernel branch) is not here"))
+
+
+@pytest.fixture(scope="module")
+def qps_course(tmp_path_factory) -> Path:
+    """Core built in English and in the pseudo-locale, from a test-made, complete catalog."""
+    root = layout.scratch_course(ROOT, tmp_path_factory.mktemp("qps-course"))
+    catalogs.write_templates(root, ["core"])
+    target = catalogs.catalog_path(root, catalogs.PSEUDO, "core")
+    target.parent.mkdir(parents=True)
+    catalogs.pseudo_catalog(polib.pofile(str(catalogs.template_path(root, "core")))).save(
+        str(target))
+    (root / "locales" / catalogs.PSEUDO / "released").write_text("core\n")
+    assert build.build(root) == ["core", "core_qps"]
+    return root
+
+
+def _graded_cells(path: Path) -> list[tuple]:
+    """Every cell nbgrader knows, in order: grade_id, points, and for graded code cells
+    nbgrader's own checksum (source, type, grade_id, points)."""
+    notebook = nbformat.read(path, as_version=4)
+    return [(c.metadata["nbgrader"]["grade_id"], c.metadata["nbgrader"].get("points"),
+             compute_checksum(c) if c.cell_type == "code" and is_grade(c) else None)
+            for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id")]
+
+
+@pytest.mark.slow
+def test_every_graded_cell_is_identical_in_core_and_its_translation(qps_course):
+    names = sorted(p.name for p in (ROOT / "notebooks" / "core").glob("*.ipynb"))
+    for name in names:
+        english = _graded_cells(qps_course / "source" / "core" / name)
+        pseudo = _graded_cells(qps_course / "source" / "core_qps" / name)
+        assert pseudo == english, name
+        assert any(checksum for *_, checksum in english) or name == "00_overview.ipynb"
+        # nbgrader's checksums stored at generate_assignment, and the cell order
+        stored = [[(c.metadata["nbgrader"]["grade_id"], c.metadata["nbgrader"].get("checksum"))
+                   for c in nbformat.read(qps_course / "release" / tree / name, 4).cells
+                   if c.metadata.get("nbgrader", {}).get("grade")] for tree in ("core", "core_qps")]
+        assert stored[0] == stored[1], name
+    assert sorted(p.name for p in (qps_course / "selfstudy" / "core_qps").glob("*.ipynb")) == names
+
+
+@pytest.mark.slow
+def test_the_translation_reaches_every_marked_string_and_the_setup_cell(qps_course):
+    for path in sorted((qps_course / "release" / "core_qps").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        code = [c for c in notebook.cells if c.cell_type == "code" and not is_grade(c)]
+        for cell in code:
+            english = [text for *_, text in code_text._literals(cell.source)
+                       if not text.startswith("⟦")]
+            assert english == [], f"{path.name}, cell {cell.id}: {english[:3]}"
+        assert any('language="qps")' in c.source for c in code), path.name
+        assert notebook.metadata["mld"] == {"language": "qps"}
+
+
+@pytest.fixture(scope="module")
+def qps_run(qps_course, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
+    """Every student notebook of core_qps, run once as a trainee would (Run All)."""
+    folder = tmp_path_factory.mktemp("qps-trainee") / "core_qps"
+    shutil.copytree(qps_course / "release" / "core_qps", folder)
+    ran = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+        ran[path.name] = notebook
+    return ran
+
+
+def _texts(notebook) -> list[tuple[str, str]]:
+    """(cell id, text) of what the trainee reads in the outputs: printed lines, plain text
+    and HTML (tags removed), widgets' text form."""
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                found.append((cell.id, output.text))
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                text = output.get("data", {}).get(mime)
+                if text:
+                    found.append((cell.id, re.sub(r"<[^>]+>", " ", text)))
+    return found
+
+
+@pytest.mark.slow
+@needs_c2
+def test_the_translated_notebooks_run_clean(qps_run):
+    errors = [(name, c.id, o.ename, o.evalue[:200]) for name, nb in qps_run.items()
+              for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+
+
+# Words a trainee may read outside the catalogs: names and codes from the data tables and
+# publishers' names, which are the same in every language.
+ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ '-][A-Za-z]{2,}){4,}\b")
+
+
+@pytest.mark.slow
+@needs_c2
+def test_no_english_sentence_escapes_the_catalogs_in_what_the_trainee_reads(qps_run):
+    """Run once, read everything: five English words in a row outside ⟦…⟧ came from
+    code that no catalog reaches."""
+    escaped = []
+    for name, notebook in qps_run.items():
+        for cell_id, text in _texts(notebook):
+            rest = re.sub(r"⟦.*?⟧", " ", text, flags=re.DOTALL)
+            escaped += [(name, cell_id, m.group(0)) for m in ENGLISH_RUN.finditer(rest)]
+    assert escaped == [], escaped[:20]
+
+
+@pytest.mark.slow
+@needs_c2
+def test_keys_recorded_from_a_translation_are_the_english_keys(qps_course, tmp_path):
+    for name in ("01_why_local.ipynb", "02_words_matter.ipynb"):
+        english = keys.recorded_keys(qps_course / "source" / "core" / name, tmp_path / "en")
+        pseudo = keys.recorded_keys(qps_course / "source" / "core_qps" / name, tmp_path / "qps")
+        assert {g: k["key"] for g, k in pseudo.items()} == {g: k["key"] for g, k in english.items()}
+        assert len(english) >= 5

@@ -422,13 +422,17 @@ _PROTECTED = re.compile(
 
 
 def pseudo_translate(message: str) -> str:
-    """⟦Áccéñtéd⟧ text: code, placeholders and web addresses stay as they are."""
+    """⟦Áccéñtéd⟧ text: code, placeholders and web addresses stay as they are, and so do
+    leading and trailing line breaks (msgfmt -c requires a translation to keep them)."""
+    body = message.strip("\n")
+    head = message[:len(message) - len(message.lstrip("\n"))]
+    tail = message[len(message.rstrip("\n")):]
     parts, last = [], 0
-    for match in _PROTECTED.finditer(message):
-        parts += [message[last:match.start()].translate(_ACCENTS), match.group(0)]
+    for match in _PROTECTED.finditer(body):
+        parts += [body[last:match.start()].translate(_ACCENTS), match.group(0)]
         last = match.end()
-    parts.append(message[last:].translate(_ACCENTS))
-    return "⟦" + "".join(parts) + "⟧"
+    parts.append(body[last:].translate(_ACCENTS))
+    return head + "⟦" + "".join(parts) + "⟧" + tail
 
 
 def pseudo_catalog(template: polib.POFile) -> polib.POFile:
