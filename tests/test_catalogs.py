@@ -247,7 +247,8 @@ def test_graded_cells_are_byte_identical_in_a_translation(path):
             if c.cell_type == "code" and not is_grade(c)]
     assert any(ours != theirs for ours, theirs in code)  # tr() strings are translated
     assert 'language="qps")' in "".join(ours for ours, _ in code)
-    assert not re.search(r'tr\("[^⟦"]', "".join(ours for ours, _ in code))  # all of them
+    marked = [text for ours, _ in code for *_, text in code_text._literals(ours)]
+    assert marked and all(text.strip("\n").startswith("⟦") for text in marked)  # all of them
 
 
 def test_code_strings_are_translated_whole_and_graded_test_cells_never():

@@ -7,6 +7,7 @@ import inspect
 import json
 import re
 import shutil
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ import polib
 import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
+from nbgrader.api import Gradebook
 from nbgrader.utils import compute_checksum, is_grade
 
 from toolbox_widgets import Workbook
@@ -165,7 +167,7 @@ def test_the_translation_reaches_every_marked_string_and_the_setup_cell(qps_cour
         code = [c for c in notebook.cells if c.cell_type == "code" and not is_grade(c)]
         for cell in code:
             english = [text for *_, text in code_text._literals(cell.source)
-                       if not text.startswith("⟦")]
+                       if not text.strip("\n").startswith("⟦")]
             assert english == [], f"{path.name}, cell {cell.id}: {english[:3]}"
         assert any('language="qps")' in c.source for c in code), path.name
         assert notebook.metadata["mld"] == {"language": "qps"}
@@ -213,15 +215,30 @@ def test_the_translated_notebooks_run_clean(qps_run):
 ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ '-][A-Za-z]{2,}){4,}\b")
 
 
+def _package_sentences() -> list[re.Pattern]:
+    """The package's own sentences (locales/toolbox_widgets.pot, {fields} as wildcards):
+    the package catalog's test covers them, and no qps package catalog is built."""
+    pot = ROOT / "locales" / "toolbox_widgets.pot"
+    found = []
+    for entry in polib.pofile(str(pot)) if pot.exists() else []:
+        for text in filter(None, (entry.msgid, entry.msgid_plural)):
+            parts = [re.escape(part) for part in re.split(r"\{[^{}]*\}", text)]
+            found.append(re.compile(".*?".join(parts), re.DOTALL))
+    return sorted(found, key=lambda p: -len(p.pattern))  # longest first
+
+
 @pytest.mark.slow
 @needs_c2
 def test_no_english_sentence_escapes_the_catalogs_in_what_the_trainee_reads(qps_run):
-    """Run once, read everything: five English words in a row outside ⟦…⟧ came from
-    code that no catalog reaches."""
+    """Run once, read everything: five English words in a row outside ⟦…⟧ and outside
+    the package's own sentences came from notebook code that no catalog reaches."""
+    package = _package_sentences()
     escaped = []
     for name, notebook in qps_run.items():
         for cell_id, text in _texts(notebook):
             rest = re.sub(r"⟦.*?⟧", " ", text, flags=re.DOTALL)
+            for sentence in package:
+                rest = sentence.sub(" ", rest)
             escaped += [(name, cell_id, m.group(0)) for m in ENGLISH_RUN.finditer(rest)]
     assert escaped == [], escaped[:20]
 
@@ -234,3 +251,31 @@ def test_keys_recorded_from_a_translation_are_the_english_keys(qps_course, tmp_p
         pseudo = keys.recorded_keys(qps_course / "source" / "core_qps" / name, tmp_path / "qps")
         assert {g: k["key"] for g, k in pseudo.items()} == {g: k["key"] for g, k in english.items()}
         assert len(english) >= 5
+
+
+@pytest.mark.slow
+@needs_c2
+def test_a_perfect_trainee_scores_full_and_a_blank_one_zero_in_the_translation(qps_course):
+    """Through mld grade, on the notebook with every kind of exercise."""
+    from test_grading import blank, perfect
+    from trainees import read_key
+
+    name = "01_why_local"
+    key = read_key(qps_course / "source" / "core_qps" / f"{name}.ipynb")
+    expected = {}
+    for trainee, behave in (("perfect", perfect), ("blank", blank)):
+        folder = qps_course / "submitted" / trainee / "core_qps"
+        folder.mkdir(parents=True)
+        shutil.copy2(qps_course / "release" / "core_qps" / f"{name}.ipynb", folder)
+        expected[trainee] = behave(folder, key)
+    run = subprocess.run([sys.executable, "-m", "toolbox_widgets.grading", "grade", "core_qps",
+                          "--unsafe-no-sandbox"], cwd=qps_course, capture_output=True,
+                         text=True, env=tool_env(), check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    with Gradebook(f"sqlite:///{qps_course / 'gradebook.db'}") as gradebook:
+        for trainee, scores in expected.items():
+            got = {g.name: g.score for g in gradebook.find_submission_notebook(
+                name, "core_qps", trainee).grades if g.name in scores}
+            assert got == pytest.approx(scores), trainee
+    assert sum(expected["perfect"].values()) == key.auto_points > 0
+    assert sum(expected["blank"].values()) == 0
