@@ -3,6 +3,7 @@
 
     python3 course.py open    # make .venv, install the course, open the self-study version
     python3 course.py open --class   # open the class version (nbgrader) instead
+    python3 course.py open --lang fr # the course in French (es: Spanish), JupyterLab too
     python3 course.py test    # make .venv, install the course and its test tools, run every test
     python3 course.py hub     # as root: the course on a trial JupyterHub at 127.0.0.1:8000
 
@@ -12,7 +13,9 @@ Anything after `--` goes to JupyterLab or pytest, e.g. `python3 course.py open -
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +30,11 @@ WORKSPACE = ROOT / "workspace"  # a trainee's own copy of the student notebooks
 FIRST_NOTEBOOK = "core/00_overview.ipynb"
 # Which generated tree a learner opens, and where their own copy goes in workspace/.
 VERSIONS = {"self-study": ("selfstudy", "self-study"), "class": ("release", "class")}
+# The languages a trainee can pick, with JupyterLab's locale for its own interface
+# (the jupyterlab-language-pack-fr-FR and -es-ES packages). The course's assignment in a
+# language is <module>_<lang>, e.g. core_fr (toolbox_widgets/course/layout.py).
+LANGUAGES = {"fr": "fr_FR", "es": "es_ES"}
+TRANSLATED = re.compile(r"(core|module\d)_([a-z]{2,3})")
 
 
 def run(*command, **kwargs) -> None:
@@ -73,19 +81,33 @@ def ensure_system_packages() -> None:
               f"Install with: sudo apt-get install {' '.join(missing)}", flush=True)
 
 
-def copy_workbooks(version: str) -> Path:
-    """Copy one version's workbooks into workspace/<version>/; never overwrite a trainee's."""
+def copy_workbooks(version: str, language: str | None = None) -> Path:
+    """Copy one version's workbooks in one language into workspace/<version>[-<lang>]/;
+    never overwrite a trainee's."""
     tree, folder = VERSIONS[version]
-    mine = WORKSPACE / folder
+    mine = WORKSPACE / (f"{folder}-{language}" if language else folder)
     for assignment in sorted((ROOT / tree).iterdir()):
+        translated = TRANSLATED.fullmatch(assignment.name)
+        if translated and translated.group(2) != language or not translated and language:
+            continue
         if assignment.is_dir() and not (mine / assignment.name).exists():
             shutil.copytree(assignment, mine / assignment.name)
     return mine
 
 
-def open_course(extra: list[str], version: str = "self-study") -> None:
+def first_notebook(language: str | None) -> str:
+    """core/00_overview.ipynb, or core_fr/00_overview.ipynb in French."""
+    return FIRST_NOTEBOOK.replace("core/", f"core_{language}/") if language else FIRST_NOTEBOOK
+
+
+def open_course(extra: list[str], version: str = "self-study",
+                language: str | None = None) -> None:
     install("")
-    mine = copy_workbooks(version)
+    tree = VERSIONS[version][0]
+    if language and not (ROOT / tree / first_notebook(language)).exists():
+        sys.exit(f"The course is not released in {language!r} yet: {tree}/core_{language}/ is "
+                 "missing. Translators release a language as docs/translating.md says.")
+    mine = copy_workbooks(version, language)
     # Notebooks carry this kernel's language_info, so they do not open as modified.
     run(PYTHON, "-m", "toolbox_widgets.course.trainee_setup", mine)
     where = mine.relative_to(ROOT).as_posix()
@@ -97,18 +119,28 @@ def open_course(extra: list[str], version: str = "self-study") -> None:
               "marked by your instructor after you submit; Validate lists what is still "
               "open.", flush=True)
     os.chdir(ROOT)
-    first_page = f"/lab/tree/{where}/{FIRST_NOTEBOOK}"
+    first_page = f"/lab/tree/{where}/{first_notebook(language)}"
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         extra = [*extra, "--allow-root"]  # JupyterLab refuses root without it (containers)
     os.execve(str(BIN / "jupyter"),
               ["jupyter", "lab", f"--ServerApp.default_url={first_page}",
-               *trainee_lab_options(), *extra], tool_env())
+               *trainee_lab_options(language), *extra], tool_env())
 
 
-def trainee_lab_options() -> list[str]:
+def trainee_lab_options(language: str | None = None) -> list[str]:
     """The trainee's JupyterLab settings (toolbox_widgets/course/trainee_setup.py): no cell
-    toolbar, no instructor tools. An instructor launch leaves them out."""
-    return [f"--LabApp.app_settings_dir={ROOT / 'toolbox_widgets' / 'course' / 'trainee_lab'}"]
+    toolbar, no instructor tools. An instructor launch leaves them out. In French or Spanish
+    the interface follows: JupyterLab reads default settings (overrides.json) from the same
+    folder, so that launch gets a copy of the folder with the locale set."""
+    settings = ROOT / "toolbox_widgets" / "course" / "trainee_lab"
+    if language:
+        own = WORKSPACE / f".lab-settings-{language}"
+        own.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(settings / "page_config.json", own / "page_config.json")
+        locale = {"@jupyterlab/translation-extension:plugin": {"locale": LANGUAGES[language]}}
+        (own / "overrides.json").write_text(json.dumps(locale, indent=2) + "\n")
+        settings = own
+    return [f"--LabApp.app_settings_dir={settings}"]
 
 
 def hub_course(extra: list[str]) -> None:
@@ -139,8 +171,16 @@ def main() -> None:
     own = args[:args.index("--")] if "--" in args else args
     command = own[0] if own else ""
     try:
-        if command == "open" and set(own[1:]) <= {"--class"}:
-            open_course(extra, "class" if "--class" in own else "self-study")
+        options = own[1:]
+        language = None
+        if "--lang" in options:  # --lang fr
+            at = options.index("--lang")
+            language = options[at + 1] if at + 1 < len(options) else ""
+            options = options[:at] + options[at + 2:]
+            if language not in LANGUAGES:
+                sys.exit(f"--lang takes one of: {', '.join(LANGUAGES)} (English needs none).")
+        if command == "open" and set(options) <= {"--class"}:
+            open_course(extra, "class" if "--class" in options else "self-study", language)
         elif command == "test":
             test_course(extra)
         elif command == "hub":

@@ -14,7 +14,6 @@ got the same score both ways.
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
 import os
 import re
@@ -25,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from toolbox_widgets.course import layout
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "core"
@@ -38,14 +39,7 @@ def env() -> dict[str, str]:
 
 
 def build_course(folder: Path, notebooks: str) -> None:
-    shutil.copy2(ROOT / "nbgrader_config.py", folder)
-    target = folder / "notebooks" / ASSIGNMENT
-    target.mkdir(parents=True)
-    for path in sorted((ROOT / "notebooks" / ASSIGNMENT).iterdir()):
-        if path.suffix == ".ipynb" and fnmatch.fnmatch(path.name, notebooks):
-            shutil.copy2(path, target)
-        elif path.suffix != ".ipynb" and ".answers" not in path.name and path.is_file():
-            shutil.copy2(path, target)
+    layout.scratch_course(ROOT, folder, notebooks=(f"{ASSIGNMENT}/{notebooks}",))
     subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root", str(folder)],
                    check=True, capture_output=True, env=env())
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from toolbox_widgets.course import layout
 from toolbox_widgets.course.build import tool_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,10 +35,7 @@ def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedP
 @pytest.fixture(scope="session")
 def built_course(tmp_path_factory) -> Path:
     """A course folder built from notebooks/ with its own gradebook."""
-    root = tmp_path_factory.mktemp("course")
-    shutil.copy2(ROOT / "nbgrader_config.py", root)
-    shutil.copytree(ROOT / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns("*.answers*.json", ".ipynb_checkpoints"))
+    root = layout.scratch_course(ROOT, tmp_path_factory.mktemp("course"))
     subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root", str(root)],
                    check=True, capture_output=True, env=tool_env())
     return root

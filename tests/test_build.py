@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from toolbox_widgets.course import build
+from toolbox_widgets.course import build, layout
 
 pytestmark = pytest.mark.slow
 
@@ -21,9 +20,7 @@ def test_committed_trees_are_up_to_date():
 
 @pytest.fixture
 def course(tmp_path) -> Path:
-    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path)
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks",
-                    ignore=shutil.ignore_patterns(*build.NEVER_COPIED))
+    layout.scratch_course(ROOT, tmp_path)
     build.build(tmp_path)
     return tmp_path
 

@@ -16,7 +16,7 @@ from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.utils import compute_checksum, is_grade, is_solution
 
-from toolbox_widgets.course import build, catalogs
+from toolbox_widgets.course import build, catalogs, code_text, layout
 
 LINK_URL = "https://www.un.org/development/desa/pd/"
 SAMPLE_MARKDOWN = f"""# Sending money home
@@ -52,10 +52,10 @@ def sample_notebook() -> nbformat.NotebookNode:
         new_markdown_cell(SAMPLE_MARKDOWN, id="intro"),
         new_markdown_cell("---\n## Before you submit\n\nRun the next cell.\n\n---\n\nDone.",
                           id="rules"),
-        new_code_cell('from toolbox_widgets.trainee.i18n import _\n'
-                      'print(_("Your answers are saved."))\n'
+        new_code_cell('from toolbox_widgets import tr\n'
+                      'print(tr("Your answers are saved."))\n'
                       'print("an unmarked string stays out")\n'
-                      'title = _("Share of migrants (%s)") % "2024"', id="marked"),
+                      'title = tr("Share of migrants (%s)") % "2024"', id="marked"),
         _graded("code", 'book = Workbook("core_01_sample")\n'
                 'q1 = book.single_choice("q1", "Which?", ["A", "B"], points=2)\n'
                 '### BEGIN SOLUTION\nq1.answer("B")\n### END SOLUTION\nq1',
@@ -73,7 +73,7 @@ def sample_notebook() -> nbformat.NotebookNode:
 @pytest.fixture
 def course(tmp_path) -> Path:
     """A course folder with one module of one sample notebook and its template."""
-    shutil.copy2(ROOT / "nbgrader_config.py", tmp_path)
+    layout.scratch_course(ROOT, tmp_path, trees=())
     (tmp_path / "notebooks" / "core").mkdir(parents=True)
     nbformat.write(sample_notebook(), tmp_path / "notebooks" / "core" / "01_sample.ipynb")
     catalogs.write_templates(tmp_path, ["core"])
@@ -208,16 +208,31 @@ def test_no_english_markdown_of_the_course_escapes_the_catalogs():
                 assert catalogs._skeleton(after.source) == catalogs._skeleton(before.source)
 
 
+def _code_logic(source: str) -> str:
+    """A code cell without the text a translation may change: tr() literals and the
+    setup cell's language."""
+    source = re.sub(r', language="\w+"\)', ")", source)
+    found = list(code_text._literals(source))
+    lines = source.splitlines(keepends=True)
+    offsets = [0] + [sum(len(line) for line in lines[:i + 1]) for i in range(len(lines))]
+    for (row, col), (end_row, end_col), _text in reversed(found):
+        start, end = offsets[row - 1] + col, offsets[end_row - 1] + end_col
+        source = source[:start] + '"…"' + source[end:]
+    return source
+
+
 def _graded_logic(notebook):
     """What grading depends on: order, ids, points, nbgrader's checksums of the graded
-    cells (code and hidden tests), and every code cell byte for byte."""
+    test cells (code and hidden tests) byte for byte, and every other code cell but for
+    its tr() strings and the setup cell's language."""
     cells = []
     for cell in notebook.cells:
         meta = cell.metadata.get("nbgrader", {})
-        graded = cell.cell_type == "code" and (is_grade(cell) or is_solution(cell))
+        graded = cell.cell_type == "code" and is_grade(cell)
         cells.append((cell.cell_type, cell.id, meta.get("grade_id"), meta.get("points"),
-                      compute_checksum(cell) if graded else None,
-                      cell.source if cell.cell_type == "code" else None))
+                      is_solution(cell), compute_checksum(cell) if graded else None,
+                      cell.source if graded else
+                      _code_logic(cell.source) if cell.cell_type == "code" else None))
     return cells
 
 
@@ -228,7 +243,44 @@ def test_graded_cells_are_byte_identical_in_a_translation(path):
     translated, _missing = _pseudo(english, polib.pofile(
         str(catalogs.template_path(ROOT, "core"))))
     assert _graded_logic(translated) == _graded_logic(english)
-    assert any(c.source != e.source for c, e in zip(translated.cells, english.cells))
+    code = [(c.source, e.source) for c, e in zip(translated.cells, english.cells)
+            if c.cell_type == "code" and not is_grade(c)]
+    assert any(ours != theirs for ours, theirs in code)  # tr() strings are translated
+    assert 'language="qps")' in "".join(ours for ours, _ in code)
+    marked = [text for ours, _ in code for *_, text in code_text._literals(ours)]
+    assert marked and all(text.strip("\n").startswith("⟦") for text in marked)  # all of them
+
+
+def test_code_strings_are_translated_whole_and_graded_test_cells_never():
+    table = {"Share of {name} in {year}": "Part de {name} en {year}",
+             "A long sentence that the English author cut over two lines.":
+                 "Une longue phrase que l'auteur anglais a coupée sur deux lignes."}
+    source = ('title = tr("Share of {name} in {year}").format(name=n, year=y)\n'
+              'why = tr("A long sentence that the English author "\n'
+              '         "cut over two lines.")\n'
+              'other = tr("Not in the catalog") + f"{tr}" + x.tr("Share of {name} in {year}")\n')
+    translated, missing = code_text.translate_code(source, table)
+    assert translated.startswith('title = tr("Part de {name} en {year}").format(name=n, year=y)')
+    namespace = {"tr": lambda s: s, "n": "x", "y": 1, "x": type("X", (), {"tr": str})}
+    exec(translated, namespace)
+    assert namespace["why"] == table["A long sentence that the English author cut over two lines."]
+    assert missing == ["Not in the catalog"]  # stays English; a draft shows it, a release stops
+    assert 'x.tr("Share of {name} in {year}")' in translated  # only the marker itself
+    book = nbformat.v4.new_notebook(cells=[
+        new_code_cell('book = Workbook("core_01_x")\nprint(tr("Share of {name} in {year}"))'),
+        _graded("code", 'q1.grade("B", why=tr("Share of {name} in {year}"))', "q1_test",
+                grade=True, points=1)])
+    english = nbformat.from_dict(book)
+    assert code_text.translate_cells(book, table, "fr") == []
+    assert book.cells[0].source == ('book = Workbook("core_01_x", language="fr")\n'
+                                    'print(tr("Part de {name} en {year}"))')
+    assert book.cells[1].source == english.cells[1].source
+
+
+def test_a_translation_must_keep_every_named_field():
+    assert catalogs.check_entry("In {year}: {share:.1f}%", "En {year} : {share:.1f} %") == []
+    assert any("field" in p for p in catalogs.check_entry("In {year}", "En {année}"))
+    assert catalogs.pseudo_translate("In {year}: {share:.1f}%").count("{share:.1f}") == 1
 
 
 def test_sample_graded_cells_identical_and_only_text_differs(course):
@@ -371,9 +423,13 @@ def test_mld_build_makes_a_released_language_its_own_assignment(course):
     for tree in ("source", "release"):
         english = course / tree / "core" / "01_sample.ipynb"
         pseudo = course / tree / "core_qps" / "01_sample.ipynb"
-        assert _checksums(pseudo) == _checksums(english)
+        # the graded test cell is the same; the answer cell's setup gains language="qps"
+        assert _checksums(pseudo)[1] == _checksums(english)[1]
         assert len(_checksums(english)) == 2
+        assert 'Workbook(\\"core_01_sample\\", language=\\"qps\\")' in pseudo.read_text()
         assert "⟦Séñdíñg móñéý hómé⟧" in pseudo.read_text()
+    selfstudy = (course / "selfstudy" / "core_qps" / "01_sample.ipynb").read_text()
+    assert 'Workbook(\\"core_01_sample\\", language=\\"qps\\", self_study=True)' in selfstudy
     released = course / "release" / "core_qps" / "01_sample.ipynb"
     assert all(checksum for *_, checksum in _checksums(released))
     assert build.stale_files(course) == []

@@ -69,6 +69,19 @@ def test_every_objective_is_assessed_and_every_item_maps_to_an_objective():
     assert not unmapped, f"graded items in no objective: {unmapped}"
 
 
+class _EnglishText(ast.NodeTransformer):
+    """tr("…"), the translation marker, read as its English text."""
+
+    def visit_Call(self, call):
+        if getattr(call.func, "id", "") == "tr" and len(call.args) == 1:
+            return self.visit(call.args[0])
+        return call
+
+
+def _literal(node):
+    return ast.literal_eval(_EnglishText().visit(node))
+
+
 def _choice_items():
     """(notebook, id, kind, options, keys) for each graded single or multiple choice."""
     for stem, notebook in _core().items():
@@ -85,7 +98,7 @@ def _choice_items():
                 if kind not in ("single_choice", "multiple_choice") or not graded:
                     continue
                 try:
-                    options = ast.literal_eval(node.args[2])
+                    options = _literal(node.args[2])
                 except ValueError:  # options built in code (the 23 GCM objectives)
                     continue
                 answer = re.search(r"\.answer\((.*)\)", cell.source).group(1)

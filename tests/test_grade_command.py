@@ -29,6 +29,7 @@ from test_browser import _free_port, _stop, wait_for_server
 from test_grading import TRAINEES
 from trainees import read_key
 
+from toolbox_widgets.course import layout
 from toolbox_widgets.course.build import tool_env
 
 pytestmark = pytest.mark.slow
@@ -83,11 +84,8 @@ def all_scores(root: Path, url: str | None = None) -> dict[tuple, float | None]:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("grade-course")
-    shutil.copy2(ROOT / "nbgrader_config.py", root)
-    (root / "notebooks" / "core").mkdir(parents=True)
-    for name in NOTEBOOKS:
-        shutil.copy2(ROOT / "notebooks" / "core" / name, root / "notebooks" / "core")
+    root = layout.scratch_course(ROOT, tmp_path_factory.mktemp("grade-course"),
+                                 notebooks=tuple(f"core/{name}" for name in NOTEBOOKS))
     subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root", str(root)],
                    check=True, capture_output=True, env=tool_env())
     return root

@@ -16,6 +16,7 @@ from trainees import answer_with_widgets, read_key
 
 from toolbox_widgets import Workbook
 from toolbox_widgets.trainee.answers import AnswerStore
+from toolbox_widgets.course import layout
 from toolbox_widgets.course.build import tool_env
 from toolbox_widgets.trainee.charts import show_chart, words_html
 from toolbox_widgets.trainee.exercises import NotGraded
@@ -57,8 +58,7 @@ def test_no_authored_notebook_would_show_maths():
 
 
 def test_build_check_fails_on_text_that_would_be_typeset(tmp_path):
-    course = tmp_path / "course"
-    shutil.copy2(ROOT / "nbgrader_config.py", course.mkdir() or course / "nbgrader_config.py")
+    course = layout.scratch_course(ROOT, tmp_path / "course", trees=())
     (course / "notebooks" / "core").mkdir(parents=True)
     shutil.copy2(_notebook_with(tmp_path, "India US$ 111.2 billion; Mexico US$ 61.1."),
                  course / "notebooks" / "core" / "01_x.ipynb")

@@ -6,22 +6,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from .course import build, catalogs, glossary_catalog, page_text
+from .course import build, catalogs, glossary_catalog, layout, page_text
 from .grading import add_grade_command
 
 
 def _course_root(path: str) -> Path:
     root = Path(path).resolve()
-    if not (root / "nbgrader_config.py").exists() or not (root / "notebooks").is_dir():
-        sys.exit(f"{root} is not a course folder: it needs nbgrader_config.py and notebooks/. "
-                 "Run the command from the repository's top folder, or pass --root.")
+    if layout.course_problem(root):
+        sys.exit(layout.course_problem(root))
     return root
 
 
 def cmd_build(args) -> int:
     try:
         return _build(_course_root(args.root), args.check)
-    except catalogs.CatalogError as error:  # a catalog not fit for release: what to fix
+    # a catalog not fit for release, or two notebooks sharing an answers file: what to fix
+    except (catalogs.CatalogError, layout.LayoutError) as error:
         print(error, file=sys.stderr)
         return 1
 

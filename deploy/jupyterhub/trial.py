@@ -50,7 +50,19 @@ HUB_PACKAGES = ["jupyterhub>=5.3", "nbgitpuller>=1.2"]
 COURSE_FOLDER = "course"  # ~instructor/course
 # The instructor grades on the hub with `mld grade` (Dask) and opens the dashboard (Voilà).
 COURSE_EXTRAS = "[grading]"
-NEVER_COPIED = shutil.ignore_patterns("*.answers*.json", ".ipynb_checkpoints", "__pycache__")
+
+
+def _layout():
+    """The course layout module (toolbox_widgets/course/layout.py), loaded by its path: this
+    script runs under the system Python, where the package and its dependencies are absent,
+    and the layout module needs only the standard library."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "mld_layout", ROOT / "toolbox_widgets" / "course" / "layout.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def say(message: str) -> None:
@@ -230,14 +242,9 @@ def ensure_course(instructor: pwd.struct_passwd, only: list[str], env_bin: Path)
     home = Path(instructor.pw_dir)
     course = home / COURSE_FOLDER
     if not (course / "notebooks").exists():
-        course.mkdir(exist_ok=True)
-        shutil.copy2(ROOT / "nbgrader_config.py", course)
-        if only:  # e.g. core/01_why_local.ipynb: a short course for a quick trial or a test
-            for notebook in only:
-                (course / "notebooks" / notebook).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(ROOT / "notebooks" / notebook, course / "notebooks" / notebook)
-        else:
-            shutil.copytree(ROOT / "notebooks", course / "notebooks", ignore=NEVER_COPIED)
+        # notebooks/ and locales/ (the catalogs of the languages the instructor releases);
+        # only: e.g. core/01_why_local.ipynb, a short course for a quick trial or a test
+        _layout().scratch_course(ROOT, course, notebooks=tuple(only or ()))
         chown_tree(course, instructor)
     if not (course / "release").exists():  # built once; later the instructor runs mld build
         as_user(instructor, [env_bin / "python", "-m", "toolbox_widgets.cli", "build",

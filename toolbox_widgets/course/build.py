@@ -10,33 +10,20 @@ the catalog locales/<lang>/LC_MESSAGES/<module>.po (toolbox_widgets/course/catal
 from __future__ import annotations
 
 import filecmp
-import fnmatch
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from . import catalogs, glossary_catalog
+from . import catalogs, glossary_catalog, layout
+from .layout import find_assignments
 from .selfstudy import TREE as SELF_STUDY
 from .selfstudy import build_self_study
 from .student_view import collapse_builder_code
-
-MODULES = ("core", "module1", "module2", "module3", "module4", "module5")
-# Files that running a notebook leaves behind; they never travel to trainees.
-NEVER_COPIED = ("*.answers.json", "*.answers.corrupt-*", ".*", "__pycache__", "*.pyc",
-                ".ipynb_checkpoints", "gradebook.db", "*.tmp")
-
-
-@dataclass(frozen=True)
-class Assignment:
-    name: str
-    folder: Path  # where its instructor notebooks are authored
-    language: str | None = None  # a translation of folder's English notebooks
 
 
 def tool_env() -> dict[str, str]:
@@ -46,24 +33,11 @@ def tool_env() -> dict[str, str]:
     return {**os.environ, "PATH": scripts + os.pathsep + os.environ.get("PATH", "")}
 
 
-def find_assignments(root: Path) -> list[Assignment]:
-    notebooks = root / "notebooks"
-    found = [Assignment(module, notebooks / module) for module in MODULES]
-    found = [a for a in found if a.folder.is_dir() and any(a.folder.glob("*.ipynb"))]
-    return found + [Assignment(f"{a.name}_{language}", a.folder, language)
-                    for language, modules in catalogs.released(root).items()
-                    for a in found if a.name in modules]
-
-
-def _skipped(name: str) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) for pattern in NEVER_COPIED)
-
-
 def _copy_clean(source: Path, destination: Path) -> None:
     """Copy an authored folder; notebooks lose outputs and execution counts."""
     destination.mkdir(parents=True)
     for item in sorted(source.iterdir()):
-        if _skipped(item.name):
+        if layout.never_copied(item.name):
             continue
         target = destination / item.name
         if item.is_dir():
@@ -90,6 +64,9 @@ def build(root: Path) -> list[str]:
     """(Re)build source/ and release/ under root. Returns the assignment names."""
     assignments = find_assignments(root)
     names = {a.name for a in assignments}
+    for assignment in assignments:
+        if not assignment.language:  # two notebooks sharing an answers file stop the build
+            layout.workbook_names(assignment.folder)
     catalogs.write_templates(root, [a.name for a in assignments if not a.language])
     glossary_catalog.write_template(root)
     glossary_catalog.write_languages(root)
@@ -130,12 +107,7 @@ def _tree_files(folder: Path) -> set[str]:
 def stale_files(root: Path) -> list[str]:
     """Build into a scratch copy and list generated files that differ from root's."""
     with tempfile.TemporaryDirectory() as folder:
-        scratch = Path(folder)
-        shutil.copy2(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
-        for authored in ("notebooks", catalogs.LOCALES):
-            if (root / authored).is_dir():
-                shutil.copytree(root / authored, scratch / authored,
-                                ignore=shutil.ignore_patterns(*NEVER_COPIED))
+        scratch = layout.scratch_course(root, Path(folder) / "course")
         build(scratch)
         problems = []
         for tree in ("source", "release", SELF_STUDY, catalogs.LOCALES, catalogs.COMPILED):

@@ -42,11 +42,14 @@ from babel.messages.pofile import read_po
 from mistletoe import block_token
 from translate.storage.markdown import MarkdownFile
 
+from . import code_text, layout
+
 LOCALES = "locales"
 PSEUDO = "qps"  # the pseudo-locale: every string wrapped in ⟦ ⟧ and accented
-# Trainee-facing strings in code cells are marked with this function
-# (toolbox_widgets.trainee.i18n._).
-MARKER = "_"
+# Trainee-facing strings in notebooks' code cells are marked with tr("…"), which is
+# toolbox_widgets.trainee.i18n._ under a name that a loop (`for _, row in …`) or IPython's
+# last-output variable cannot rebind in the middle of a notebook.
+MARKER = code_text.MARKER
 WRAP = 79  # the width msgmerge and msginit use, so their output and ours agree
 
 
@@ -85,7 +88,7 @@ def code_messages(source: str, where: str) -> list[str]:
         return [message for _line, message, _comments, _context in found
                 if isinstance(message, str)]
     except SyntaxError as error:  # IPython magics and the like: say where
-        raise CatalogError(f"{where}: cannot read the code cell for _() strings ({error}). "
+        raise CatalogError(f"{where}: cannot read the code cell for tr() strings ({error}). "
                            "Fix the cell's Python.") from error
 
 
@@ -132,7 +135,7 @@ def extract(folder: Path) -> polib.POFile:
             if cell.cell_type == "markdown":
                 messages, comment = markdown_messages(cell.source), ""
             elif cell.cell_type == "code":
-                messages, comment = code_messages(cell.source, where), "code: _()"
+                messages, comment = code_messages(cell.source, where), "code: tr()"
             else:
                 continue
             for message in messages:
@@ -140,7 +143,9 @@ def extract(folder: Path) -> polib.POFile:
                 if entry is None:
                     entry = entries[message] = polib.POEntry(msgid=message, msgstr="",
                                                              comment=comment)
-                    if comment and "%" in message:
+                    if comment and FIELD.search(message):  # tr("… {n} …").format(n=…)
+                        entry.flags.append("python-brace-format")
+                    elif comment and PERCENT.search(message):
                         entry.flags.append("python-format")
                     pot.append(entry)
                 occurrence = (f"{path.name}:{cell.id}", "")  # where: notebook and cell id
@@ -179,9 +184,6 @@ def write_templates(root: Path, modules: list[str]) -> None:
 
 PACKAGE = "toolbox_widgets"
 PACKAGE_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-# Fields filled by str.format: {name}. Only messages whose braces are all such fields are
-# flagged python-brace-format (msgfmt -c then checks translations keep the same fields).
-FIELD = re.compile(r"\{[A-Za-z_]\w*\}")
 
 
 def package_source() -> Path:
@@ -299,6 +301,9 @@ def released(root: Path) -> dict[str, list[str]]:
 # --- checks ------------------------------------------------------------------------------
 
 PLACEHOLDER = re.compile(r"\{\d+\}")
+# A named field of a code string, {year} or {share:.1f}: kept as is by translators.
+FIELD = re.compile(r"\{[A-Za-z_]\w*(?:[!:][^{}]*)?\}")
+PERCENT = re.compile(r"%(?:\(\w+\))?[sdfr]")
 LINK = re.compile(r"\]\{\d+\}")  # [text]{n}: a link whose target is placeholder n
 # A web address: ASCII only, and a final . , ; : ! ? ' or * belongs to the sentence.
 URL = re.compile(r"https?://[\w\-.~:/?#@!$&'*+,;=%]*[\w\-~/#=&%$+]", re.ASCII)
@@ -329,6 +334,8 @@ def check_entry(msgid: str, msgstr: str) -> list[str]:
             URL, msgstr):
         problems.append("a link differs from the English: keep [text]{n} together and every "
                         "web address unchanged")
+    if _sorted(FIELD, msgid) != _sorted(FIELD, msgstr):
+        problems.append("a {name} field differs from the English: copy every {…} unchanged")
     if _sorted(INLINE_CODE, msgid) != _sorted(INLINE_CODE, msgstr):
         problems.append("the `inline code` differs from the English: copy it unchanged")
     if msgstr.count("\n") != msgid.count("\n") or (
@@ -458,13 +465,15 @@ def translate_markdown(text: str, table: dict[str, str]) -> tuple[str, list[str]
 
 def translate_notebook(notebook: nbformat.NotebookNode, table: dict[str, str],
                        language: str) -> list[str]:
-    """Translate the Markdown cells in place; returns the English blocks left untranslated.
-    Code cells, metadata other than the language, and the cell order are never touched."""
+    """Translate the notebook in place: Markdown cells, tr() strings of code cells and the
+    setup cell's language (code_text.py); returns the English left untranslated. Graded test
+    cells, metadata other than the language, and the cell order are never touched."""
     missing = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source, lacking = translate_markdown(cell.source, table)
             missing += lacking
+    missing += code_text.translate_cells(notebook, table, language)  # tr() and the setup cell
     notebook.metadata["mld"] = {"language": language}  # which catalog made this notebook
     return missing
 
@@ -527,18 +536,22 @@ def translate_folder(folder: Path, root: Path, language: str, module: str,
 # --- the pseudo-locale -------------------------------------------------------------------
 
 _ACCENTS = str.maketrans("aeiouycnAEIOUYCN", "áéíóúýçñÁÉÍÓÚÝÇÑ")
-_PROTECTED = re.compile(rf"{PLACEHOLDER.pattern}|{FIELD.pattern}|{INLINE_CODE.pattern}"
-                        rf"|{URL.pattern}")
+_PROTECTED = re.compile(
+    rf"{PLACEHOLDER.pattern}|{FIELD.pattern}|{INLINE_CODE.pattern}|{URL.pattern}")
 
 
 def pseudo_translate(message: str) -> str:
-    """⟦Áccéñtéd⟧ text: code, placeholders and web addresses stay as they are."""
+    """⟦Áccéñtéd⟧ text: code, placeholders and web addresses stay as they are, and so do
+    leading and trailing line breaks (msgfmt -c requires a translation to keep them)."""
+    body = message.strip("\n")
+    head = message[:len(message) - len(message.lstrip("\n"))]
+    tail = message[len(message.rstrip("\n")):]
     parts, last = [], 0
-    for match in _PROTECTED.finditer(message):
-        parts += [message[last:match.start()].translate(_ACCENTS), match.group(0)]
+    for match in _PROTECTED.finditer(body):
+        parts += [body[last:match.start()].translate(_ACCENTS), match.group(0)]
         last = match.end()
-    parts.append(message[last:].translate(_ACCENTS))
-    return "⟦" + "".join(parts) + "⟧"
+    parts.append(body[last:].translate(_ACCENTS))
+    return head + "⟦" + "".join(parts) + "⟧" + tail
 
 
 def pseudo_catalog(template: polib.POFile) -> polib.POFile:
@@ -590,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(root / "notebooks" / args.module, target,
-                        ignore=shutil.ignore_patterns("*.answers*.json", ".*"))
+                        ignore=layout.ignore_never_copied)
         missing = translate_folder(target, root, args.language, args.module, release=False)
         print(f"Wrote {target.relative_to(root)}/; {len(missing)} blocks are still in English.")
         return 0

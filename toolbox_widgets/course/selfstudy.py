@@ -23,7 +23,8 @@ import nbformat
 
 TREE = "selfstudy"
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) HIDDEN TESTS[ \t]*\n?", re.MULTILINE)
-WORKBOOK = re.compile(r"\bWorkbook\(\s*([\"'][^\"']+[\"'])\s*\)")
+# Workbook("core_01_why_local") or, in a translated build, Workbook("…", language="fr")
+WORKBOOK = re.compile(r"\bWorkbook\(\s*([\"'][^\"']+[\"'](?:,\s*language=[\"']\w+[\"'])?)\s*\)")
 
 
 def _test_sources(instructor: Path) -> dict[str, str]:

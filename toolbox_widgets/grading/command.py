@@ -21,8 +21,10 @@ import tempfile
 import threading
 import time
 import warnings
+from datetime import datetime
 from pathlib import Path
 
+from ..course import layout
 from .sandbox import Limits, SandboxUnavailable, check_sandbox
 
 SUBMITTED_FILE_MB = 50
@@ -129,8 +131,8 @@ def add_grade_command(subparsers) -> argparse.ArgumentParser:
 
 def cmd_grade(args) -> int:
     root = Path(args.root).resolve()
-    if not (root / "nbgrader_config.py").exists():
-        sys.exit(f"{root} is not a course folder: it has no nbgrader_config.py.")
+    if layout.course_problem(root, authored=False):
+        sys.exit(layout.course_problem(root, authored=False))
     if args.unsafe_no_sandbox:
         print("WARNING: grading without a sandbox; trainee code runs with your rights.",
               file=sys.stderr)
@@ -439,24 +441,41 @@ def _grade(root: Path, args, extra: list[str], run_dir: Path) -> dict:
 
 
 def gradebook_scores(url: str, assignment: str) -> tuple[list[tuple[str, float]], list[dict]]:
-    """The assignment's grade columns as (title, max score): its total, then each notebook;
-    and one row per trainee with a submission: id, first and last name, scores."""
+    """The module's grade columns as (title, max score): its total, then each notebook;
+    and one row per trainee with a submission: id, first and last name, scores.
+
+    A module's languages are one grade item: core, core_fr and core_es all fill the "core"
+    columns, so an LMS gets one total per module whichever language a trainee took. A
+    trainee who submitted in two languages gets their latest submission, and a note says so.
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
+    module = layout.module_of(assignment)
     with Gradebook(url) as gradebook:
         found = gradebook.find_assignment(assignment)
-        notebooks = [nb.name for nb in found.notebooks]
-        columns = [(f"{assignment} total", found.max_score)] + [
-            (f"{assignment}: {nb.name}", nb.max_score) for nb in found.notebooks]
+        notebooks = [nb.name for nb in found.notebooks]  # the same names in every language
+        languages = [a.name for a in gradebook.assignments if layout.module_of(a.name) == module]
+        columns = [(f"{module} total", found.max_score)] + [
+            (f"{module}: {nb.name}", nb.max_score) for nb in found.notebooks]
         rows = []
         for student in sorted(gradebook.students, key=lambda s: s.id):
-            try:
-                submission = gradebook.find_submission(assignment, student.id)
-            except MissingEntry:
+            submissions = []
+            for name in languages:
+                try:
+                    submissions.append(gradebook.find_submission(name, student.id))
+                except MissingEntry:
+                    continue
+            if not submissions:
                 continue
+            submission = max(submissions, key=lambda s: s.timestamp or datetime.min)
             scores = {nb.name: nb.score for nb in submission.notebooks}
+            note = ""
+            if len(submissions) > 1:
+                note = (f"{student.id} submitted {module} in more than one language "
+                        f"({', '.join(sorted(s.assignment.name for s in submissions))}); "
+                        f"the latest, {submission.assignment.name}, counts.")
             rows.append({"id": student.id, "first": student.first_name,
-                         "last": student.last_name,
+                         "last": student.last_name, "note": note,
                          "scores": [submission.score] + [scores.get(n, 0.0) for n in notebooks]})
     return columns, rows
 
@@ -488,7 +507,11 @@ CSV_WRITERS = {"moodle": _moodle, "canvas": _canvas}
 
 def write_csv(url: str, args, path: Path) -> None:
     """Per-trainee scores of the assignment, from the gradebook, in an LMS's import layout."""
-    table = CSV_WRITERS[args.csv_format](*gradebook_scores(url, args.assignment))
+    columns, rows = gradebook_scores(url, args.assignment)
+    for row in rows:
+        if row["note"]:
+            print(row["note"], file=sys.stderr)
+    table = CSV_WRITERS[args.csv_format](columns, rows)
     with open(path, "w", newline="", encoding="utf-8") as file:
         csv.writer(file).writerows(table)
 

@@ -22,6 +22,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from ..course import layout
 from ..trainee.recorder import ENV
 
 FORMAT = 1
@@ -83,8 +84,7 @@ def _record(source_notebook: Path, content: bytes, timeout: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="mld-keys-") as scratch:
         # A copy of the instructor's folder: the notebook may read its neighbours.
         folder = Path(scratch) / "source"
-        shutil.copytree(source_notebook.parent, folder,
-                        ignore=shutil.ignore_patterns("*.answers*.json", ".ipynb_checkpoints"))
+        shutil.copytree(source_notebook.parent, folder, ignore=layout.ignore_never_copied)
         events_file = Path(scratch) / "events.jsonl"
         events_file.touch()
         env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
