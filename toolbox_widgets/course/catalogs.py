@@ -273,14 +273,18 @@ def compile_package_catalogs(root: Path) -> None:
     pseudo-locale excepted: tests make their own); a .mo whose catalog is gone is removed."""
     target = compiled_folder(root)
     wanted = set()
-    for po_path in sorted((root / LOCALES).glob(f"*/LC_MESSAGES/{PACKAGE}.po")):
-        language = po_path.parent.parent.name
-        if language == PSEUDO:
+    releases = released(root)
+    for po_path in sorted((root / LOCALES).glob("*/LC_MESSAGES/*.po")):
+        language, module = po_path.parent.parent.name, po_path.stem
+        # The package's catalog, and a released module's for the explanations that
+        # graded cells keep in English (the kernel looks them up at run time).
+        if language == PSEUDO or (module != PACKAGE
+                                  and module not in releases.get(language, [])):
             continue
-        mo_path = target / language / "LC_MESSAGES" / f"{PACKAGE}.mo"
+        mo_path = target / language / "LC_MESSAGES" / f"{module}.mo"
         compile_package(po_path, mo_path)
         wanted.add(mo_path)
-    for stale in target.glob(f"*/LC_MESSAGES/{PACKAGE}.mo") if target.is_dir() else []:
+    for stale in target.glob("*/LC_MESSAGES/*.mo") if target.is_dir() else []:
         if stale not in wanted:
             stale.unlink()
 
@@ -387,8 +391,13 @@ def check_catalog(root: Path, language: str, module: str, release: bool,
     except CatalogError as error:
         return [*problems, str(error)]
     for entry in po.translated_entries():
+        # A plural entry has one translation per plural form of the language, each
+        # checked against the English plural (whose fields the singular shares).
+        pairs = ([(entry.msgid_plural, form) for form in entry.msgstr_plural.values()]
+                 if entry.msgid_plural else [(entry.msgid, entry.msgstr)])
         problems += [f"{name}: {problem}, in \"{entry.msgid[:60]}\""
-                     for problem in check_entry(entry.msgid, entry.msgstr)]
+                     for english, translation in pairs
+                     for problem in check_entry(english, translation)]
     if release:
         wanted = {e.msgid for e in _read(template_path(root, module))}
         have = {e.msgid for e in po.translated_entries()}

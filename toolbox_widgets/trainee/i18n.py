@@ -19,7 +19,9 @@ imported here: the kernel stays quick to start.
 from __future__ import annotations
 
 import gettext
+import numbers
 import os
+import string
 from pathlib import Path
 
 DOMAIN = "toolbox_widgets"
@@ -33,14 +35,47 @@ ENGLISH = "en"
 _state: dict = {"language": ENGLISH, "catalog": gettext.NullTranslations()}
 
 
+class Message(str):
+    """A translated message whose ``.format()`` writes numbers as the trainee's language
+    does: ``tr("{share:.1f} %").format(share=2.5)`` gives "2,5 %" in French. Fields that
+    are not numbers, and every field in English, format as Python's str.format does."""
+
+    def format(self, *args, **kwargs) -> str:
+        if _state["language"] == ENGLISH:
+            return str.format(self, *args, **kwargs)
+        return _LocalFormatter().vformat(str(self), args, kwargs)
+
+
+class _LocalFormatter(string.Formatter):
+    def format_field(self, value, format_spec: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, float, numbers.Number)):
+            return super().format_field(value, format_spec)
+        english = super().format_field(value, format_spec)
+        return localized_digits(english, _state["language"])
+
+
+# How a language writes "1,234.5": its thousands separator and decimal mark.
+SEPARATORS = {"fr": ("\u202f", ","), "es": ("\u00a0", ",")}
+
+
+def localized_digits(english: str, code: str) -> str:
+    """Python's English number text ("1,234.5") in the language's marks ("1 234,5").
+    Spanish groups only numbers of five digits or more (2500, but 25 000)."""
+    thousands, decimal = SEPARATORS.get(code.split("_")[0], (",", "."))
+    whole = english.split(".")[0]
+    if code.startswith("es") and len(whole.lstrip("-+").replace(",", "")) <= 4:
+        english = english.replace(",", "")
+    return english.translate(str.maketrans({",": thousands, ".": decimal}))
+
+
 def _(message: str) -> str:
     """The message in the trainee's language (English when no catalog is in use)."""
-    return _state["catalog"].gettext(message)
+    return Message(_state["catalog"].gettext(message))
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of the message for ``count``, by the trainee's language's plural rule."""
-    return _state["catalog"].ngettext(singular, plural, count)
+    return Message(_state["catalog"].ngettext(singular, plural, count))
 
 
 def language() -> str:
@@ -71,6 +106,12 @@ def use_language(code: str | None = None) -> str:
         try:
             with open(path, "rb") as file:
                 catalog = gettext.GNUTranslations(file)
+            # The modules' catalogs (core.mo …) come after the package's: graded cells
+            # keep their English literals, so their explanations are looked up here.
+            for module in sorted(path.parent.glob("*.mo")):
+                if module != path:
+                    with open(module, "rb") as file:
+                        catalog.add_fallback(gettext.GNUTranslations(file))
         except (OSError, ValueError, UnicodeDecodeError) as error:
             return (f"The course's messages in the language {wanted!r} could not be read "
                     f"({path.name}: {error}); they are shown in English. Reinstall the "
