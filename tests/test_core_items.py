@@ -117,7 +117,8 @@ def test_single_choice_keys_are_spread_over_positions():
 
 
 def test_glossary_dates_the_mayoral_forum_as_the_notebooks_do():
-    glossary = json.loads((ROOT / "toolbox_widgets" / "trainee" / "glossary" / "en.json").read_text("utf-8"))
+    path = ROOT / "toolbox_widgets" / "trainee" / "glossary" / "en.json"
+    glossary = json.loads(path.read_text("utf-8"))
     entry = next(t for t in glossary["terms"] if t["term"].startswith("Mayoral Forum"))
     assert "announced in October 2013" in entry["definition"]
     assert "first held in Barcelona in June 2014" in entry["definition"]
