@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .course import build, catalogs, glossary_catalog, layout, page_text
+from .course import build, catalogs, fair_keys, glossary_catalog, layout, page_text, written_once
 from .grading import add_grade_command
 
 
@@ -36,14 +36,30 @@ def _build(root: Path, check: bool) -> int:
         if problems:
             print("The generated trees are stale; run `mld build` and commit the result:")
             print("\n".join(f"  {p}" for p in problems))
-        if maths or problems:
+        drift = _exercises_written_once(root)
+        if maths or problems or drift:
             return 1
         print("source/, release/, selfstudy/ and locales/ are up to date with notebooks/, "
               "and no text would be shown as maths.")
         return 0
     names = build.build(root)
     print(f"Built source/, release/ and selfstudy/ for: {', '.join(names) or 'no assignments'}.")
-    return 0
+    return 1 if _exercises_written_once(root) else 0
+
+
+def _exercises_written_once(root: Path) -> list[str]:
+    """Run the instructor's notebooks in recording mode (cached) and report what drifted:
+    points or keys written twice that disagree (errors), keys that give themselves away
+    (warnings)."""
+    english = [a.name for a in build.find_assignments(root) if not a.language]
+    problems, keys = written_once.check(root, english)
+    for name in english:
+        for warning in fair_keys.warnings(name, fair_keys.choice_items(keys.get(name, {}))):
+            print("Warning: " + warning)
+    if problems:
+        print("Some exercises say two different things; fix the notebook and build again:")
+        print("\n".join(f"  {p}" for p in problems))
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:

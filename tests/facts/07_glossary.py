@@ -1,8 +1,12 @@
 """Figures in the text of Core notebook 7 (the glossary), recomputed from the course data."""
 
+from fact_rules import Cited
+
 from toolbox_widgets import data
 
-UNHCR_DISPLACED_2023_MILLION = 117.3  # UNHCR, Global Trends 2023, as stated on unhcr.org (not in data/)
+UNHCR_DISPLACED_2023 = 117.3e6  # UNHCR, Global Trends 2023, as stated on unhcr.org (not in data/)
+UNRWA_REFUGEES = Cited("about 6 million", "UNRWA, Palestine refugees registered (unrwa.org)")
+SDG_TARGET_PCT, SDG_CEILING_PCT = 3, 5  # SDG target 10.c (UN Statistics Division metadata)
 
 
 def _world_stock_2024() -> float:
@@ -22,14 +26,16 @@ def _displaced_2024(column: str) -> float:
 
 
 FACTS = [
-    ("about 304 million international migrants",
-     lambda: f"about {round(_world_stock_2024() / 1e6)} million"),
-    ("cost about 4.1% of the amount sent",
-     lambda: f"about {_usa_mex_2020():.1f}%"),
-    ("about 31 million refugees under its mandate",
-     lambda: f"about {round(_displaced_2024('refugees') / 1e6)} million refugees"),
-    ("about 68 million internally displaced people",
-     lambda: f"about {round(_displaced_2024('idps') / 1e6)} million internally"),
+    ("about 304 million international migrants", "about 304 million", _world_stock_2024),
+    ("cost about 4.1% of the amount sent", "about 4.1%", _usa_mex_2020),
+    ("under the 5% ceiling, but still above the 3% target", "5%", SDG_CEILING_PCT),
+    ("under the 5% ceiling, but still above the 3% target", "3%", SDG_TARGET_PCT),
+    ("about 31 million refugees under its mandate", "about 31 million",
+     lambda: _displaced_2024("refugees")),
+    ("about 68 million internally displaced people", "about 68 million",
+     lambda: _displaced_2024("idps")),
+    ("about 6 million Palestine refugees under the mandate of UNRWA", "about 6 million",
+     UNRWA_REFUGEES),
     ("own headline total of forcibly displaced people (117.3 million at the end of 2023",
-     lambda: f"({UNHCR_DISPLACED_2023_MILLION:.1f} million at the end of 2023"),
+     "117.3 million", UNHCR_DISPLACED_2023),
 ]

@@ -25,7 +25,7 @@ from nbclient.exceptions import CellExecutionError
 from ..course import layout
 from ..trainee.recorder import ENV
 
-FORMAT = 1
+FORMAT = 2  # 2: each cell also keeps the instructor's answer and nbgrader's points
 
 
 class KeysError(RuntimeError):
@@ -55,7 +55,8 @@ def _recorder_code() -> bytes:
 
 
 def recorded_keys(source_notebook: Path | str, cache: Path | str, timeout: int = 600) -> dict:
-    """{grade_id: {"definition", "key", "why", "options", "source"}} of one notebook,
+    """{grade_id: {"definition", "key", "why", "options", "answer", "points", "source"}}
+    of one notebook,
     from the cache when the source notebook is unchanged."""
     source_notebook = Path(source_notebook)
     content = source_notebook.read_bytes()
@@ -125,7 +126,9 @@ def _record(source_notebook: Path, content: bytes, timeout: int) -> dict:
                                 f"{event['id']}, which the notebook never made.")
             state["cells"][grade_id] = {
                 "definition": definition, "key": event["key"], "why": event["why"],
-                "options": event["options"], "source": tests[grade_id].source}
+                "options": event["options"], "answer": event.get("answer"),
+                "points": tests[grade_id].metadata["nbgrader"]["points"],
+                "source": tests[grade_id].source}
 
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(folder)}},

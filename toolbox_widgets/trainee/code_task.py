@@ -63,7 +63,8 @@ class CodeTask:
             if key is None:
                 raise ValueError(f"code task {self.id}: the expected value cannot be recorded")
             record({"event": "key", "workbook": self.definition()["workbook"], "id": self.id,
-                    "key": key, "why": why, "options": {"tolerance": tolerance}})
+                    "key": key, "why": why, "options": {"tolerance": tolerance},
+                    "answer": scoring.json_safe(value)})
             return float(self.points)
         if self.self_study and value is None:
             return 0.0  # not tried yet: keep the explanation for after a try

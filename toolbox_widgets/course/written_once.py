@@ -1,0 +1,61 @@
+"""Each exercise is written once: the build checks the places where it is written twice.
+
+An exercise's points are written in code (``points=``) and in nbgrader's metadata of its
+graded test cell; its key is written in the instructor's solution (``qN.answer(...)``) and
+in the hidden test (``qN.grade(key)``). Both pairs are read by running the instructor's
+notebook in recording mode (grading/keys.py, cached by the notebook's hash, and shared
+with the grader), never by parsing code. A pair that disagrees stops the build.
+
+The same recording feeds the fair-key audit (fair_keys.py), which only warns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..grading import keys as recorded
+from ..trainee import scoring
+
+
+def course_keys(root: Path, assignment: str) -> dict[str, dict]:
+    """{notebook name: its recorded graded cells} for one built assignment (source/)."""
+    cache = recorded.cache_folder(root, assignment)
+    return {notebook.name: recorded.recorded_keys(notebook, cache)
+            for notebook in sorted((root / "source" / assignment).glob("*.ipynb"))}
+
+
+def disagreements(notebook: str, cells: dict[str, dict]) -> list[str]:
+    """One sentence per drift in one notebook's recorded cells, naming the fix."""
+    problems = []
+    for grade_id, cell in sorted(cells.items()):
+        definition = cell["definition"]
+        exercise = definition["id"]
+        in_code, in_metadata = definition["points"], cell.get("points")
+        if in_metadata is None or float(in_code) != float(in_metadata):
+            problems.append(
+                f"{notebook}, exercise {exercise}: the code gives it {in_code} points "
+                f"(points=) but nbgrader's metadata of its test cell {grade_id} gives "
+                f"{in_metadata}. Make them the same (in the cell toolbar, Create Assignment).")
+        share, _ = scoring.score(definition, cell.get("answer"), cell["key"],
+                                 **cell.get("options", {}))
+        if share < 1:
+            problems.append(
+                f"{notebook}, exercise {exercise}: the instructor's solution "
+                f"({exercise}.answer(...)) earns {share:.0%} against the key of its hidden test "
+                f"in {grade_id}. Make the solution and {exercise}.grade(...) give the same answer.")
+    return problems
+
+
+def check(root: Path, assignments: list[str]) -> tuple[list[str], dict[str, dict]]:
+    """Every drift in the given (English) assignments built under root, and the recorded
+    keys {assignment: {notebook: cells}}. Translations share the English keys."""
+    problems, keys = [], {}
+    for assignment in assignments:
+        try:
+            keys[assignment] = course_keys(root, assignment)
+        except recorded.KeysError as error:  # a notebook that records no usable key
+            problems.append(str(error))
+            continue
+        for notebook, cells in keys[assignment].items():
+            problems += disagreements(f"{assignment}/{notebook}", cells)
+    return problems, keys
