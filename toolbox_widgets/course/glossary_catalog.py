@@ -88,7 +88,8 @@ def translated(root: Path, language: str) -> dict:
     result = {"language": language, "title": table["title", glossary["title"]],
               "note": table["note", glossary["note"]], "terms": []}
     for term in glossary["terms"]:
-        entry = {field: table[field, term[field]] for field in FIELDS}
+        # "key" keeps the English name, so code can name a term in any language.
+        entry = {"key": term["term"], **{field: table[field, term[field]] for field in FIELDS}}
         entry["related"] = [table["term", name] for name in term.get("related", [])]
         result["terms"].append(entry)
     return result

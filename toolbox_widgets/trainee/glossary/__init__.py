@@ -44,7 +44,9 @@ def _entries(language: str) -> tuple[dict, ...]:
         raise ValueError(_("The glossary file {name} is damaged ({error}); reinstall the "
                            "course package or restore the file from the repository.").format(
             name=name, error=error)) from None
-    return tuple(entries)
+    # Every entry keeps its English name as "key" (the English file's is its term), so
+    # that a notebook can name a term the same way in every language.
+    return tuple({**entry, "key": entry.get("key", entry["term"])} for entry in entries)
 
 
 def terms(language: str | None = None) -> pd.DataFrame:
@@ -58,7 +60,8 @@ def lookup(query: str, language: str | None = None) -> list[dict]:
     if not query:
         return []
     entries = _entries(_language(language))
-    in_term = [e for e in entries if query in e["term"].casefold()]
+    in_term = [e for e in entries
+               if query in e["term"].casefold() or query == e["key"].casefold()]
     # Best match first: the exact term, then terms that start with the query.
     in_term.sort(key=lambda e: (e["term"].casefold() != query,
                                 not e["term"].casefold().startswith(query)))
@@ -69,7 +72,8 @@ def lookup(query: str, language: str | None = None) -> list[dict]:
 def define(term: str, language: str | None = None) -> str:
     """The definition of one term (exact name first, then the closest match)."""
     found = lookup(term, language)
-    exact = [e for e in found if e["term"].casefold() == term.strip().casefold()]
+    wanted = term.strip().casefold()
+    exact = [e for e in found if wanted in (e["term"].casefold(), e["key"].casefold())]
     if not (exact or found):
         return _("“{term}” is not in the glossary yet. Try a shorter word.").format(term=term)
     entry = (exact or found)[0]
