@@ -107,8 +107,12 @@ def open_course(extra: list[str], version: str = "self-study") -> None:
 
 def trainee_lab_options() -> list[str]:
     """The trainee's JupyterLab settings (toolbox_widgets/course/trainee_setup.py): no cell
-    toolbar, no instructor tools. An instructor launch leaves them out."""
-    return [f"--LabApp.app_settings_dir={ROOT / 'toolbox_widgets' / 'course' / 'trainee_lab'}"]
+    toolbar, no instructor tools, and "Run this cell" on a reopened notebook's exercises
+    (custom CSS). An instructor launch leaves them out. The same as trainee_setup.lab_options,
+    written out here because this script runs before the course package is installed."""
+    lab = ROOT / "toolbox_widgets" / "course" / "trainee_lab"
+    return [f"--LabApp.app_settings_dir={lab}", "--LabApp.custom_css=True",
+            f"--ServerApp.static_custom_path={lab / 'custom'}"]
 
 
 def hub_course(extra: list[str]) -> None:

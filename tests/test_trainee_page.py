@@ -243,3 +243,41 @@ def test_a_trainee_kernel_never_imports_nbformat():
         result = subprocess.run([sys.executable, "-c", script, folder], capture_output=True,
                                 text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_course_open_and_the_hub_give_trainees_the_same_lab():
+    """course.py open, trainee_setup and the hub's trainee role switch off the same
+    instructor tools (the hub keeps Assignments), and load the same custom CSS."""
+    import course
+    from toolbox_widgets.course.trainee_setup import CUSTOM, SETTINGS, custom_css, lab_options
+
+    assert course.trainee_lab_options() == lab_options()
+    assert (CUSTOM / "custom.css").read_text(encoding="utf-8") == custom_css(), (
+        "custom.css is out of date: python -m toolbox_widgets.course.trainee_setup --css")
+    hub = ROOT / "deploy" / "jupyterhub" / "jupyter" / "trainee"
+    local = json.loads((SETTINGS / "page_config.json").read_text())["disabledExtensions"]
+    on_hub = json.loads((hub / "labconfig" / "page_config.json").read_text())
+    assert on_hub["disabledExtensions"] == {
+        k: v for k, v in local.items() if k != "@jupyter/nbgrader:assignment-list"}
+    server = json.loads((hub / "jupyter_server_config.json").read_text())["ServerApp"]
+    assert server["contents_manager_class"].endswith("TraineeContentsManager")
+    assert "CUSTOM" in (hub / "jupyter_server_config.py").read_text()
+
+
+def test_the_hubs_contents_manager_opens_notebooks_with_the_kernels_language_info(tmp_path):
+    """On a hub, notebooks arrive after the server starts; the trainee's contents manager
+    gives them the kernel's language_info on reading, so none opens as modified."""
+    import asyncio
+
+    import nbformat
+
+    from toolbox_widgets.course.trainee_contents import TraineeContentsManager
+    from toolbox_widgets.course.trainee_setup import kernel_language_info
+
+    nbformat.write(nbformat.v4.new_notebook(metadata={"language_info": {"name": "python"}}),
+                   tmp_path / "fetched.ipynb")
+    manager = TraineeContentsManager(root_dir=str(tmp_path))
+    model = asyncio.run(manager.get("fetched.ipynb"))
+    assert model["content"]["metadata"]["language_info"] == kernel_language_info()
+    listing = asyncio.run(manager.get("", content=True))
+    assert [m["name"] for m in listing["content"]] == ["fetched.ipynb"]

@@ -27,6 +27,7 @@ import ipywidgets as widgets
 from . import feedback as words
 from . import scoring
 from .answers import nbgrader_mode
+from .page_style import RUN_AGAIN
 from .controls import ChoiceGroup, KeyGuard, literal_dollars
 from .recorder import record, recording
 from .scoring import BLANK, LETTERS, AnswerError
@@ -316,7 +317,9 @@ class Exercise(widgets.VBox):
             # nbgrader runs without a browser: show the answer as readable text.
             return {"text/plain": text, "text/html": page}
         bundle = super()._repr_mimebundle_(**kwargs) or {}
-        bundle["text/plain"] = text
+        # JupyterLab shows this text where it does not draw the widget: a notebook it
+        # does not trust, reopened after the kernel is gone. Say how to get the control.
+        bundle["text/plain"] = f"{text}\n{RUN_AGAIN}"
         return bundle
 
 

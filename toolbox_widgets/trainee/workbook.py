@@ -22,7 +22,6 @@ from .exercises import (
 )
 from .recorder import recording
 from .open_ended import Reflection, SelfAssessment
-from .page_style import show_page_style
 
 
 class Workbook:
@@ -44,8 +43,6 @@ class Workbook:
         self.checked: dict[str, float] = {}  # exercise id -> points earned at its last check
         self.score = StatusLine()
         use_course_renderers()
-        if not nbgrader_mode():
-            show_page_style()
         if self.store.problem:
             print("! " + self.store.problem)
 
