@@ -46,6 +46,9 @@ class AnswerStore:
         self.problem = ""  # a plain-words note when the file could not be read
         self._answers: dict[str, object] = {}
         self._saved: dict[str, str] = {}  # when each answer last changed
+        # Self-study only: exercise id -> {"value": answer checked, "earned": points}, so
+        # the score a learner saw survives closing the notebook.
+        self.checks: dict[str, dict] = {}
         self._load()
 
     def _load(self) -> None:
@@ -66,6 +69,10 @@ class AnswerStore:
                          for k, v in answers.items()}
         self._saved = {str(k): v["saved"] for k, v in answers.items()
                        if isinstance(v, dict) and isinstance(v.get("saved"), str)}
+        checks = data.get("checked")
+        if isinstance(checks, dict):
+            self.checks = {str(k): v for k, v in checks.items()
+                           if isinstance(v, dict) and isinstance(v.get("earned"), (int, float))}
 
     def _set_aside(self, reason: str) -> None:
         """Keep the damaged file for the trainee or instructor to inspect, and start
@@ -105,6 +112,15 @@ class AnswerStore:
         if self._answers.pop(exercise_id, None) is not None:
             self._write()
 
+    def set_check(self, exercise_id: str, value, earned: float | None) -> None:
+        """Keep (or, with earned None, forget) a self-study check of this answer."""
+        if earned is None:
+            if self.checks.pop(exercise_id, None) is None:
+                return
+        else:
+            self.checks[exercise_id] = {"value": value, "earned": earned}
+        self._write()
+
     def _write(self) -> None:
         if not self.persistent:
             return
@@ -115,6 +131,8 @@ class AnswerStore:
             "answers": {k: {"value": v, "saved": self._saved.get(k)}
                         for k, v in sorted(self._answers.items())},
         }
+        if self.checks:
+            data["checked"] = dict(sorted(self.checks.items()))
         # Write to a temporary file and rename it, so a crash never leaves half a file.
         handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".answers-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:

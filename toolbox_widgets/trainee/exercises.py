@@ -255,7 +255,9 @@ class Exercise(widgets.VBox):
         score = ""
         if self.self_study and hasattr(self.book, "record_check"):
             score = " " + self.book.record_check(self, share)
-        self._say(sign, f"{verdict} {detail}{why}{score}")
+        if share >= 1 and why:
+            detail = ""  # "Correct." says it: the explanation follows, not the verdict again
+        self._say(sign, " ".join(p for p in (verdict, detail, why.strip(), score.strip()) if p))
         return share
 
     def show_answer(self) -> None:
