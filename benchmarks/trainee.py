@@ -43,11 +43,15 @@ def _probe():
     for _exercise in list(book.exercises.values()):
         if not hasattr(_exercise, "_read") or getattr(_exercise, "practice", True):
             continue
-        _choices = getattr(getattr(_exercise, "control", None), "options", None)
+        _control = getattr(_exercise, "control", None)
+        _choices = getattr(_control, "options", None)
         if not _choices:
             continue
         _start = _time.perf_counter()
-        _exercise.control.value = _choices[0]
+        if hasattr(_control, "selected"):  # the course's radio and checkbox groups
+            _control.selected = [0]
+        else:
+            _control.value = _choices[0]
         _saved = _json.loads(book.store.path.read_text())["answers"].get(_exercise.id)
         times.append(_time.perf_counter() - _start)
         assert _saved is not None
