@@ -308,3 +308,22 @@ def test_course_charts_carry_a_light_template():
     assert set(template["data"]) <= {"bar", "scatter", "heatmap", "barpolar", "scatterpolar"}
     assert tuple(template["layout"]["colorway"]) == pio.templates["plotly"].layout.colorway
     assert len(json.dumps(light)) < 0.6 * len(full)
+
+
+# Cells that printed a list of the very figures the next chart draws and says in words.
+# Each fact is shown once: as the chart with its words.
+CHARTED_NOT_PRINTED = {"02_words_matter": ["e-world"], "04_global_frame": ["b-shares"],
+                       "07_glossary": ["d-displaced"]}
+
+
+@pytest.mark.parametrize("stem", sorted(CHARTED_NOT_PRINTED))
+def test_a_charted_fact_is_not_printed_as_a_list_too(stem):
+    notebook = nbformat.read(ROOT / "notebooks" / "core" / f"{stem}.ipynb", as_version=4)
+    cells = {c.get("id"): c for c in notebook.cells}
+    for cell_id in CHARTED_NOT_PRINTED[stem]:
+        source = cells[cell_id].source
+        following = notebook.cells[notebook.cells.index(cells[cell_id]) + 1]
+        assert "show_chart(" in following.source, f"{stem} {cell_id}: no chart follows"
+        printed_rows = re.search(r"^\s*for .*\.(?:iterrows|itertuples|items)\(.*:\n"
+                                 r"(?:\s+.*\n)*?\s+print\(", source + "\n", re.M)
+        assert not printed_rows, f"{stem} {cell_id} prints, row by row, what its chart shows"
