@@ -209,3 +209,30 @@ def test_a_right_answer_gets_its_verdict_once_then_the_explanation(tmp_path):
     q1.check()
     said = q1._plain(q1.feedback.value)
     assert said.startswith("✘ Not correct yet.") and "Two it is." in said
+
+
+def test_self_study_text_speaks_of_checking_not_submitting():
+    """The self-study Markdown never asks the learner to submit or press Validate: the build
+    swaps each cell tagged `class` for the whole cell tagged `self-study` after it in the
+    instructor's notebook. The class version keeps its own words and none of the others'."""
+    for study_path in sorted(SELF_STUDY.glob("*/*.ipynb")):
+        study = nbformat.read(study_path, as_version=4)
+        release = nbformat.read(ROOT / "release" / study_path.parent.name / study_path.name,
+                                as_version=4)
+        for cell in study.cells:
+            if cell.cell_type == "markdown":
+                assert not re.search(r"submit|Validate", cell.source), (
+                    f"{study_path.name} {cell.get('id')}: {cell.source[:80]!r}")
+        assert not [c for c in release.cells if "self-study" in c.metadata.get("tags", [])]
+        assert [c.get("id") for c in release.cells] == [c.get("id") for c in study.cells]
+    overview = nbformat.read(ROOT / "release" / "core" / "00_overview.ipynb", as_version=4)
+    assert any("press **Validate**" in c.source for c in overview.cells)
+
+
+def test_a_self_study_cell_must_follow_the_class_cell_it_replaces(tmp_path):
+    cell = nbformat.v4.new_markdown_cell("Check your answers.", metadata={"tags": ["self-study"]})
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Submit."), cell])
+    nbformat.write(notebook, tmp_path / "i.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "s.ipynb")
+    with pytest.raises(RuntimeError, match="tagged class"):
+        self_study_notebook(tmp_path / "s.ipynb", tmp_path / "i.ipynb")

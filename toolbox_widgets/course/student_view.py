@@ -31,12 +31,18 @@ def only_checks(cell) -> bool:
             and bool(_CHECKS.match(cell.source)))
 
 
+SELF_STUDY_TAG = "self-study"  # a Markdown cell written for the self-study version only
+
+
 def collapse_builder_code(path: Path) -> None:
-    """Mark such cells' input as hidden (JupyterLab's ``jupyter.source_hidden``)."""
+    """Mark such cells' input as hidden (JupyterLab's ``jupyter.source_hidden``), and
+    leave out the cells written for the self-study version (see selfstudy.py)."""
     import nbformat  # here, not at the top: the kernel imports this module, and
     # nbformat's jsonschema costs seconds of every trainee's Run All
     notebook = nbformat.read(path, as_version=4)
-    changed = False
+    kept = [c for c in notebook.cells if SELF_STUDY_TAG not in c.metadata.get("tags", [])]
+    changed = len(kept) != len(notebook.cells)
+    notebook.cells = kept
     for cell in notebook.cells:
         if builds_control_or_chart(cell) or only_checks(cell):
             cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
