@@ -85,7 +85,8 @@ def press_enter_on_dialogs(page, rounds: int = 6) -> None:
 
 
 def open_notebook(page, lab: Lab, notebook: str, expect) -> None:
-    page.goto(f"{lab.url}/lab/tree/{ASSIGNMENT}/{notebook}?token={lab.token}",
+    # reset: only this notebook open (the server is shared, its workspace remembers others)
+    page.goto(f"{lab.url}/lab/tree/{ASSIGNMENT}/{notebook}?reset&token={lab.token}",
               timeout=PAGE_LOAD)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD)
     expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
@@ -101,11 +102,15 @@ def run_all_by_keyboard(page) -> None:
     page.keyboard.type("Run All Cells")
     page.keyboard.press("Enter")
     press_enter_on_dialogs(page)
-    page.wait_for_function(
-        """() => { const p = [...document.querySelectorAll(
-                     '.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(x => x.textContent.trim());
-                   return p.length && !p.includes('[*]:') && !p.includes('[ ]:'); }""",
-        timeout=RUN_ALL)
+    prompts = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                   .map(x => x.textContent.trim())"""
+    try:
+        page.wait_for_function(
+            f"() => {{ const p = ({prompts})(); "
+            "return p.length && !p.includes('[*]:') && !p.includes('[ ]:'); }", timeout=RUN_ALL)
+    except Exception:
+        print(f"Run All did not finish; prompts: {page.evaluate(prompts)}")
+        raise
 
 
 def active(page) -> dict:
