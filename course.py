@@ -112,7 +112,7 @@ def trainee_lab_options() -> list[str]:
     written out here because this script runs before the course package is installed."""
     lab = ROOT / "toolbox_widgets" / "course" / "trainee_lab"
     return [f"--LabApp.app_settings_dir={lab}", "--LabApp.custom_css=True",
-            f"--ServerApp.static_custom_path={lab / 'custom'}"]
+            f"--ServerApp.tornado_settings={{'static_custom_path': [{str(lab / 'custom')!r}]}}"]
 
 
 def hub_course(extra: list[str]) -> None:

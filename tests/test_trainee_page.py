@@ -267,7 +267,7 @@ def test_course_open_and_the_hub_give_trainees_the_same_lab():
         k: v for k, v in local.items() if k != "@jupyter/nbgrader:assignment-list"}
     server = json.loads((hub / "jupyter_server_config.json").read_text())["ServerApp"]
     assert server["contents_manager_class"].endswith("TraineeContentsManager")
-    assert "CUSTOM" in (hub / "jupyter_server_config.py").read_text()
+    assert "static_custom_path" in (hub / "jupyter_server_config.py").read_text()
 
 
 def test_the_hubs_contents_manager_opens_notebooks_with_the_kernels_language_info(tmp_path):

@@ -34,8 +34,9 @@ CUSTOM = SETTINGS / "custom"  # JupyterLab serves custom.css from here
 
 def lab_options() -> list[str]:
     """Command-line options that give JupyterLab the trainee's settings."""
+    # The folder of custom.css is a server setting that only tornado_settings can change.
     return [f"--LabApp.app_settings_dir={SETTINGS}", "--LabApp.custom_css=True",
-            f"--ServerApp.static_custom_path={CUSTOM}"]
+            f"--ServerApp.tornado_settings={{'static_custom_path': [{str(CUSTOM)!r}]}}"]
 
 
 def custom_css() -> str:
