@@ -189,6 +189,9 @@ def test_hub_trainee_lab_has_no_instructor_tools_and_reopens_plainly(browser_rea
             assert "Nbgrader" not in menus and "Assignments" in menus, menus
             assert page.get_by_text("Create Assignment").count() == 0
             assert page.locator(".jp-cell-toolbar").count() == 0
+            # The custom CSS that says "Run this cell" in a trusted reopened notebook is served.
+            css = page.evaluate("async () => (await fetch('/custom/custom.css')).text()")
+            assert RUN_AGAIN in css
             expect(page.locator(".jp-OutputArea-output").first).to_contain_text(
                 RUN_AGAIN, timeout=30_000)
             assert "Error" not in page.locator(".jp-Notebook").inner_text()
