@@ -129,18 +129,22 @@ def open_course(extra: list[str], version: str = "self-study",
 
 def trainee_lab_options(language: str | None = None) -> list[str]:
     """The trainee's JupyterLab settings (toolbox_widgets/course/trainee_setup.py): no cell
-    toolbar, no instructor tools. An instructor launch leaves them out. In French or Spanish
-    the interface follows: JupyterLab reads default settings (overrides.json) from the same
-    folder, so that launch gets a copy of the folder with the locale set."""
-    settings = ROOT / "toolbox_widgets" / "course" / "trainee_lab"
+    toolbar, no instructor tools, and "Run this cell" on a reopened notebook's exercises
+    (custom CSS). An instructor launch leaves them out. The same as trainee_setup.lab_options,
+    written out here because this script runs before the course package is installed. In
+    French or Spanish the interface follows: JupyterLab reads default settings
+    (overrides.json) from the settings folder, so that launch gets a copy with the locale set."""
+    lab = ROOT / "toolbox_widgets" / "course" / "trainee_lab"
+    settings = lab
     if language:
         own = WORKSPACE / f".lab-settings-{language}"
         own.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(settings / "page_config.json", own / "page_config.json")
+        shutil.copy2(lab / "page_config.json", own / "page_config.json")
         locale = {"@jupyterlab/translation-extension:plugin": {"locale": LANGUAGES[language]}}
         (own / "overrides.json").write_text(json.dumps(locale, indent=2) + "\n")
         settings = own
-    return [f"--LabApp.app_settings_dir={settings}"]
+    return [f"--LabApp.app_settings_dir={settings}", "--LabApp.custom_css=True",
+            f"--ServerApp.tornado_settings={{'static_custom_path': [{str(lab / 'custom')!r}]}}"]
 
 
 def hub_course(extra: list[str]) -> None:

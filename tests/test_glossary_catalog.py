@@ -106,3 +106,15 @@ def test_the_committed_catalogs_translate_the_whole_glossary(language):
     made = glossary_catalog.translated(ROOT, language)
     assert len(made["terms"]) == len(english()["terms"])
     assert all(t["term"] and t["definition"] for t in made["terms"])
+
+
+def test_a_term_is_found_by_its_english_name_in_every_language():
+    from toolbox_widgets.trainee import glossary
+
+    for language in ("en", "fr", "es"):
+        table = glossary.terms(language)
+        assert len(table[table["key"] == "Global Compact for Migration (GCM)"]) == 1
+        name = table[table["key"] == "Refugee"].iloc[0]["term"]
+        assert glossary.define("Refugee", language).startswith(name + ":")
+        if language != "en":  # the key stays English, the name is the language's
+            assert (table["key"] != table["term"]).sum() > len(table) / 2

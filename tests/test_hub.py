@@ -319,7 +319,13 @@ def collect_grade_feedback(browser, hub: Hub, expected: dict[str, tuple[float, f
 # --- a trainee: the Assignments panel ------------------------------------------------------------
 
 def assignments_panel(page):
-    nbgrader_menu(page, "Assignment List")
+    """A trainee's only nbgrader menu is Assignments: no Formgrader, no Create Assignment."""
+    menus = page.locator(".lm-MenuBar-itemLabel")
+    menus.first.wait_for(timeout=PAGE_LOAD)
+    assert "Nbgrader" not in menus.all_inner_texts()
+    assert page.get_by_text("Create Assignment").count() == 0
+    page.get_by_role("menuitem", name="Assignments", exact=True).click()
+    page.get_by_role("menuitem", name="Assignment List", exact=True).click()
     panel = page.locator("#assignments")
     panel.wait_for(timeout=PAGE_LOAD)
     return panel
@@ -336,6 +342,11 @@ def trainee_works(browser, hub: Hub, name: str, tasks, expect, tmp: Path,
     expect(fetched.get_by_role("button", name="Submit")).to_be_visible(timeout=PAGE_LOAD)
     fetched.locator("a.assignment-notebooks-link").click()  # show its notebooks
     fetched.get_by_role("link", name=Path(NOTEBOOK).stem).click()
+    # Fetched after the server started, it still opens unmodified (the trainee's contents
+    # manager gives it the kernel's language_info).
+    page.get_by_text("| Idle").wait_for(timeout=PAGE_LOAD)
+    page.wait_for_timeout(2000)  # JupyterLab writes the kernel's metadata after that
+    assert page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0, "opened as modified"
 
     folder = hub.home(name) / ASSIGNMENT
     answer_every_task(page, tasks, folder, expect)

@@ -141,3 +141,62 @@ def test_trainee_page_is_clean_light_and_honest(trainee_lab):
             _shot(page, "reopened")
         finally:
             browser.close()
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+HUB_TRAINEE = ROOT / "deploy" / "jupyterhub" / "jupyter" / "trainee"
+
+
+def _reopened_untrusted(path):
+    """A notebook as a trainee gets it back from elsewhere (a hub, a colleague, a submission):
+    unsigned, so JupyterLab does not trust it and shows the text form of its exercise (it
+    draws widgets only in trusted notebooks); its language_info is the build's, not this
+    kernel's."""
+    import nbformat
+    from toolbox_widgets import Workbook
+    book = Workbook("reopened", path.parent)
+    q1 = book.single_choice("q1", "Which one?", ["this", "that"])
+    bundle = q1._repr_mimebundle_()
+    widget = nbformat.v4.new_output("display_data", data={
+        k: v for k, v in bundle.items() if k in ("text/plain", WIDGET_VIEW)})
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Reopened"),
+               nbformat.v4.new_code_cell("q1", outputs=[widget], execution_count=1)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"},
+                  "language_info": {"name": "python"}})
+    nbformat.write(notebook, path)
+
+
+def test_hub_trainee_lab_has_no_instructor_tools_and_reopens_plainly(browser_ready,  # noqa: F811
+                                                                     tmp_path, monkeypatch):
+    """The hub's trainee configuration (deploy/jupyterhub/jupyter/trainee/) gives what
+    course.py open gives: no Nbgrader menu, no Create Assignment, no cell toolbar, a
+    notebook that opens unmodified, and "Run this cell" in a reopened notebook that
+    JupyterLab does not trust; plus the Assignments panel, from its own menu."""
+    from playwright.sync_api import expect, sync_playwright
+    home = tmp_path / "home"
+    (home / "core").mkdir(parents=True)
+    _reopened_untrusted(home / "core" / "reopened.ipynb")
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(HUB_TRAINEE))
+    with jupyterlab(home, tmp_path) as (url, token), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            _open(page, url, token, "core/reopened.ipynb")
+            assert page.locator(DIRTY).count() == 0, "the notebook opened as modified"
+            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+            assert "Nbgrader" not in menus and "Assignments" in menus, menus
+            assert page.get_by_text("Create Assignment").count() == 0
+            assert page.locator(".jp-cell-toolbar").count() == 0
+            # The custom CSS that says "Run this cell" in a trusted reopened notebook is served.
+            css = page.evaluate("async () => (await fetch('/custom/custom.css')).text()")
+            assert RUN_AGAIN in css
+            expect(page.locator(".jp-OutputArea-output").first).to_contain_text(
+                RUN_AGAIN, timeout=30_000)
+            assert "Error" not in page.locator(".jp-Notebook").inner_text()
+            page.get_by_role("menuitem", name="Assignments", exact=True).click()
+            page.get_by_role("menuitem", name="Assignment List", exact=True).click()
+            expect(page.locator("#assignments")).to_be_attached(timeout=30_000)
+        finally:
+            browser.close()

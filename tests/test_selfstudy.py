@@ -160,3 +160,79 @@ def test_course_open_copies_the_chosen_version_and_never_overwrites(tmp_path, mo
     assert (mine / "core" / "00_overview.ipynb").read_text() == "my work"
     assert (course.copy_workbooks("class") / "core" / "00_overview.ipynb").read_text() == \
         "release"
+
+
+def test_a_checked_score_survives_closing_the_notebook(tmp_path):
+    """The score a learner saw is kept in the answers file: a new kernel (the notebook
+    reopened) shows it before any cell below the exercises has run. A changed answer's
+    check is forgotten, on disk too."""
+    from toolbox_widgets import Workbook
+
+    book = Workbook("core_99_test", tmp_path, self_study=True)
+    q1 = book.single_choice("q1", "Which?", ["one", "two", "three"])
+    q2 = book.numeric("q2", "How many?")
+    q1.grade("B", why="Two it is.")
+    q2.grade(5, why="Five.")
+    q1.answer("B")
+    q1.check()
+    q2.answer(4)
+    q2.check()
+    assert book.score_text() == "Your score in this notebook so far: 1 of 2 points."
+
+    reopened = Workbook("core_99_test", tmp_path, self_study=True)
+    reopened.single_choice("q1", "Which?", ["one", "two", "three"])
+    r2 = reopened.numeric("q2", "How many?")
+    assert reopened.score_text() == "Your score in this notebook so far: 1 of 2 points."
+    assert reopened.checked == {"q1": 1.0, "q2": 0.0}
+
+    r2.answer(6)  # changed since its check: it must be checked again
+    again = Workbook("core_99_test", tmp_path, self_study=True)
+    again.single_choice("q1", "Which?", ["one", "two", "three"])
+    again.numeric("q2", "How many?")
+    assert again.checked == {"q1": 1.0}
+
+    # The class version never reads a check as a score.
+    assert Workbook("core_99_test", tmp_path).checked == {}
+
+
+def test_a_right_answer_gets_its_verdict_once_then_the_explanation(tmp_path):
+    from toolbox_widgets import Workbook
+
+    book = Workbook("core_99_test", tmp_path, self_study=True)
+    q1 = book.single_choice("q1", "Which?", ["one", "two", "three"])
+    q1.grade("B", why="Two it is.")
+    q1.answer("B")
+    q1.check()
+    said = q1._plain(q1.feedback.value)
+    assert said == "✔ Correct. Two it is. Your score in this notebook so far: 1 of 1 points."
+    q1.answer("C")
+    q1.check()
+    said = q1._plain(q1.feedback.value)
+    assert said.startswith("✘ Not correct yet.") and "Two it is." in said
+
+
+def test_self_study_text_speaks_of_checking_not_submitting():
+    """The self-study Markdown never asks the learner to submit or press Validate: the build
+    swaps each cell tagged `class` for the whole cell tagged `self-study` after it in the
+    instructor's notebook. The class version keeps its own words and none of the others'."""
+    for study_path in sorted(SELF_STUDY.glob("*/*.ipynb")):
+        study = nbformat.read(study_path, as_version=4)
+        release = nbformat.read(ROOT / "release" / study_path.parent.name / study_path.name,
+                                as_version=4)
+        for cell in study.cells:
+            if cell.cell_type == "markdown":
+                assert not re.search(r"submit|Validate", cell.source), (
+                    f"{study_path.name} {cell.get('id')}: {cell.source[:80]!r}")
+        assert not [c for c in release.cells if "self-study" in c.metadata.get("tags", [])]
+        assert [c.get("id") for c in release.cells] == [c.get("id") for c in study.cells]
+    overview = nbformat.read(ROOT / "release" / "core" / "00_overview.ipynb", as_version=4)
+    assert any("press **Validate**" in c.source for c in overview.cells)
+
+
+def test_a_self_study_cell_must_follow_the_class_cell_it_replaces(tmp_path):
+    cell = nbformat.v4.new_markdown_cell("Check your answers.", metadata={"tags": ["self-study"]})
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Submit."), cell])
+    nbformat.write(notebook, tmp_path / "i.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "s.ipynb")
+    with pytest.raises(RuntimeError, match="tagged class"):
+        self_study_notebook(tmp_path / "s.ipynb", tmp_path / "i.ipynb")

@@ -5,6 +5,7 @@ and the student version hides the code that only builds controls and charts."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -202,10 +203,15 @@ def test_student_version_collapses_exercise_and_chart_code(notebook):
             f"book.{kind}(" in cell.source for kind in (
                 "single_choice", "multiple_choice", "numeric", "matching", "ordering",
                 "reflection", "self_assessment"))
+        # A test cell that only says an exercise's status, or the progress, says nothing the
+        # exercise's line does not: folded, so a status is shown once (a code task's
+        # `t1.status(value)` stays open: the trainee runs it to save the value).
+        checks = cell.metadata.get("nbgrader", {}).get("grade") and re.fullmatch(
+            r"\s*(\w+\.status\(\)|book\.progress\(\))\s*", cell.source)
         if "book.code_task(" in cell.source or not cell.metadata.get("nbgrader"):
             assert not hidden, cell.source[:80]
         else:
-            assert hidden == builds, cell.source[:80]
+            assert hidden == bool(builds or checks), cell.source[:80]
         assert not cell.metadata.get("jupyter", {}).get("outputs_hidden", False)
 
 
@@ -243,3 +249,81 @@ def test_a_trainee_kernel_never_imports_nbformat():
         result = subprocess.run([sys.executable, "-c", script, folder], capture_output=True,
                                 text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_course_open_and_the_hub_give_trainees_the_same_lab():
+    """course.py open, trainee_setup and the hub's trainee role switch off the same
+    instructor tools (the hub keeps Assignments), and load the same custom CSS."""
+    import course
+    from toolbox_widgets.course.trainee_setup import CUSTOM, SETTINGS, custom_css, lab_options
+
+    assert course.trainee_lab_options() == lab_options()
+    assert (CUSTOM / "custom.css").read_text(encoding="utf-8") == custom_css(), (
+        "custom.css is out of date: python -m toolbox_widgets.course.trainee_setup --css")
+    hub = ROOT / "deploy" / "jupyterhub" / "jupyter" / "trainee"
+    local = json.loads((SETTINGS / "page_config.json").read_text())["disabledExtensions"]
+    on_hub = json.loads((hub / "labconfig" / "page_config.json").read_text())
+    assert on_hub["disabledExtensions"] == {
+        k: v for k, v in local.items() if k != "@jupyter/nbgrader:assignment-list"}
+    server = json.loads((hub / "jupyter_server_config.json").read_text())["ServerApp"]
+    assert server["contents_manager_class"].endswith("TraineeContentsManager")
+    assert "static_custom_path" in (hub / "jupyter_server_config.py").read_text()
+
+
+def test_the_hubs_contents_manager_opens_notebooks_with_the_kernels_language_info(tmp_path):
+    """On a hub, notebooks arrive after the server starts; the trainee's contents manager
+    gives them the kernel's language_info on reading, so none opens as modified."""
+    import asyncio
+
+    import nbformat
+
+    from toolbox_widgets.course.trainee_contents import TraineeContentsManager
+    from toolbox_widgets.course.trainee_setup import kernel_language_info
+
+    nbformat.write(nbformat.v4.new_notebook(metadata={"language_info": {"name": "python"}}),
+                   tmp_path / "fetched.ipynb")
+    manager = TraineeContentsManager(root_dir=str(tmp_path))
+    model = asyncio.run(manager.get("fetched.ipynb"))
+    assert model["content"]["metadata"]["language_info"] == kernel_language_info()
+    listing = asyncio.run(manager.get("", content=True))
+    assert [m["name"] for m in listing["content"]] == ["fetched.ipynb"]
+
+
+def test_course_charts_carry_a_light_template():
+    """A chart's saved JSON holds the course's template, not plotly's whole default one
+    (which styles ~25 trace types and 3-D, map and ternary axes the course never draws):
+    half the bytes in every saved figure, and less to validate on every Run All."""
+    import plotly.express as px
+    import plotly.io as pio
+
+    from toolbox_widgets.trainee.charts import mime_bundle, use_course_template
+
+    frame = {"year": [2000, 2010, 2020], "people": [1.0, 2.0, 3.0]}
+    pio.templates.default = "plotly"
+    full = json.dumps(mime_bundle(px.line(frame, x="year", y="people")))
+    use_course_template()
+    light = mime_bundle(px.line(frame, x="year", y="people"))
+    template = light["application/vnd.plotly.v1+json"]["layout"]["template"]
+    assert "scene" not in template["layout"] and "geo" not in template["layout"]
+    assert set(template["data"]) <= {"bar", "scatter", "heatmap", "barpolar", "scatterpolar"}
+    assert tuple(template["layout"]["colorway"]) == pio.templates["plotly"].layout.colorway
+    assert len(json.dumps(light)) < 0.6 * len(full)
+
+
+# Cells that printed a list of the very figures the next chart draws and says in words.
+# Each fact is shown once: as the chart with its words.
+CHARTED_NOT_PRINTED = {"02_words_matter": ["e-world"], "04_global_frame": ["b-shares"],
+                       "07_glossary": ["d-displaced"]}
+
+
+@pytest.mark.parametrize("stem", sorted(CHARTED_NOT_PRINTED))
+def test_a_charted_fact_is_not_printed_as_a_list_too(stem):
+    notebook = nbformat.read(ROOT / "notebooks" / "core" / f"{stem}.ipynb", as_version=4)
+    cells = {c.get("id"): c for c in notebook.cells}
+    for cell_id in CHARTED_NOT_PRINTED[stem]:
+        source = cells[cell_id].source
+        following = notebook.cells[notebook.cells.index(cells[cell_id]) + 1]
+        assert "show_chart(" in following.source, f"{stem} {cell_id}: no chart follows"
+        printed_rows = re.search(r"^\s*for .*\.(?:iterrows|itertuples|items)\(.*:\n"
+                                 r"(?:\s+.*\n)*?\s+print\(", source + "\n", re.M)
+        assert not printed_rows, f"{stem} {cell_id} prints, row by row, what its chart shows"

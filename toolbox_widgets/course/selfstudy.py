@@ -8,7 +8,11 @@ instructor's test cells:
   "Check my answer" instead of printing a grade;
 * the workbook is made with ``self_study=True``;
 * nbgrader's cell metadata goes (nothing here is collected or graded); locked cells
-  stay locked.
+  stay locked;
+* a Markdown cell tagged ``class`` (it speaks of submitting, Validate, a tutor's marks) is
+  replaced by the whole cell tagged ``self-study`` that follows it in the instructor's
+  notebook. Authors write both versions in full, so translators get whole sentences
+  (catalogs.py extracts both); release/ leaves the self-study cells out (student_view.py).
 
 release/ is not touched: the class version keeps no key and no explanation.
 """
@@ -33,13 +37,34 @@ def _test_sources(instructor: Path) -> dict[str, str]:
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")}
 
 
+def _self_study_texts(instructor: Path) -> dict[str, str]:
+    """Class cell id -> the Markdown the self-study version shows instead."""
+    cells = nbformat.read(instructor, as_version=4).cells
+    texts = {}
+    for before, cell in zip([None, *cells], cells):
+        if "self-study" not in cell.metadata.get("tags", []):
+            continue
+        if before is None or "class" not in before.metadata.get("tags", []):
+            raise RuntimeError(
+                f"{instructor.name}: the cell tagged self-study ({cell.source[:40]!r}…) must "
+                "come right after the cell it replaces, tagged class.")
+        texts[before.get("id")] = cell.source
+    return texts
+
+
 def self_study_notebook(student: Path, instructor: Path):
     """The self-study version of one notebook, from its student and instructor versions."""
     notebook = nbformat.read(student, as_version=4)
     tests = _test_sources(instructor)
+    texts = _self_study_texts(instructor)
     made_workbook = False
     for cell in notebook.cells:
         meta = cell.metadata.pop("nbgrader", {})
+        if cell.get("id") in texts:
+            cell.source = texts[cell.get("id")]
+            cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "class"]
+            if not cell.metadata["tags"]:
+                del cell.metadata["tags"]
         if cell.cell_type != "code":
             continue
         if meta.get("grade") and meta.get("grade_id") in tests:

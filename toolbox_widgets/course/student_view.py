@@ -1,6 +1,9 @@
 """What the student version looks like in JupyterLab: the code that only builds an
-exercise or a chart is collapsed (its output stays in view); teaching code, optional
-code tasks and the trainee's own cells stay open."""
+exercise or a chart is collapsed (its output stays in view), and so are the test cells
+that only check an exercise (`q1.status()`) or list what is left (`book.progress()`):
+the exercise's own line already says where it stands. Teaching code, optional code tasks
+(their `t1.status(value)` cell is the trainee's to run) and the trainee's own cells stay
+open."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from pathlib import Path
 EXERCISES = ("single_choice", "multiple_choice", "numeric", "matching", "ordering",
              "reflection", "self_assessment")
 _BUILDS = re.compile(r"\bshow_chart\(|\bbook\.(?:%s)\(" % "|".join(EXERCISES))
+# What a test cell of an exercise or the progress cell holds once nbgrader removed the tests.
+_CHECKS = re.compile(r"\A\s*(?:\w+\.status\(\)|book\.progress\(\))\s*\Z")
 
 
 def builds_control_or_chart(cell) -> bool:
@@ -20,14 +25,26 @@ def builds_control_or_chart(cell) -> bool:
             and "book.code_task(" not in cell.source and bool(_BUILDS.search(cell.source)))
 
 
+def only_checks(cell) -> bool:
+    """True for a test cell that shows nothing but an exercise's status or the progress."""
+    return (cell.cell_type == "code" and bool(cell.metadata.get("nbgrader", {}).get("grade"))
+            and bool(_CHECKS.match(cell.source)))
+
+
+SELF_STUDY_TAG = "self-study"  # a Markdown cell written for the self-study version only
+
+
 def collapse_builder_code(path: Path) -> None:
-    """Mark such cells' input as hidden (JupyterLab's ``jupyter.source_hidden``)."""
+    """Mark such cells' input as hidden (JupyterLab's ``jupyter.source_hidden``), and
+    leave out the cells written for the self-study version (see selfstudy.py)."""
     import nbformat  # here, not at the top: the kernel imports this module, and
     # nbformat's jsonschema costs seconds of every trainee's Run All
     notebook = nbformat.read(path, as_version=4)
-    changed = False
+    kept = [c for c in notebook.cells if SELF_STUDY_TAG not in c.metadata.get("tags", [])]
+    changed = len(kept) != len(notebook.cells)
+    notebook.cells = kept
     for cell in notebook.cells:
-        if builds_control_or_chart(cell):
+        if builds_control_or_chart(cell) or only_checks(cell):
             cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
             changed = True
     if changed:

@@ -5,15 +5,20 @@ launch leaves out), and a workspace whose notebooks open unmodified.
   duplicates the cell) and nbgrader's instructor tools (Formgrader, Create
   Assignment, Course List, the Nbgrader menu) and the Assignments panel, which
   needs a hub. Validate stays. JupyterLab reads it from the folder named by
-  ``--LabApp.app_settings_dir``. (Widget-state saving was tried for reopened notebooks
-  and left off: the widgets came back unlinked and the notebook opened as modified;
-  trainee.page_style.PAGE_STYLE says "Run this cell" instead.)
+  ``--LabApp.app_settings_dir``.
+* ``trainee_lab/custom/custom.css`` (JupyterLab's custom CSS) says "Run this cell to show
+  the exercise" where a reopened notebook's widgets would say "model not found", in every
+  notebook, trusted or not. It is written from trainee.page_style.REOPENED_RULES:
+  ``python -m toolbox_widgets.course.trainee_setup --css``. (Widget-state saving was
+  tried for reopened notebooks and left off: the widgets came back unlinked and the
+  notebook opened as modified.)
 
 JupyterLab replaces a notebook's ``language_info`` with the running kernel's as soon
 as the kernel starts, which marks a fresh notebook as modified (●) before the trainee
 did anything. :func:`match_kernel` writes the kernel's own value into the trainee's copies.
 
     python -m toolbox_widgets.course.trainee_setup FOLDER   # match the notebooks under FOLDER
+    python -m toolbox_widgets.course.trainee_setup --css    # write custom.css again
 """
 
 from __future__ import annotations
@@ -24,11 +29,20 @@ from pathlib import Path
 import nbformat
 
 SETTINGS = Path(__file__).resolve().parent / "trainee_lab"
+CUSTOM = SETTINGS / "custom"  # JupyterLab serves custom.css from here
 
 
 def lab_options() -> list[str]:
     """Command-line options that give JupyterLab the trainee's settings."""
-    return [f"--LabApp.app_settings_dir={SETTINGS}"]
+    # The folder of custom.css is a server setting that only tornado_settings can change.
+    return [f"--LabApp.app_settings_dir={SETTINGS}", "--LabApp.custom_css=True",
+            f"--ServerApp.tornado_settings={{'static_custom_path': [{str(CUSTOM)!r}]}}"]
+
+
+def custom_css() -> str:
+    from toolbox_widgets.trainee.page_style import REOPENED_RULES
+    return ("/* Written by python -m toolbox_widgets.course.trainee_setup --css from\n"
+            "   toolbox_widgets/trainee/page_style.py: edit it there. */\n" + REOPENED_RULES)
 
 
 def kernel_language_info() -> dict:
@@ -59,4 +73,7 @@ def match_kernel(folder: Path) -> list[Path]:
 
 if __name__ == "__main__":
     for argument in sys.argv[1:]:
-        match_kernel(Path(argument))
+        if argument == "--css":
+            (CUSTOM / "custom.css").write_text(custom_css(), encoding="utf-8")
+        else:
+            match_kernel(Path(argument))

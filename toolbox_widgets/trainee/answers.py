@@ -52,6 +52,9 @@ class AnswerStore:
         # The trainee's own shuffle of the options: kept in the file, so a reopened
         # notebook shows the same order. Made on first use (see seed).
         self._seed: int | None = None
+        # Self-study only: exercise id -> {"value": answer checked, "earned": points}, so
+        # the score a learner saw survives closing the notebook.
+        self.checks: dict[str, dict] = {}
         self._load()
 
     def _load(self) -> None:
@@ -75,6 +78,10 @@ class AnswerStore:
         seed = data.get("seed")
         if isinstance(seed, int) and not isinstance(seed, bool):
             self._seed = seed  # files written before shuffling have none: one is made
+        checks = data.get("checked")
+        if isinstance(checks, dict):
+            self.checks = {str(k): v for k, v in checks.items()
+                           if isinstance(v, dict) and isinstance(v.get("earned"), (int, float))}
 
     @property
     def seed(self) -> int:
@@ -128,6 +135,15 @@ class AnswerStore:
         if self._answers.pop(exercise_id, None) is not None:
             self._write()
 
+    def set_check(self, exercise_id: str, value, earned: float | None) -> None:
+        """Keep (or, with earned None, forget) a self-study check of this answer."""
+        if earned is None:
+            if self.checks.pop(exercise_id, None) is None:
+                return
+        else:
+            self.checks[exercise_id] = {"value": value, "earned": earned}
+        self._write()
+
     def _write(self) -> None:
         if not self.persistent:
             return
@@ -139,6 +155,8 @@ class AnswerStore:
             "answers": {k: {"value": v, "saved": self._saved.get(k)}
                         for k, v in sorted(self._answers.items())},
         }
+        if self.checks:
+            data["checked"] = dict(sorted(self.checks.items()))
         # Write to a temporary file and rename it, so a crash never leaves half a file.
         handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".answers-", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -27,6 +27,7 @@ import ipywidgets as widgets
 from . import feedback as words
 from . import scoring
 from .answers import nbgrader_mode
+from .page_style import RUN_AGAIN
 from .controls import ChoiceGroup, KeyGuard, literal_dollars
 from .i18n import N_, _
 from .recorder import record, recording
@@ -293,7 +294,9 @@ class Exercise(widgets.VBox):
         score = ""
         if self.self_study and hasattr(self.book, "record_check"):
             score = " " + self.book.record_check(self, share)
-        self._say(sign, f"{verdict} {detail}{why}{score}")
+        if share >= 1 and why:
+            detail = ""  # "Correct." says it: the explanation follows, not the verdict again
+        self._say(sign, " ".join(p for p in (verdict, detail, why.strip(), score.strip()) if p))
         return share
 
     def show_answer(self) -> None:
@@ -360,7 +363,9 @@ class Exercise(widgets.VBox):
             # nbgrader runs without a browser: show the answer as readable text.
             return {"text/plain": text, "text/html": page}
         bundle = super()._repr_mimebundle_(**kwargs) or {}
-        bundle["text/plain"] = text
+        # JupyterLab shows this text where it does not draw the widget: a notebook it
+        # does not trust, reopened after the kernel is gone. Say how to get the control.
+        bundle["text/plain"] = f"{text}\n{_(RUN_AGAIN)}"
         return bundle
 
 

@@ -24,7 +24,6 @@ from .exercises import (
 from .i18n import _, ngettext, use_language
 from .recorder import recording
 from .open_ended import Reflection, SelfAssessment
-from .page_style import show_page_style
 
 
 class Workbook:
@@ -49,11 +48,13 @@ class Workbook:
         self.exercises: dict[str, object] = {}
         # The self-study version: graded exercises are checked at once, the score shown.
         self.self_study = self_study
-        self.checked: dict[str, float] = {}  # exercise id -> points earned at its last check
+        # exercise id -> points earned at its last check; kept in the answers file, so the
+        # score survives closing the notebook (a check counts while its answer is unchanged)
+        self.checked: dict[str, float] = {
+            k: float(c["earned"]) for k, c in self.store.checks.items()
+            if self.self_study and c.get("value") == self.store.get(k)}
         self.score = StatusLine()
         use_course_renderers()
-        if not nbgrader_mode():
-            show_page_style()
         if self.store.problem:
             print("! " + self.store.problem)
 
@@ -102,10 +103,12 @@ class Workbook:
     def record_check(self, exercise, share: float) -> str:
         """Keep the points of a checked answer; return the score line's words."""
         self.checked[exercise.id] = round(exercise.points * max(0.0, min(1.0, share)), 2)
+        self.store.set_check(exercise.id, exercise.value, self.checked[exercise.id])
         return self._show_score()
 
     def forget_check(self, exercise_id: str) -> None:
         if self.checked.pop(exercise_id, None) is not None:
+            self.store.set_check(exercise_id, None, None)
             self._show_score()
 
     def score_text(self) -> str:
