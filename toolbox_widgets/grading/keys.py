@@ -103,10 +103,10 @@ def recorded_keys(source_notebook: Path | str, cache: Path | str, timeout: int =
     return cells
 
 
-def record_all(notebooks: list[Path], cache: Path | str, workers: int) -> None:
+def record_all(notebooks: list[Path], cache: Path | str, workers: int) -> int:
     """Record the keys of every notebook not in the cache yet: side by side, one
     Recorder (one zygote) per core, each taking the next notebook when it is free.
-    A KeysError of any notebook is raised here."""
+    Returns how many were recorded; a KeysError of any notebook is raised here."""
     left = queue.SimpleQueue()
     missing = [n for n in notebooks if needs_recording(n, cache)]
     for notebook in missing:
@@ -126,6 +126,7 @@ def record_all(notebooks: list[Path], cache: Path | str, workers: int) -> None:
     with ThreadPoolExecutor(max_workers=max(1, min(len(missing), workers))) as pool:
         for future in [pool.submit(work) for _ in range(max(1, min(len(missing), workers)))]:
             future.result()
+    return len(missing)
 
 
 class _ForkedKernelManager(AsyncKernelManager):

@@ -217,8 +217,8 @@ def protected(sanitize: list, autograde: list) -> tuple[list, list]:
 
 def record_assignment_keys(coursedir, assignment: str) -> int:
     """Record (or find cached) the keys of every notebook of an assignment, before any
-    submission is graded, so a notebook without keys stops the run at once."""
+    submission is graded, so a notebook without keys stops the run at once. Returns how
+    many notebooks were recorded (not found in the cache)."""
     source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
     notebooks = sorted(source.glob("*.ipynb"))
-    record_all(notebooks, cache_folder(coursedir.root, assignment), os.cpu_count() or 1)
-    return len(notebooks)
+    return record_all(notebooks, cache_folder(coursedir.root, assignment), os.cpu_count() or 1)
