@@ -132,7 +132,8 @@ def measure(command: list[str], cwd: Path) -> dict:
              "c = resource.getrusage(resource.RUSAGE_CHILDREN); "
              "print(__import__('json').dumps({'seconds': time.monotonic() - t, "
              "'code': r.returncode, 'maxrss_mb': c.ru_maxrss / 1024, "
-             "'cpu': c.ru_utime + c.ru_stime, 'log': r.stdout[-3000:] + r.stderr[-3000:]}))")
+             "'cpu': c.ru_utime + c.ru_stime, 'log': r.stdout[-3000:] + r.stderr[-3000:], "
+             "'keys': [l for l in r.stderr.splitlines() if l.startswith('Answer keys')]}))")
     busy = busy_seconds()
     result = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd,
                             capture_output=True, text=True, env=env(), check=True)
@@ -194,6 +195,8 @@ def main(argv=None) -> int:
               f"machine CPU {run['machine_cpu']:6.1f} s  "
               f"peak RSS of one process {run['maxrss_mb']:6.0f} MiB"
               + ("" if run["code"] == 0 else f"  (exit status {run['code']})"))
+    for line in mld["keys"]:  # paid in this run: the scratch course has no keys yet
+        print(f"  of which, in mld grade: {line}")
     print(f"speed-up: {stock['seconds'] / mld['seconds']:.2f}x")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"this script's own peak RSS: {own:.0f} MiB")

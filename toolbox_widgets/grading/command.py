@@ -337,10 +337,15 @@ def _grade(root: Path, args, extra: list[str], run_dir: Path) -> dict:
         notes = "; ".join(intakes[student].refused) or "it has no notebook"
         problems[student] = f"FAILED: no notebook could be graded ({notes})"
     if students:
+        started = time.monotonic()
         try:  # the keys, from the instructor's notebooks, before any trainee code runs
-            record_assignment_keys(app.coursedir, args.assignment)
+            recorded = record_assignment_keys(app.coursedir, args.assignment)
         except KeysError as err:
             sys.exit(f"Cannot grade: {err}")
+        if recorded:
+            print(f"Answer keys recorded from {recorded} notebook(s) of source/ in "
+                  f"{time.monotonic() - started:.0f} s (kept for the next runs).",
+                  file=sys.stderr)
     journal = Journal(root, args.assignment)
     prints = {s: intakes[s].fingerprint for s in students}
     autograded = {s: Path(app.coursedir.format_path(app.coursedir.autograded_directory, s,

@@ -18,10 +18,11 @@ import traceback
 import jsonschema
 from nbconvert.writers import FilesWriter
 from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import BaseConverter
 from nbgrader.nbgraderformat import common as nbgrader_format
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 
 from .scores import protected
 
@@ -57,7 +58,8 @@ class SplitAutograde(Autograde):
         else:  # the notebook was executed in the sandbox already
             preprocessors = [p for p in autograde if not issubclass(p, Execute)]
         for pp in preprocessors:
-            self.exporter.register_preprocessor(pp)
+            self.exporter.register_preprocessor(
+                OverwriteCellsFromOneQuery if pp is OverwriteCells else pp)
 
     def _fail(self, student: str, reason: str) -> SubmissionFailed:
         dest = os.path.normpath(self._format_dest(self.coursedir.assignment_id, student))
@@ -107,6 +109,52 @@ class SplitAutograde(Autograde):
         except Exception as err:
             self.log.debug(traceback.format_exc())
             raise self._fail(student, _reason(err)) from err
+
+
+class _NotebookCells:
+    """The gradebook as OverwriteCells uses it, with the notebook's source and grade
+    cells read once: nbgrader queries the database twice for every cell of every
+    submitted notebook. The same session's objects are returned; a name not found
+    goes to the database as before (which raises MissingEntry as before)."""
+
+    def __init__(self, gradebook: Gradebook, notebook: str, assignment: str):
+        self._gradebook = gradebook
+        found = gradebook.find_notebook(notebook, assignment)
+        self._source = {cell.name: cell for cell in found.source_cells}
+        self._graded = {cell.name: cell for cell in found.grade_cells}
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str):
+        cell = self._source.get(name)
+        return cell if cell is not None else self._gradebook.find_source_cell(
+            name, notebook, assignment)
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str):
+        cell = self._graded.get(name)
+        return cell if cell is not None else self._gradebook.find_graded_cell(
+            name, notebook, assignment)
+
+    def __getattr__(self, name: str):
+        return getattr(self._gradebook, name)
+
+
+class OverwriteCellsFromOneQuery(OverwriteCells):
+    """nbgrader's OverwriteCells, unchanged but for where it reads the cells from."""
+
+    def preprocess(self, nb, resources):
+        self.notebook_id = resources["nbgrader"]["notebook"]
+        self.assignment_id = resources["nbgrader"]["assignment"]
+        self.db_url = resources["nbgrader"]["db_url"]
+        with Gradebook(self.db_url) as gradebook:
+            try:
+                self.gradebook = _NotebookCells(gradebook, self.notebook_id,
+                                                self.assignment_id)
+            except MissingEntry:
+                self.gradebook = gradebook
+            nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+            if self.add_missing_cells:
+                nb, resources = self.add_missing_grade_cells(nb, resources)
+                nb, resources = self.add_missing_task_cells(nb, resources)
+        return nb, resources
 
 
 def _reason(err: Exception) -> str:

@@ -22,7 +22,6 @@ import json
 import os
 import stat
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -31,7 +30,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
 from ..trainee import scoring
 from ..trainee.answers import SUFFIX
-from .keys import cache_folder, recorded_keys
+from .keys import cache_folder, record_all, recorded_keys
 
 MAX_BYTES = 2 * 1024 * 1024  # an answers file is a few kB; reflections included
 MAX_DEPTH = 32  # the file nests 4 deep; deeper is not ours
@@ -218,12 +217,8 @@ def protected(sanitize: list, autograde: list) -> tuple[list, list]:
 
 def record_assignment_keys(coursedir, assignment: str) -> int:
     """Record (or find cached) the keys of every notebook of an assignment, before any
-    submission is graded, so a notebook without keys stops the run at once."""
+    submission is graded, so a notebook without keys stops the run at once. Returns how
+    many notebooks were recorded (not found in the cache)."""
     source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
     notebooks = sorted(source.glob("*.ipynb"))
-    cache = cache_folder(coursedir.root, assignment)
-    # Each notebook records in a kernel of its own: record them side by side, one per core.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(notebooks), os.cpu_count() or 1))) as pool:
-        for _ in pool.map(lambda notebook: recorded_keys(notebook, cache), notebooks):
-            pass  # a KeysError of any notebook stops the run here
-    return len(notebooks)
+    return record_all(notebooks, cache_folder(coursedir.root, assignment), os.cpu_count() or 1)
