@@ -9,6 +9,8 @@ notebook, and autograde never overwrites it because no such file exists in
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -17,6 +19,14 @@ from pathlib import Path
 
 FORMAT_VERSION = 1
 SUFFIX = ".answers.json"
+
+# What the trainee reads when an answer could not be written (shown under the exercise).
+NOT_SAVED_DISK_FULL = (
+    "Your last answer could not be saved because the disk is full. Your earlier answers "
+    "are safe. Tell your instructor, then change the answer again to save it.")
+NOT_SAVED = (
+    "Your last answer could not be saved ({reason}). Your earlier answers are safe. "
+    "Tell your instructor, then change the answer again to save it.")
 
 
 def nbgrader_mode() -> str:
@@ -46,26 +56,30 @@ class AnswerStore:
         self.problem = ""  # a plain-words note when the file could not be read
         self._answers: dict[str, object] = {}
         self._saved: dict[str, str] = {}  # when each answer last changed
+        self._mine: set[str] = set()  # exercises changed here since this store last saved
+        self._write_problem = ""
         self._load()
 
     def _load(self) -> None:
         if not self.persistent or not self.path.exists():
             return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            answers = data["answers"]
-            if not isinstance(answers, dict):
-                raise TypeError("'answers' is not a mapping")
+            self._answers, self._saved = self._read_file()
         except RecursionError:  # JSON nested thousands deep: no answers file looks so
             self._set_aside("it is nested too deeply to be an answers file")
-            return
         except (OSError, ValueError, KeyError, TypeError) as error:
             self._set_aside(str(error))
-            return
-        self._answers = {str(k): v.get("value") if isinstance(v, dict) else v
-                         for k, v in answers.items()}
-        self._saved = {str(k): v["saved"] for k, v in answers.items()
-                       if isinstance(v, dict) and isinstance(v.get("saved"), str)}
+
+    def _read_file(self) -> tuple[dict[str, object], dict[str, str]]:
+        """The answers and their times as the file holds them now (raises if unreadable)."""
+        data = json.loads(self.path.read_text(encoding="utf-8"))
+        answers = data["answers"]
+        if not isinstance(answers, dict):
+            raise TypeError("'answers' is not a mapping")
+        return ({str(k): v.get("value") if isinstance(v, dict) else v
+                 for k, v in answers.items()},
+                {str(k): v["saved"] for k, v in answers.items()
+                 if isinstance(v, dict) and isinstance(v.get("saved"), str)})
 
     def _set_aside(self, reason: str) -> None:
         """Keep the damaged file for the trainee or instructor to inspect, and start
@@ -98,16 +112,52 @@ class AnswerStore:
             return  # unchanged: keep its time, and spare the disk
         self._answers[exercise_id] = value
         self._saved[exercise_id] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self._mine.add(exercise_id)
         self._write()
 
     def clear(self, exercise_id: str) -> None:
         self._saved.pop(exercise_id, None)
+        self._mine.add(exercise_id)
         if self._answers.pop(exercise_id, None) is not None:
             self._write()
 
     def _write(self) -> None:
+        """Save, never raising: a failed save leaves the file as it was and says so."""
         if not self.persistent:
             return
+        try:
+            with _folder_lock(self.folder):
+                self._merge_from_file()
+                self._replace_file()
+            self._mine.clear()  # the file holds them now: a later change elsewhere wins
+        except OSError as error:
+            full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+            self._write_problem = (NOT_SAVED_DISK_FULL if full
+                                   else NOT_SAVED.format(reason=error.strerror or error))
+            self.problem = self._write_problem
+            return
+        if self.problem and self.problem == self._write_problem:
+            self.problem = ""  # saved again: the earlier failure is over
+        self._write_problem = ""
+
+    def _merge_from_file(self) -> None:
+        """Another tab or kernel of the same notebook may have saved meanwhile: keep its
+        answers to the exercises this store did not change (merge per exercise)."""
+        if not self.path.exists():
+            return
+        try:
+            theirs, their_times = self._read_file()
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return  # unreadable now: this store's answers are all there is to keep
+        for exercise_id in theirs.keys() - self._mine:
+            self._answers[exercise_id] = theirs[exercise_id]
+            if exercise_id in their_times:
+                self._saved[exercise_id] = their_times[exercise_id]
+        for exercise_id in self._answers.keys() - theirs.keys() - self._mine:
+            del self._answers[exercise_id]  # cleared in the other tab
+            self._saved.pop(exercise_id, None)
+
+    def _replace_file(self) -> None:
         # Each answer keeps the time it was last changed, not the time of this write.
         data = {
             "format": FORMAT_VERSION,
@@ -115,9 +165,35 @@ class AnswerStore:
             "answers": {k: {"value": v, "saved": self._saved.get(k)}
                         for k, v in sorted(self._answers.items())},
         }
-        # Write to a temporary file and rename it, so a crash never leaves half a file.
+        # Write to a temporary file, flush it to disk and rename it over the old one:
+        # a kill or a crash at any moment leaves the old file or the new, never half.
         handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".answers-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1, ensure_ascii=False)
-            out.write("\n")
-        os.replace(temp, self.path)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=1, ensure_ascii=False)
+                out.write("\n")
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)  # e.g. the disk filled up: no half-written leftovers
+            raise
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path):
+    """Only one save at a time per folder, across tabs and kernels (a lock on the folder
+    itself, so no extra file travels with a submission). Where folders cannot be locked
+    (not POSIX), saves go on unlocked."""
+    try:
+        import fcntl
+        handle = os.open(folder, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
