@@ -3,7 +3,10 @@ size; the README gives the figures for thirty), with the hub restarted in the mi
 the class. One run of the class serves every test here.
 
 Needs root, npm (or deploy/jupyterhub/node_modules) and JupyterHub in the course venv,
-like tests/test_hub.py: without them the tests are skipped locally and fail in CI."""
+like tests/test_hub.py: without them the tests are skipped locally and fail in CI. In CI
+the class uses the hub test's state folder, so the trainees' single-user environment is
+installed once for both; on a shared machine it keeps its own (benchmarks/classroom.py's
+default), so that checkouts of different branches do not reinstall each other's."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -22,6 +27,7 @@ TRAINEES = 5
 LAST_LINE = re.compile(r"^trainees (\d+); lost answers (\d+); failed submissions (\d+); "
                        r"graded exactly (\d+)/(\d+)$")
 pytestmark = pytest.mark.slow
+HUB_TEST_STATE = Path(tempfile.gettempdir()) / "mld-hub-test"  # tests/test_hub.py's STATE
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +41,9 @@ def the_class() -> str:
         _unavailable(f"JupyterHub is not in {trial.VENV_BIN.parent}")
     if not trial.PROXY.exists() and not shutil.which("npm"):
         _unavailable("npm is missing, so configurable-http-proxy cannot be installed")
+    shared = ["--state", str(HUB_TEST_STATE)] if os.environ.get("CI") == "true" else []
     run = subprocess.run([sys.executable, str(BENCHMARK), "--trainees", str(TRAINEES),
-                          "--arrival", "10", "--restart-hub"],
+                          "--arrival", "10", "--restart-hub", *shared],
                          capture_output=True, text=True, timeout=3600, check=False)
     print(run.stdout[-6000:], run.stderr[-3000:])
     return run.stdout
