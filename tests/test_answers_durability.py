@@ -60,6 +60,10 @@ def test_a_server_killed_in_the_middle_of_saves_leaves_a_whole_file(tmp_path):
         rounds.append(max(v["value"]["round"] for v in saved.values()))
     assert len(saved) == 40
     assert rounds[-1] >= 0
+    # The next save clears what killed saves left behind, so nothing extra is submitted.
+    (tmp_path / ".answers-killed.tmp").write_text('{"half": ')
+    AnswerStore("unit", tmp_path).set("after", 1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["unit.answers.json"]
 
 
 def test_two_tabs_saving_alternately_lose_no_answer(tmp_path):

@@ -127,6 +127,7 @@ class AnswerStore:
             return
         try:
             with _folder_lock(self.folder):
+                _remove_leftovers(self.folder)
                 self._merge_from_file()
                 self._replace_file()
             self._mine.clear()  # the file holds them now: a later change elsewhere wins
@@ -179,6 +180,15 @@ class AnswerStore:
             with contextlib.suppress(OSError):
                 os.unlink(temp)  # e.g. the disk filled up: no half-written leftovers
             raise
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Temporary files of saves that were killed half-way (a kernel stopped hard): under
+    the folder's lock no save is running, so any of them is left over. Removed so that
+    they do not travel with the submission."""
+    for leftover in folder.glob(".answers-*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 @contextlib.contextmanager
