@@ -43,11 +43,17 @@ def _probe():
     for _exercise in list(book.exercises.values()):
         if not hasattr(_exercise, "_read") or getattr(_exercise, "practice", True):
             continue
-        _choices = getattr(getattr(_exercise, "control", None), "options", None)
-        if not _choices:
+        # A click: the first option of a choice group, the first entry of a first menu.
+        _control = getattr(_exercise, "control", None)
+        _menus = getattr(_exercise, "menus", None)
+        if hasattr(_control, "selected") and _control.options:
+            _click = lambda: setattr(_control, "selected", [0])
+        elif _menus and len(_menus[0].options) > 1:
+            _click = lambda: setattr(_menus[0], "value", _menus[0].options[1][1])
+        else:
             continue
         _start = _time.perf_counter()
-        _exercise.control.value = _choices[0]
+        _click()
         _saved = _json.loads(book.store.path.read_text())["answers"].get(_exercise.id)
         times.append(_time.perf_counter() - _start)
         assert _saved is not None

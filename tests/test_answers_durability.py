@@ -181,3 +181,11 @@ def test_a_failing_write_gives_a_plain_message_and_keeps_the_answers(tmp_path, m
     monkeypatch.setattr(answers.os, "fdopen", real_fdopen)
     q2.answer("A")
     assert {k: v["value"] for k, v in file_answers(tmp_path).items()} == {"q": "B", "q2": "A"}
+
+
+def test_two_tabs_agree_on_one_shuffle_of_the_options(tmp_path):
+    first, second = AnswerStore("unit", tmp_path), AnswerStore("unit", tmp_path)
+    first_seed = first.seed  # written at once
+    second.set("q1", "A")  # opened before that write: adopts the file's seed on saving
+    saved = json.loads((tmp_path / "unit.answers.json").read_text(encoding="utf-8"))
+    assert second.seed == first_seed == saved["seed"]

@@ -37,6 +37,7 @@ from nbgrader.api import Gradebook
 from trainees import BEGIN, END, read_key
 
 from toolbox_widgets.course.build import tool_env
+from toolbox_widgets.trainee import numbers, scoring
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -88,6 +89,51 @@ class Task:
     code: str | None = None
     answer_cell: str | None = None
     stored: object = None  # what the answers file must hold after the trainee's clicks
+    words: object = None  # the options to click, by the words the trainee sees
+
+
+# The fields of each kind of exercise that name its options, in the order of the call.
+OPTION_FIELDS = {"single_choice": ("options",), "multiple_choice": ("options",),
+                 "matching": ("left", "right"), "ordering": ("items",)}
+
+
+def _words(node):
+    """A literal of the answer cell, where a marked string _("…") counts as its text."""
+    if isinstance(node, ast.Call) and node.args:
+        return _words(node.args[0])
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_words(item) for item in node.elts]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _words(node.left) + _words(node.right)
+    return ast.literal_eval(node)
+
+
+def _shown_and_stored(source: str, name: str, kind: str, value) -> tuple[object, object]:
+    """The options' words a trainee clicks for ``value`` (letters or words, as the solution
+    gives it), and the ids the answers file must then hold. The trainee sees the options
+    shuffled and without letters, so the browser finds them by their words."""
+    if kind not in OPTION_FIELDS:
+        return value, None
+    call = next(node.value for node in ast.walk(ast.parse(source))
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                and any(getattr(t, "id", "") == name for t in node.targets))
+    try:
+        definition = {"kind": kind, "id": name,
+                      **dict(zip(OPTION_FIELDS[kind], (_words(a) for a in call.args[2:]))),
+                      **{k.arg: _words(k.value) for k in call.keywords
+                         if k.arg in OPTION_FIELDS[kind]}}
+    except ValueError:  # options computed in the notebook (nb04 q3): not known statically
+        return value, None
+    ids = scoring.normalize(definition, value)
+    letters = scoring.LETTERS
+    if kind == "single_choice":
+        return definition["options"][letters.index(ids)], ids
+    if kind == "multiple_choice":
+        return [definition["options"][letters.index(i)] for i in ids], ids
+    if kind == "matching":
+        return ({definition["left"][letters.index(item)]: definition["right"][letters.index(m)]
+                 for item, m in ids.items()}, ids)
+    return [definition["items"][letters.index(i)] for i in ids], ids
 
 
 def _cells_by_id(notebook) -> dict[str, tuple[int, object]]:
@@ -111,8 +157,11 @@ def trainee_tasks(instructor_notebook: Path) -> list[Task]:
         if e.exercise_id:
             kind = _kind(source, e.exercise_id)
             assert kind, f"no `{e.exercise_id} = book.<type>(` in answer cell {e.answer_cell}"
+            value = ast.literal_eval(e.answer_expr)
+            words, stored = _shown_and_stored(source, e.exercise_id, kind, value)
             tasks.append(Task(kind, e.grade_id, e.points, exercise_id=e.exercise_id,
-                              value=ast.literal_eval(e.answer_expr), answer_cell=e.answer_cell))
+                              value=value, answer_cell=e.answer_cell, words=words,
+                              stored=stored))
         else:
             assert e.code, f"{e.grade_id}: neither a widget answer nor code"
             tasks.append(Task("code_task", e.grade_id, e.points, code=e.code,
@@ -288,18 +337,6 @@ def exercise_box(page, exercise_id: str):
     return page.locator(".jp-OutputArea-output .widget-vbox").filter(has=header)
 
 
-def _option(letter_or_text: str):
-    text = letter_or_text.strip()
-    if len(text) == 1:
-        return re.compile(rf"^{re.escape(text.upper())}\. ")
-    return re.compile(rf"^[A-Z]\. {re.escape(text)}$", re.IGNORECASE)
-
-
-def _letter(control) -> str:
-    """The letter of a radio or checkbox option, from the words that name it."""
-    return control.locator(".mld-choice-text").inner_text().strip()[0]
-
-
 def _saved(status, before: str, expect) -> str:
     """Wait until the status line changed and says the answer is saved."""
     expect(status).not_to_have_text(before, timeout=SAVED)
@@ -318,36 +355,28 @@ def answer_widget(page, task: Task, expect) -> None:
     before = status.inner_text()
     value = task.value
     if task.kind == "single_choice":
-        radio = box.get_by_role("radio", name=_option(value))
-        radio.check()
+        box.get_by_role("radio", name=task.words, exact=True).check()
         before = _saved(status, before, expect)
-        task.stored = _letter(radio)
     elif task.kind == "multiple_choice":
-        letters = []
-        for item in [value] if isinstance(value, str) else value:
-            tick = box.get_by_role("checkbox", name=_option(item))
-            tick.check()
+        for words in task.words:
+            box.get_by_role("checkbox", name=words, exact=True).check()
             before = _saved(status, before, expect)
-            letters.append(_letter(tick))
-        task.stored = sorted(set(letters))
     elif task.kind == "numeric":
         # Each box is named after its exercise and unit, e.g. "Your answer to q2 (million):".
         field = box.get_by_label(re.compile(rf"^Your answer to {task.exercise_id}\b"))
         field.click()
         field.press_sequentially(str(value))
         _saved(status, before, expect)
-        expect(status).to_contain_text(f"{float(value):g}", timeout=SAVED)
+        expect(status).to_contain_text(numbers.show(float(value)), timeout=SAVED)
         task.stored = float(value)
     elif task.kind == "matching":
-        for item, match in value.items():
-            box.get_by_label(item, exact=True).select_option(value=match)
+        for item, match in task.words.items():
+            box.get_by_label(item, exact=True).select_option(label=match)
             before = _saved(status, before, expect)
-        task.stored = dict(value)
     elif task.kind == "ordering":
-        for n, item in enumerate(value, start=1):
-            box.get_by_label(f"Position {n}:", exact=True).select_option(value=item)
+        for n, item in enumerate(task.words, start=1):
+            box.get_by_label(f"Position {n}:", exact=True).select_option(label=item)
             before = _saved(status, before, expect)
-        task.stored = list(value)
     elif task.kind == "reflection":
         field = box.get_by_label(f"Your reflection {task.exercise_id}:", exact=True)
         field.click()
@@ -584,7 +613,8 @@ def test_notebook7_renders_the_widgets_and_brings_answers_back(lab):
                 if visit == "answer":
                     answer_widget(page, choice, expect)
                 else:
-                    expect(box.get_by_role("radio", name=_option(choice.value))).to_be_checked()
+                    expect(box.get_by_role("radio", name=choice.words, exact=True)
+                           ).to_be_checked()
                     expect(box.get_by_role("status")).to_contain_text("Saved")
                 page.close()
         finally:

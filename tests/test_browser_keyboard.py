@@ -24,6 +24,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT
+
+from toolbox_widgets.trainee import numbers, scoring
 from test_browser import (  # noqa: F401 (browser_ready is a fixture)
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -137,14 +139,9 @@ def tab_until(page, wanted, backwards: bool = False, limit: int = 40) -> dict:
 
 def arrow_to(page, wanted: str) -> None:
     """In a radio or checkbox group, move with the arrow keys to the option named by its
-    letter ("C") or its text."""
-    def named(text: str) -> bool:
-        if len(wanted) == 1:
-            return text.startswith(f"{wanted.upper()}. ")
-        return text.partition(". ")[2].casefold() == wanted.casefold()
-
+    words (the options are shuffled per trainee and carry no letters)."""
     for _ in range(30):
-        if named(active(page)["text"]):
+        if active(page)["text"].strip().casefold() == wanted.strip().casefold():
             return
         page.keyboard.press("ArrowDown")
     raise AssertionError(f"the arrow keys never reached option {wanted!r}")
@@ -169,7 +166,7 @@ def answer_by_keyboard(page, task, cell_index: int, box: int, expect) -> None:
     go_to_cell_after(page, cell_index)  # then Shift+Tab back into the exercise
     cells_before = page.locator(".jp-Notebook .jp-Cell").count()
     in_box = lambda a: a["box"] == box  # noqa: E731
-    value = task.value
+    value = task.words
     if task.kind in ("single_choice", "multiple_choice"):
         tab_until(page, lambda a: in_box(a) and a["role"] in ("radio", "checkbox"), True)
         for option in [value] if isinstance(value, str) else value:
@@ -180,7 +177,7 @@ def answer_by_keyboard(page, task, cell_index: int, box: int, expect) -> None:
     elif task.kind == "numeric":
         tab_until(page, lambda a: in_box(a) and a["tag"] == "INPUT", True)
         page.keyboard.press("Control+a")
-        page.keyboard.type(str(value))
+        page.keyboard.type(str(task.value))
     elif task.kind in ("matching", "ordering"):
         # Shift+Tab from below reaches the last menu first; each menu's label names it.
         count = len(value)
@@ -208,16 +205,18 @@ def answer_by_keyboard(page, task, cell_index: int, box: int, expect) -> None:
 
 
 def _saved_words(task) -> list[str]:
-    """Pieces of the status line that show the whole answer is saved."""
-    value = task.value
+    """Pieces of the status line that show the whole answer is saved (options are named
+    by their words: the trainee sees no letters)."""
+    words = task.words
     if task.kind == "numeric":
-        return [f"your answer {float(value):g}"]
+        return [f"your answer {numbers.show(float(task.value))}"]
     if task.kind == "matching":
-        return [f"{item} → {match}" for item, match in value.items()]
+        return [f" → {match}" for match in words.values()]
     if task.kind == "ordering":
-        return [" → ".join(value)]
-    chosen = [value] if isinstance(value, str) else value
-    return ["Saved", *[f"{c.upper()} (" for c in chosen if len(c) == 1]]
+        return [" → ".join(words)]
+    if task.kind == "single_choice":
+        return ["Saved", f"“{words}”"]
+    return ["Saved", *[f"“{scoring._few_words(w)}”" for w in words]]
 
 
 def axe_violations(page) -> list[dict]:

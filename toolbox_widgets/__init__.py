@@ -19,10 +19,11 @@ from .trainee import data
 from .trainee.charts import show_chart
 from .trainee.exercises import AnswerError
 from .trainee.glossary import define, lookup, search_box, terms
+from .trainee.i18n import set_language
 from .trainee.overview import show_points
 from .trainee.tables import show_table
 from .trainee.workbook import Workbook
 
-__all__ = ["AnswerError", "Workbook", "data", "define", "lookup", "search_box", "show_chart",
-           "show_points", "show_table", "terms"]
+__all__ = ["AnswerError", "Workbook", "data", "define", "lookup", "search_box", "set_language",
+           "show_chart", "show_points", "show_table", "terms"]
 __version__ = "0.1.0"

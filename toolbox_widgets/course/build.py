@@ -138,7 +138,7 @@ def stale_files(root: Path) -> list[str]:
                                 ignore=shutil.ignore_patterns(*NEVER_COPIED))
         build(scratch)
         problems = []
-        for tree in ("source", "release", SELF_STUDY, catalogs.LOCALES):
+        for tree in ("source", "release", SELF_STUDY, catalogs.LOCALES, catalogs.COMPILED):
             fresh, committed = _tree_files(scratch / tree), _tree_files(root / tree)
             problems += [f"{tree}/{f} is missing" for f in sorted(fresh - committed)]
             problems += [f"{tree}/{f} should not be there" for f in sorted(committed - fresh)]

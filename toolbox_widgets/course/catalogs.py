@@ -37,6 +37,8 @@ from pathlib import Path
 import nbformat
 import polib
 from babel.messages.extract import extract as babel_extract
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from mistletoe import block_token
 from translate.storage.markdown import MarkdownFile
 
@@ -156,13 +158,129 @@ def catalog_path(root: Path, language: str, module: str) -> Path:
 
 
 def write_templates(root: Path, modules: list[str]) -> None:
-    """Regenerate locales/<module>.pot for every module that has notebooks."""
+    """Regenerate locales/<module>.pot for every module that has notebooks, and the
+    package's template and compiled catalogs (see write_package_template)."""
+    write_package_template(root)
+    compile_package_catalogs(root)
     for module in modules:
         target = template_path(root, module)
         target.parent.mkdir(exist_ok=True)
         text = str(extract(root / "notebooks" / module)) + "\n"
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
+
+
+# --- the package's own strings (toolbox_widgets/trainee/) ---------------------------------
+# What the trainee's kernel says itself (feedback, status lines, Validate messages, "Chart in
+# words", glossary search …), marked with _(), N_() (a constant translated where shown) and
+# ngettext(singular, plural, n) in toolbox_widgets/trainee/. One template for all modules:
+# locales/toolbox_widgets.pot; translations locales/<lang>/LC_MESSAGES/toolbox_widgets.po,
+# compiled by `mld build` into the package (a hub image installs only the package).
+
+PACKAGE = "toolbox_widgets"
+PACKAGE_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+# Fields filled by str.format: {name}. Only messages whose braces are all such fields are
+# flagged python-brace-format (msgfmt -c then checks translations keep the same fields).
+FIELD = re.compile(r"\{[A-Za-z_]\w*\}")
+
+
+def package_source() -> Path:
+    """The trainee side of the installed package: where its strings are extracted from."""
+    return Path(__file__).resolve().parents[1] / "trainee"
+
+
+def package_template_path(root: Path) -> Path:
+    return root / LOCALES / f"{PACKAGE}.pot"
+
+
+COMPILED = f"{PACKAGE}/trainee/locales"  # generated, committed, checked like source/
+
+
+def compiled_folder(root: Path) -> Path:
+    """Where the build writes the package's compiled catalogs (inside the package)."""
+    return root / COMPILED
+
+
+def _brace_format(message: str) -> bool:
+    return "{" in message and message.count("{") == len(FIELD.findall(message))
+
+
+def extract_package(source: Path | None = None) -> polib.POFile:
+    """The template of the package's own strings, file by file in name order. Occurrences
+    name the file only: a line moved in the code leaves the template as it is."""
+    source = source or package_source()
+    pot = polib.POFile(wrapwidth=WRAP)
+    pot.header = ("The course package's own words (toolbox_widgets/trainee/): feedback, "
+                  "status lines,\nValidate messages, charts and tables. Translators: see "
+                  "docs/translating.md.")
+    pot.metadata = {
+        "Project-Id-Version": "Migration and Local Development, package",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    entries: dict[tuple[str, str], polib.POEntry] = {}
+    for path in sorted(source.rglob("*.py")):
+        name = path.relative_to(source.parents[1]).as_posix()
+        with open(path, "rb") as file:
+            found = list(babel_extract("python", file, keywords=PACKAGE_KEYWORDS,
+                                       comment_tags=("TRANSLATORS:",)))
+        for _line, message, comments, _context in found:
+            singular, plural = message if isinstance(message, tuple) else (message, "")
+            if not isinstance(singular, str) or not singular:
+                continue  # _(variable): translated where it is defined
+            entry = entries.get((singular, plural))
+            if entry is None:
+                entry = polib.POEntry(msgid=singular, msgid_plural=plural,
+                                      comment="\n".join(comments))
+                if plural:
+                    entry.msgstr_plural = {0: "", 1: ""}
+                if _brace_format(singular) and (not plural or _brace_format(plural)):
+                    entry.flags.append("python-brace-format")
+                entries[(singular, plural)] = entry
+                pot.append(entry)
+            if (name, "") not in entry.occurrences:
+                entry.occurrences.append((name, ""))
+    return pot
+
+
+def write_package_template(root: Path) -> None:
+    target = package_template_path(root)
+    target.parent.mkdir(exist_ok=True)
+    text = str(extract_package()) + "\n"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+def compile_package(po_path: Path, mo_path: Path) -> None:
+    """One package catalog compiled for the kernel (Babel: no GNU gettext needed).
+    Fuzzy entries are left out, so the kernel shows their English."""
+    with open(po_path, "rb") as file:
+        try:
+            catalog = read_po(file, abort_invalid=True)
+        except Exception as error:  # Babel's PoFileError, or a decoding error
+            raise CatalogError(f"{po_path} cannot be read ({error}). Fix it, or start again "
+                               "from the template with msginit (docs/translating.md).") from error
+    mo_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(mo_path, "wb") as out:
+        write_mo(out, catalog, use_fuzzy=False)
+
+
+def compile_package_catalogs(root: Path) -> None:
+    """locales/<lang>/LC_MESSAGES/toolbox_widgets.po → the package's .mo files (the
+    pseudo-locale excepted: tests make their own); a .mo whose catalog is gone is removed."""
+    target = compiled_folder(root)
+    wanted = set()
+    for po_path in sorted((root / LOCALES).glob(f"*/LC_MESSAGES/{PACKAGE}.po")):
+        language = po_path.parent.parent.name
+        if language == PSEUDO:
+            continue
+        mo_path = target / language / "LC_MESSAGES" / f"{PACKAGE}.mo"
+        compile_package(po_path, mo_path)
+        wanted.add(mo_path)
+    for stale in target.glob(f"*/LC_MESSAGES/{PACKAGE}.mo") if target.is_dir() else []:
+        if stale not in wanted:
+            stale.unlink()
 
 
 # --- which languages are released --------------------------------------------------------
@@ -295,6 +413,10 @@ def check(root: Path) -> list[str]:
             committed = template_path(root, module)
             if not committed.exists() or committed.read_text(encoding="utf-8") != fresh:
                 problems.append(f"{committed.relative_to(root)} is out of date: run `mld build`")
+    committed = package_template_path(root)
+    if (not committed.exists()
+            or committed.read_text(encoding="utf-8") != str(extract_package()) + "\n"):
+        problems.append(f"{committed.relative_to(root)} is out of date: run `mld build`")
     releases = released(root)
     for path in sorted((root / LOCALES).glob("*/LC_MESSAGES/*.po")):
         language, module = path.parent.parent.name, path.stem
@@ -405,7 +527,8 @@ def translate_folder(folder: Path, root: Path, language: str, module: str,
 # --- the pseudo-locale -------------------------------------------------------------------
 
 _ACCENTS = str.maketrans("aeiouycnAEIOUYCN", "áéíóúýçñÁÉÍÓÚÝÇÑ")
-_PROTECTED = re.compile(rf"{PLACEHOLDER.pattern}|{INLINE_CODE.pattern}|{URL.pattern}")
+_PROTECTED = re.compile(rf"{PLACEHOLDER.pattern}|{FIELD.pattern}|{INLINE_CODE.pattern}"
+                        rf"|{URL.pattern}")
 
 
 def pseudo_translate(message: str) -> str:
@@ -423,6 +546,13 @@ def pseudo_catalog(template: polib.POFile) -> polib.POFile:
     po.metadata = {**template.metadata, "Language": PSEUDO,
                    "Plural-Forms": "nplurals=2; plural=(n != 1);"}
     for entry in template:
+        if entry.msgid_plural:  # the package's ngettext entries
+            po.append(polib.POEntry(
+                msgid=entry.msgid, msgid_plural=entry.msgid_plural,
+                msgstr_plural={0: pseudo_translate(entry.msgid),
+                               1: pseudo_translate(entry.msgid_plural)},
+                occurrences=entry.occurrences, flags=list(entry.flags)))
+            continue
         po.append(polib.POEntry(msgid=entry.msgid, msgstr=pseudo_translate(entry.msgid),
                                 occurrences=entry.occurrences, flags=list(entry.flags)))
     return po

@@ -13,20 +13,15 @@ import contextlib
 import errno
 import json
 import os
+import secrets
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .i18n import _
+
 FORMAT_VERSION = 1
 SUFFIX = ".answers.json"
-
-# What the trainee reads when an answer could not be written (shown under the exercise).
-NOT_SAVED_DISK_FULL = (
-    "Your last answer could not be saved because the disk is full. Your earlier answers "
-    "are safe. Tell your instructor, then change the answer again to save it.")
-NOT_SAVED = (
-    "Your last answer could not be saved ({reason}). Your earlier answers are safe. "
-    "Tell your instructor, then change the answer again to save it.")
 
 
 def nbgrader_mode() -> str:
@@ -56,6 +51,9 @@ class AnswerStore:
         self.problem = ""  # a plain-words note when the file could not be read
         self._answers: dict[str, object] = {}
         self._saved: dict[str, str] = {}  # when each answer last changed
+        # The trainee's own shuffle of the options: kept in the file, so a reopened
+        # notebook shows the same order. Made on first use (see seed).
+        self._seed: int | None = None
         self._mine: set[str] = set()  # exercises changed here since this store last saved
         self._write_problem = ""
         self._load()
@@ -64,22 +62,40 @@ class AnswerStore:
         if not self.persistent or not self.path.exists():
             return
         try:
-            self._answers, self._saved = self._read_file()
+            self._answers, self._saved, seed = self._read_file()
         except RecursionError:  # JSON nested thousands deep: no answers file looks so
-            self._set_aside("it is nested too deeply to be an answers file")
+            self._set_aside(_("it is nested too deeply to be an answers file"))
         except (OSError, ValueError, KeyError, TypeError) as error:
             self._set_aside(str(error))
+        else:
+            if seed is not None:
+                self._seed = seed  # files written before shuffling have none: one is made
 
-    def _read_file(self) -> tuple[dict[str, object], dict[str, str]]:
-        """The answers and their times as the file holds them now (raises if unreadable)."""
+    def _read_file(self) -> tuple[dict[str, object], dict[str, str], int | None]:
+        """The answers, their times and the shuffle seed as the file holds them now
+        (raises if unreadable)."""
         data = json.loads(self.path.read_text(encoding="utf-8"))
         answers = data["answers"]
         if not isinstance(answers, dict):
             raise TypeError("'answers' is not a mapping")
+        seed = data.get("seed")
         return ({str(k): v.get("value") if isinstance(v, dict) else v
                  for k, v in answers.items()},
                 {str(k): v["saved"] for k, v in answers.items()
-                 if isinstance(v, dict) and isinstance(v.get("saved"), str)})
+                 if isinstance(v, dict) and isinstance(v.get("saved"), str)},
+                seed if isinstance(seed, int) and not isinstance(seed, bool) else None)
+
+    @property
+    def seed(self) -> int:
+        """This trainee's shuffle seed; a new one is written to the file at once, so that
+        the options keep their order when the notebook is opened again."""
+        if self._seed is None:
+            self._seed = secrets.randbelow(2**31)
+            if not self.problem:  # a damaged file was set aside: the next answer writes
+                # A read-only folder: the order holds for this session, and the first
+                # answer saved reports the problem as before.
+                self._try_write()
+        return self._seed
 
     def _set_aside(self, reason: str) -> None:
         """Keep the damaged file for the trainee or instructor to inspect, and start
@@ -88,14 +104,14 @@ class AnswerStore:
         kept = self.path.with_name(f"{self.workbook}.answers.corrupt-{stamp}.json")
         try:
             self.path.replace(kept)
-            where = f"It was kept as {kept.name}."
+            where = _("It was kept as {name}.").format(name=kept.name)
         except OSError:
-            where = "It could not be moved aside."
-        self.problem = (
-            f"The answers file {self.path.name} could not be read ({reason}). {where} "
-            "Saved answers from it are not shown: answer the exercises again, or ask "
-            "your instructor to restore the file from your last submission."
-        )
+            where = _("It could not be moved aside.")
+        self.problem = _(
+            "The answers file {name} could not be read ({reason}). {where} Saved answers "
+            "from it are not shown: answer the exercises again, or ask your instructor to "
+            "restore the file from your last submission.").format(
+            name=self.path.name, reason=reason, where=where)
 
     def get(self, exercise_id: str, default=None):
         return self._answers.get(exercise_id, default)
@@ -123,23 +139,37 @@ class AnswerStore:
 
     def _write(self) -> None:
         """Save, never raising: a failed save leaves the file as it was and says so."""
-        if not self.persistent:
-            return
-        try:
-            with _folder_lock(self.folder):
-                _remove_leftovers(self.folder)
-                self._merge_from_file()
-                self._replace_file()
-            self._mine.clear()  # the file holds them now: a later change elsewhere wins
-        except OSError as error:
-            full = error.errno in (errno.ENOSPC, errno.EDQUOT)
-            self._write_problem = (NOT_SAVED_DISK_FULL if full
-                                   else NOT_SAVED.format(reason=error.strerror or error))
+        error = self._try_write()
+        if error is not None:
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                self._write_problem = _(
+                    "Your last answer could not be saved because the disk is full. Your "
+                    "earlier answers are safe. Tell your instructor, then change the answer "
+                    "again to save it.")
+            else:
+                self._write_problem = _(
+                    "Your last answer could not be saved ({reason}). Your earlier answers "
+                    "are safe. Tell your instructor, then change the answer again to save "
+                    "it.").format(reason=error.strerror or error)
             self.problem = self._write_problem
             return
         if self.problem and self.problem == self._write_problem:
             self.problem = ""  # saved again: the earlier failure is over
         self._write_problem = ""
+
+    def _try_write(self) -> OSError | None:
+        """Lock the folder, merge with what other tabs saved, write. Returns the error."""
+        if not self.persistent:
+            return None
+        try:
+            with _folder_lock(self.folder):
+                _remove_leftovers(self.folder)
+                self._merge_from_file()
+                self._replace_file()
+        except OSError as error:
+            return error
+        self._mine.clear()  # the file holds them now: a later change elsewhere wins
+        return None
 
     def _merge_from_file(self) -> None:
         """Another tab or kernel of the same notebook may have saved meanwhile: keep its
@@ -147,9 +177,11 @@ class AnswerStore:
         if not self.path.exists():
             return
         try:
-            theirs, their_times = self._read_file()
+            theirs, their_times, their_seed = self._read_file()
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return  # unreadable now: this store's answers are all there is to keep
+        if their_seed is not None:
+            self._seed = their_seed  # one order of the options for every tab
         for exercise_id in theirs.keys() - self._mine:
             self._answers[exercise_id] = theirs[exercise_id]
             if exercise_id in their_times:
@@ -159,10 +191,13 @@ class AnswerStore:
             self._saved.pop(exercise_id, None)
 
     def _replace_file(self) -> None:
+        if self._seed is None:  # made here, not through seed: that would write (and lock) again
+            self._seed = secrets.randbelow(2**31)
         # Each answer keeps the time it was last changed, not the time of this write.
         data = {
             "format": FORMAT_VERSION,
             "workbook": self.workbook,
+            "seed": self._seed,
             "answers": {k: {"value": v, "saved": self._saved.get(k)}
                         for k, v in sorted(self._answers.items())},
         }

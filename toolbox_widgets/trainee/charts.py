@@ -10,6 +10,7 @@ import plotly.io as pio
 from IPython.display import HTML, display
 
 from .answers import nbgrader_mode
+from .i18n import _
 from .page_style import NO_MATHS
 
 # "plotly_mimetype" draws the chart in JupyterLab and Notebook 7 from the figure's
@@ -41,7 +42,8 @@ def mime_bundle(figure) -> dict:
 
 def words_html(alt_text: str) -> str:
     """The "Chart in words" paragraph; its dollar signs are never typeset as maths."""
-    return (f'<p class="chart-alt {NO_MATHS}"><strong>Chart in words:</strong> '
+    label = _("Chart in words:")
+    return (f'<p class="chart-alt {NO_MATHS}"><strong>{html.escape(label)}</strong> '
             f"{html.escape(alt_text.strip())}</p>")
 
 

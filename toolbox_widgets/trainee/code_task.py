@@ -7,6 +7,7 @@ from __future__ import annotations
 from . import scoring
 from .answers import nbgrader_mode
 from .exercises import NotGraded
+from .i18n import _
 from .recorder import record, recording
 from .scoring import matches
 
@@ -51,7 +52,8 @@ class CodeTask:
                 raise NotGraded(message)
             print("○ " + message)
         elif saved is None:
-            print(f"✘ Code task {self.id}: {scoring.cannot_keep(value)}")
+            print(_("✘ Code task {id}: {problem}").format(id=self.id,
+                                                           problem=scoring.cannot_keep(value)))
         else:
             print(scoring.saved(self.definition(), value))
 

@@ -28,11 +28,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from .i18n import N_, _
+from .i18n import language as kernel_language
+
 __all__ = [
     "DataFileError",
     "bilateral_remittances",
     "citation",
+    "country_name",
     "country_regions",
+    "region_name",
     "data_dir",
     "list_tables",
     "load",
@@ -64,12 +69,14 @@ def data_dir() -> Path:
 
 def _fail(path: Path, problem: str) -> DataFileError:
     """Build the one message a trainee sees: which file, what is wrong, how to fix it."""
-    fix = ("To fix it, reinstall the course package (pip install --force-reinstall"
-           " toolbox-widgets) or restore the file from the course repository (folder data/).")
+    fix = _("To fix it, reinstall the course package (pip install --force-reinstall "
+            "toolbox-widgets) or restore the file from the course repository (folder data/).")
     if os.environ.get(ENV_VAR):
-        fix += (f" Note: the folder was chosen by the environment variable {ENV_VAR}; unset it"
-                " to use the data shipped with the course package.")
-    return DataFileError(f"Course data file {path}: {problem}. {fix}")
+        fix += " " + _("Note: the folder was chosen by the environment variable {name}; unset "
+                       "it to use the data shipped with the course package.").format(
+            name=ENV_VAR)
+    return DataFileError(_("Course data file {path}: {problem}.").format(
+        path=path, problem=problem) + " " + fix)
 
 
 # ------------------------------------------------------------------------------------
@@ -86,7 +93,7 @@ def _stamp(path: Path) -> tuple[int, int]:
     try:
         st = path.stat()
     except OSError:
-        raise _fail(path, "the file is missing") from None
+        raise _fail(path, _("the file is missing")) from None
     return st.st_mtime_ns, st.st_size
 
 
@@ -97,14 +104,16 @@ def _read_package(path: str, mtime_ns: int, size: int) -> dict:
         for r in package["resources"]:  # fail here, not later with a bare KeyError
             r["name"], r["path"], r["schema"]["fields"]
     except (OSError, ValueError, KeyError, TypeError) as err:
-        raise _fail(Path(path), f"it is not a valid data package description ({err})") from None
+        raise _fail(Path(path), _("it is not a valid data package description ({error})").format(
+            error=err)) from None
     return package
 
 
 def _resource(name: str) -> dict:
     resources_ = {r["name"]: r for r in _package()["resources"]}
     if name not in resources_:
-        raise ValueError(f"Unknown table {name!r}. Available tables: {', '.join(resources_)}.")
+        raise ValueError(_("Unknown table {name}. Available tables: {tables}.").format(
+            name=repr(name), tables=", ".join(resources_)))
     return resources_[name]
 
 
@@ -141,7 +150,8 @@ def _read_table(path: str, mtime_ns: int, size: int, schema_json: str) -> pd.Dat
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise _fail(Path(path), f"it is not a readable UTF-8 CSV file ({reason})") from None
+        raise _fail(Path(path), _("it is not a readable UTF-8 CSV file ({reason})").format(
+            reason=reason)) from None
 
     expected = [f["name"] for f in fields]
     missing = [c for c in expected if c not in raw.columns]
@@ -198,8 +208,8 @@ def _bad(path: str, column: str, mask: pd.Series, what: str, text: pd.Series) ->
 
 def _choose(by: str, allowed: tuple[str, ...], name: str = "by") -> str:
     if by not in allowed:
-        raise ValueError(f"{name}={by!r} is not allowed; use one of:"
-                         f" {', '.join(map(repr, allowed))}")
+        raise ValueError(_("{name}={value} is not allowed; use one of: {allowed}").format(
+            name=name, value=repr(by), allowed=", ".join(map(repr, allowed))))
     return by
 
 
@@ -262,3 +272,109 @@ def region_of(codes, by: str = "world_bank"):
 def refugees(by: str = "asylum") -> pd.DataFrame:
     """UNHCR refugees and other displaced people, by country of asylum or origin."""
     return load("refugees_by_" + _choose(by, ("asylum", "origin")))
+
+
+# ------------------------------------------------------------------------------------
+# Country names in the trainee's language
+#
+# Babel's territory names (the Unicode CLDR, the source of most software's localized
+# country names) rather than pycountry's: Babel is already the course's catalog tool, its
+# CLDR names are those users see elsewhere, and it names what ISO 3166 does not: Kosovo
+# (XK) and the world and its regions (UN M49 codes). CLDR's own table of ISO alpha-3
+# aliases turns the tables' ISO3 codes into its two-letter codes. The tables keep ISO3.
+
+# ISO3 codes of the tables that CLDR's aliases do not map to one territory.
+CLDR_CODES = {"WLD": "001", "XKX": "XK"}
+# Codes with no CLDR name: their names are in the package catalog.
+OWN_NAMES = {
+    "ANT": N_("Netherlands Antilles"),
+    "CHI": N_("Channel Islands"),
+    "LMY": N_("Low- and middle-income countries"),
+    "TIB": N_("Tibetans"),
+    "UNK": N_("Unknown"),
+    "XXA": N_("Stateless"),
+}
+
+
+@functools.lru_cache(maxsize=8)
+def _territories(language: str) -> dict:
+    from babel import Locale  # lazy: the kernel imports Babel only when names are asked for
+    from babel.core import UnknownLocaleError
+    try:
+        return dict(Locale.parse(language.replace("-", "_")).territories)
+    except (UnknownLocaleError, ValueError):  # a test locale such as qps: English names
+        return dict(Locale("en").territories)
+
+
+@functools.lru_cache(maxsize=1)
+def _cldr_codes() -> dict:
+    from babel.core import get_global
+    aliases = get_global("territory_aliases")
+    codes = {code: targets[0] for code, targets in aliases.items()
+             if len(code) == 3 and code.isalpha() and len(targets) == 1}
+    return {**codes, **CLDR_CODES}
+
+
+def country_name(code, language: str | None = None):
+    """The name of a country, area or aggregate from its ISO3 code, in the trainee's
+    language (or ``language``): country_name("SEN", "fr") gives "Sénégal".
+
+    ``code`` may be one code or a column of codes (a pandas Series gives a Series).
+    A code the course does not know comes back as it is. Names the package itself
+    carries (Stateless, Low- and middle-income countries …) follow the kernel's language.
+    """
+    if isinstance(code, pd.Series):
+        names = {c: country_name(c, language) for c in code.dropna().unique()}
+        return code.map(names).astype("string")
+    if not isinstance(code, str):
+        return [country_name(c, language) for c in code]
+    key = code.strip().upper()
+    if key in OWN_NAMES:
+        return _(OWN_NAMES[key])
+    # Two letters: CLDR's own code; three digits: a UN M49 region ("002" Africa).
+    territory = _cldr_codes().get(key, key if len(key) == 2 or key.isdigit() else None)
+    if territory in (None, "ZZ"):  # ZZ: CLDR's "unknown region"
+        return code
+    return _territories(language or kernel_language()).get(territory, code)
+
+
+# The regions of the tables (UN DESA's un_region and un_subregion, the World Bank's
+# wb_region), as written there in English, with their UN M49 code where CLDR names them.
+M49 = {
+    "Africa": "002", "Asia": "142", "Europe": "150", "Oceania": "009",
+    "Northern America": "021",
+    "Australia/New Zealand": "053", "Caribbean": "029", "Central America": "013",
+    "Central Asia": "143", "Eastern Africa": "014", "Eastern Asia": "030",
+    "Eastern Europe": "151", "Melanesia": "054", "Micronesia": "057", "Middle Africa": "017",
+    "Northern Africa": "015", "Northern Europe": "154", "Polynesia": "061",
+    "South America": "005", "South-Eastern Asia": "035", "Southern Africa": "018",
+    "Southern Asia": "034", "Southern Europe": "039", "Western Africa": "011",
+    "Western Asia": "145", "Western Europe": "155",
+    "North America": "003", "South Asia": "034",
+    "Sub-Saharan Africa": "202", "World": "001",
+}
+# Regions CLDR does not name as the tables do (its 419 is "Latin America" alone): named in
+# the package catalog.
+OWN_REGIONS = {
+    "Latin America and the Caribbean": N_("Latin America and the Caribbean"),
+    "Latin America & Caribbean": N_("Latin America & Caribbean"),
+    "East Asia & Pacific": N_("East Asia & Pacific"),
+    "Europe & Central Asia": N_("Europe & Central Asia"),
+    "Middle East & North Africa": N_("Middle East & North Africa"),
+}
+
+
+def region_name(name, language: str | None = None):
+    """A region of the tables (UN DESA or World Bank, as the tables write it in English)
+    in the trainee's language: region_name("Western Africa", "fr") gives
+    "Afrique occidentale". One name or a column; an unknown name comes back as it is."""
+    if isinstance(name, pd.Series):
+        names = {n: region_name(n, language) for n in name.dropna().unique()}
+        return name.map(names).astype("string")
+    if not isinstance(name, str):
+        return [region_name(n, language) for n in name]
+    if name in OWN_REGIONS:
+        return _(OWN_REGIONS[name])
+    if name in M49:
+        return _territories(language or kernel_language()).get(M49[name], name)
+    return name

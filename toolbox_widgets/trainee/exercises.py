@@ -28,10 +28,12 @@ from . import feedback as words
 from . import scoring
 from .answers import nbgrader_mode
 from .controls import ChoiceGroup, KeyGuard, literal_dollars
+from .i18n import N_, _
 from .recorder import record, recording
 from .scoring import BLANK, LETTERS, AnswerError
 
 WIDE = {"description_width": "initial"}
+EMPTY_MENU = ""  # the value of a menu's "— choose —" entry: nothing chosen
 __all__ = ["AnswerError", "BLANK", "LETTERS", "Exercise", "NotGraded"]
 
 
@@ -50,6 +52,11 @@ class NotGraded(AssertionError):
 _points = scoring.points_text
 
 
+def choose_label() -> str:
+    """The empty entry of a menu (matching, ordering)."""
+    return _("— choose —")
+
+
 class StatusLine(widgets.HTML):
     """The exercise's status in words; plain text where no browser draws widgets."""
 
@@ -62,9 +69,10 @@ class StatusLine(widgets.HTML):
 class Exercise(widgets.VBox):
     """Shared behaviour: prompt, saving, status line, feedback and grading."""
 
-    kind = "exercise"
+    kind = N_("exercise")
     code = ""  # the kind's name in scoring.py; empty for exercises without a key
-    how_to = "answer with the controls above"
+    # How to answer, a whole sentence; {example} is the plain-Python way.
+    how_to = N_("Answer with the controls above, or type {example} in a code cell.")
     auto_graded = True  # scored from a key (reflections and self-assessments are not)
 
     def __init__(self, book, exercise_id: str, prompt: str, *, points: float = 1,
@@ -84,29 +92,40 @@ class Exercise(widgets.VBox):
         self._restoring = False
         self.feedback = StatusLine()
         self.add_class("mld-exercise")
-        label = "practice" if self.practice else (_points(points) if points else "not graded")
+        if self.practice:
+            label = _("practice")
+        elif points:
+            label = _points(points)
+        else:
+            label = _("not graded")
+        title = _("Exercise {id}").format(id=exercise_id)
+        about = _("({kind}, {points})").format(kind=_(self.kind), points=label)
         header = widgets.HTML(
-            f"<p><strong>Exercise {html.escape(exercise_id)}</strong> "
-            f"<em>({html.escape(self.kind)}, {label})</em><br>{literal_dollars(prompt)}</p>"
+            f"<p><strong>{html.escape(title)}</strong> <em>{html.escape(about)}</em><br>"
+            f"{literal_dollars(prompt)}</p>"
         )
         body = self._build()
         tail = []
         if self.practice or (self.self_study and self.auto_graded and points):
             # The tooltip names the exercise only: never the key.
-            check = widgets.Button(description=words.CHECK,
-                                   tooltip=f"Check your answer to exercise {exercise_id}")
+            check = widgets.Button(description=_(words.CHECK),
+                                   tooltip=_("Check your answer to exercise {id}").format(
+                                       id=exercise_id))
             check.on_click(lambda _button: self.check())
             tail.append(check)
         if self.practice:
-            show = widgets.Button(description=words.SHOW,
-                                  tooltip=f"Show the answer to exercise {exercise_id}")
+            show = widgets.Button(description=_(words.SHOW),
+                                  tooltip=_("Show the answer to exercise {id}").format(
+                                      id=exercise_id))
             show.on_click(lambda _button: self.show_answer())
             tail.append(show)
         if tail:
             tail = [widgets.HBox(tail)]
+        typing = _("Prefer typing? In a code cell: {example}").format(example="\0")
+        before, _sep, after = typing.partition("\0")
         hint = widgets.HTML(
-            f"<small>Prefer typing? In a code cell: <code>{html.escape(self.example())}</code>"
-            "</small>")
+            f"<small>{html.escape(before)}<code>{literal_dollars(self.example())}</code>"
+            f"{html.escape(after)}</small>")
         self.children = [header, *body, *tail, self.feedback, hint, KeyGuard()]
         if recording() and self.code and not self.practice:
             record({"event": "define", "definition": self.definition()})
@@ -158,6 +177,22 @@ class Exercise(widgets.VBox):
     def _choices_text(self) -> list[str]:
         return []
 
+    order = None  # the author's indices of the options, in the order this trainee sees them
+    shuffle = False
+    _shuffled: list = []  # what the order applies to: options, matches or items
+
+    def _shown(self) -> list[int]:
+        """The options' order for this trainee, the same at every opening (the seed is
+        in the answers file); the author's order in recording mode or with shuffle=False."""
+        if self.order is None:
+            count = len(self._shuffled)
+            self.order = (self.book.shuffled(self.id, count) if self.shuffle and not recording()
+                          else list(range(count)))
+        return self.order
+
+    def _how_to(self) -> str:
+        return _(self.how_to).format(example=self.example())
+
     # --- answering --------------------------------------------------------------
     @property
     def value(self):
@@ -169,15 +204,18 @@ class Exercise(widgets.VBox):
         try:
             normalized = self._normalize(value)
         except AnswerError as problem:
-            self._say("✘", f"That answer could not be used: {problem}")
-            print(f"Exercise {self.id}: that answer could not be used: {problem}")
+            text = _("Exercise {id}: that answer could not be used: {problem}").format(
+                id=self.id, problem=problem)
+            self._say("✘", text)
+            print(text)
             return
         self._show(normalized)  # the observers save it, as for a click
         if self.practice:
             self.check()
             print(self._plain(self.feedback.value))
         else:
-            print(f"Exercise {self.id}: saved your answer {self.describe(normalized)}.")
+            print(_("Exercise {id}: saved your answer {answer}.").format(
+                id=self.id, answer=self.describe(normalized)))
 
     def _show_quietly(self, value) -> None:
         self._restoring = True
@@ -203,13 +241,14 @@ class Exercise(widgets.VBox):
         if self.book.store.problem:
             self._say("!", self.book.store.problem)
         elif value is None:
-            self._say("○", f"Exercise {self.id} is not answered yet: {self.how_to}, "
-                           f"or type {self.example()} in a code cell.")
+            self._say("○", _("Exercise {id} is not answered yet.").format(id=self.id) + " "
+                      + self._how_to())
         elif self.practice:
-            self._say("○", f"Your answer: {self.describe(value)}. Click “Check my answer”.")
+            self._say("○", _("Your answer: {answer}. Click “Check my answer”.").format(
+                answer=self.describe(value)))
         else:
             text = words.SAVED_SELF_STUDY if self.self_study else words.SAVED_GRADED
-            self._saved(text.format(answer=self.describe(value)))
+            self._saved(_(text).format(answer=self.describe(value)))
 
     def _say(self, sign: str, text: str) -> None:
         self.feedback.value = (
@@ -219,8 +258,8 @@ class Exercise(widgets.VBox):
     def _saved(self, text: str) -> None:
         """Saving has its own tag, never a tick: ✔ means right."""
         self.feedback.value = (
-            f'<p role="status" aria-live="polite"><strong class="mld-tag">{words.SAVED_TAG}'
-            f"</strong> {literal_dollars(text)}</p>")
+            f'<p role="status" aria-live="polite"><strong class="mld-tag">'
+            f"{html.escape(_(words.SAVED_TAG))}</strong> {literal_dollars(text)}</p>")
 
     @staticmethod
     def _plain(fragment: str) -> str:
@@ -236,10 +275,10 @@ class Exercise(widgets.VBox):
         """Show whether the answer is right: practice, and graded ones in self-study."""
         value = self._read()
         if value is None:
-            self._say("○", words.CHOOSE_FIRST)
+            self._say("○", _(words.CHOOSE_FIRST))
             return None
         if self._key is None:
-            self._say("○", words.NO_KEY_YET)
+            self._say("○", _(words.NO_KEY_YET))
             return None
         share, detail = self._score(value, self._key, **self._options)
         sign, verdict = self._verdict(share)
@@ -247,10 +286,10 @@ class Exercise(widgets.VBox):
         if self.practice and share < 1:
             self._tries += 1
             if self._tries < 2:  # a hint first; the answer only after a second try
-                hint = self._hint or words.hint(self.kind, value, self._key)
-                self._say(sign, f"{verdict} {hint} {words.TRY_AGAIN}")
+                hint = self._hint or words.hint(self.code, value, self._key)
+                self._say(sign, f"{verdict} {hint} {_(words.TRY_AGAIN)}")
                 return share
-            detail = words.THE_ANSWER.format(answer=self.describe(self._key))
+            detail = _(words.THE_ANSWER).format(answer=self.describe(self._key))
         score = ""
         if self.self_study and hasattr(self.book, "record_check"):
             score = " " + self.book.record_check(self, share)
@@ -260,10 +299,10 @@ class Exercise(widgets.VBox):
     def show_answer(self) -> None:
         """Practice: the trainee asks for the answer and its explanation."""
         if self._key is None:
-            self._say("○", words.NO_KEY_YET)
+            self._say("○", _(words.NO_KEY_YET))
             return
         why = f" {self._why}" if self._why else ""
-        self._say("○", words.THE_ANSWER.format(answer=self.describe(self._key)) + why)
+        self._say("○", _(words.THE_ANSWER).format(answer=self.describe(self._key)) + why)
 
     _verdict = staticmethod(scoring.verdict)
 
@@ -305,8 +344,10 @@ class Exercise(widgets.VBox):
     # --- text forms, for papermill, nbconvert and nbgrader's feedback -------------
     def text_form(self) -> str:
         value = self._read()
-        lines = [f"Exercise {self.id} ({self.kind}) — {self.prompt}", *self._choices_text()]
-        lines.append("Answer: " + ("not answered yet" if value is None else self.describe(value)))
+        lines = [_("Exercise {id} ({kind}) — {prompt}").format(
+            id=self.id, kind=_(self.kind), prompt=self.prompt), *self._choices_text()]
+        lines.append(_("Answer: {answer}").format(
+            answer=_("not answered yet") if value is None else self.describe(value)))
         return "\n".join(lines)
 
     def _repr_mimebundle_(self, **kwargs):
@@ -327,77 +368,85 @@ def rows(menus: list) -> widgets.VBox:
     return box
 
 
-class SingleChoice(Exercise):
-    kind = "single choice"
-    code = "single_choice"
-    how_to = "choose one option above"
+def _typed(text: str) -> str:
+    """How a trainee types a text in Python: quoted, as repr would, but always with \"."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    def __init__(self, book, exercise_id, prompt, options, **kwargs):
-        self.options = list(options)
+
+class SingleChoice(Exercise):
+    """One option. The trainee sees the options in their own shuffled order (unless
+    ``shuffle=False``, for options whose order means something); the answer saved is
+    the option's letter in the author's order."""
+
+    kind = N_("single choice")
+    code = "single_choice"
+    how_to = N_("Choose one option above, or type {example} in a code cell.")
+
+    def __init__(self, book, exercise_id, prompt, options, *, shuffle: bool = True, **kwargs):
+        self.options = self._shuffled = list(options)
+        self.shuffle = shuffle
         super().__init__(book, exercise_id, prompt, **kwargs)
 
     def _build(self):
-        labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, self.options)]
-        self.control = ChoiceGroup(options=labels, label=f"Your answer to {self.id}")
+        self.control = ChoiceGroup(options=[self.options[i] for i in self._shown()],
+                                   label=_("Your answer to {id}").format(id=self.id))
         self.control.observe(self._changed, names="selected")
         return [self.control]
 
     def _read(self):
         chosen = self.control.selected
-        return LETTERS[chosen[0]] if chosen else None
+        return LETTERS[self._shown()[chosen[0]]] if chosen else None
 
     def _show(self, value):
-        self.control.selected = [] if value is None else [LETTERS.index(value)]
+        self.control.selected = ([] if value is None
+                                 else [self._shown().index(LETTERS.index(value))])
 
     def _fields(self):
         return {"options": self.options}
 
     def example(self):
-        return f'{self.id}.answer("B")'
+        return f"{self.id}.answer({_typed(self.options[self._shown()[0]])})"
 
     def _choices_text(self):
-        return [f"  {letter}. {option}" for letter, option in zip(LETTERS, self.options)]
+        return [f"  ○ {self.options[i]}" for i in self._shown()]
 
 
-class MultipleChoice(Exercise):
-    kind = "multiple choice"
+class MultipleChoice(SingleChoice):
+    kind = N_("multiple choice")
     code = "multiple_choice"
-    how_to = "tick every option that applies"
+    how_to = N_("Tick every option that applies, or type {example} in a code cell.")
 
     def __init__(self, book, exercise_id, prompt, options, **kwargs):
-        self.options = list(options)
         kwargs.setdefault("points", 2)
-        super().__init__(book, exercise_id, prompt, **kwargs)
+        super().__init__(book, exercise_id, prompt, options, **kwargs)
 
     def _build(self):
-        labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, self.options)]
-        self.control = ChoiceGroup(options=labels, multiple=True,
-                                   label=f"Your answer to {self.id}: tick every option that "
-                                         "applies")
+        self.control = ChoiceGroup(
+            options=[self.options[i] for i in self._shown()], multiple=True,
+            label=_("Your answer to {id}: tick every option that applies").format(id=self.id))
         self.control.observe(self._changed, names="selected")
         return [self.control]
 
     def _read(self):
-        chosen = [LETTERS[index] for index in sorted(self.control.selected)]
+        chosen = sorted(LETTERS[self._shown()[index]] for index in self.control.selected)
         return chosen or None
 
     def _show(self, value):
-        self.control.selected = sorted(LETTERS.index(letter) for letter in (value or []))
-
-    def _fields(self):
-        return {"options": self.options}
+        self.control.selected = sorted(self._shown().index(LETTERS.index(letter))
+                                       for letter in (value or []))
 
     def example(self):
-        return f'{self.id}.answer(["A", "C"])'
+        shown = [_typed(self.options[i]) for i in self._shown()[:2]]
+        return f"{self.id}.answer([{', '.join(shown)}])"
 
     def _choices_text(self):
-        return [f"  {letter}. {option}" for letter, option in zip(LETTERS, self.options)]
+        return [f"  ☐ {self.options[i]}" for i in self._shown()]
 
 
 class NumericAnswer(Exercise):
-    kind = "number"
+    kind = N_("number")
     code = "number"
-    how_to = "type a number in the box above"
+    how_to = N_("Type a number in the box above, or type {example} in a code cell.")
 
     def __init__(self, book, exercise_id, prompt, *, unit: str = "", tolerance: float = 0.0,
                  **kwargs):
@@ -407,10 +456,13 @@ class NumericAnswer(Exercise):
 
     def _build(self):
         # A text box, not FloatText: an empty box must mean "unanswered", not 0.
-        self.control = widgets.Text(
-            value="", placeholder="a number", style=WIDE,
+        if self.unit:
             # The unit is part of the label, so a screen reader announces it too.
-            description=f"Your answer to {self.id}" + (f" ({self.unit}):" if self.unit else ":"),
+            label = _("Your answer to {id} ({unit}):").format(id=self.id, unit=self.unit)
+        else:
+            label = _("Your answer to {id}:").format(id=self.id)
+        self.control = widgets.Text(
+            value="", placeholder=_("a number"), style=WIDE, description=label,
             continuous_update=True)
         self.control.observe(self._changed, names="value")
         unit = widgets.Label(self.unit) if self.unit else widgets.Label("")
@@ -423,11 +475,15 @@ class NumericAnswer(Exercise):
             return None
 
     def _show(self, value):
-        self.control.value = "" if value is None else f"{value:g}"
+        from .numbers import show
+        self.control.value = "" if value is None else show(value, grouped=False)
 
     def _refresh_status(self):
         if self.control.value.strip() and self._read() is None:
-            self._say("✘", f"“{self.control.value}” is not a number: type digits only.")
+            try:
+                self._normalize(self.control.value)
+            except AnswerError as problem:
+                self._say("✘", str(problem))
         else:
             super()._refresh_status()
 
@@ -439,20 +495,28 @@ class NumericAnswer(Exercise):
 
 
 class Matching(Exercise):
-    kind = "matching pairs"
+    """A menu of matches for each item. The items keep the author's order; the matches
+    in each menu are shuffled per trainee (``shuffle=False`` keeps them). Saved as
+    {item letter: match letter}, letters in the author's order."""
+
+    kind = N_("matching pairs")
     code = "matching"
-    how_to = "pick a match for every item above"
+    how_to = N_("Pick a match for every item above, or type {example} in a code cell.")
     BLANK = BLANK
 
-    def __init__(self, book, exercise_id, prompt, left, right, **kwargs):
+    def __init__(self, book, exercise_id, prompt, left, right, *, shuffle: bool = True,
+                 **kwargs):
         self.left = list(left)
-        self.right = list(right)
+        self.right = self._shuffled = list(right)
+        self.shuffle = shuffle
         kwargs.setdefault("points", 2)
         super().__init__(book, exercise_id, prompt, **kwargs)
 
     def _build(self):
+        choices = [(choose_label(), EMPTY_MENU)] + [(self.right[i], LETTERS[i])
+                                                    for i in self._shown()]
         self.menus = [
-            widgets.Dropdown(options=[self.BLANK, *self.right], value=self.BLANK,
+            widgets.Dropdown(options=choices, value=EMPTY_MENU,
                              description=literal_dollars(item), description_allow_html=True,
                              style=WIDE, layout=widgets.Layout(width="auto"))
             for item in self.left
@@ -462,42 +526,51 @@ class Matching(Exercise):
         return [rows(self.menus)]
 
     def _read(self):
-        pairs = {item: menu.value for item, menu in zip(self.left, self.menus)
-                 if menu.value != self.BLANK}
+        pairs = {LETTERS[n]: menu.value for n, menu in enumerate(self.menus)
+                 if menu.value != EMPTY_MENU}
         return pairs or None
 
     def _show(self, value):
         value = value or {}
-        for item, menu in zip(self.left, self.menus):
-            menu.value = value.get(item, self.BLANK)
+        for n, menu in enumerate(self.menus):
+            menu.value = value.get(LETTERS[n], EMPTY_MENU)
 
     def _fields(self):
         return {"left": self.left, "right": self.right}
 
     def example(self):
-        return f'{self.id}.answer({{"an item": "its match", ...}})'
+        return (f"{self.id}.answer({{{_typed(self.left[0])}: "
+                f"{_typed(self.right[self._shown()[0]])}, ...}})")
 
     def _choices_text(self):
-        return ([f"  Item: {item}" for item in self.left]
-                + [f"  Possible match: {match}" for match in self.right])
+        return ([_("  Item: {item}").format(item=item) for item in self.left]
+                + [_("  Possible match: {match}").format(match=self.right[i])
+                   for i in self._shown()])
 
 
 class Ordering(Exercise):
-    kind = "ordering"
+    """One menu per position; the items in the menus are shuffled per trainee (in the
+    author's order they could give the answer away). Saved as the list of item letters
+    in the author's order, None for an empty position."""
+
+    kind = N_("ordering")
     code = "ordering"
-    how_to = "choose an item for every position above"
+    how_to = N_("Choose an item for every position above, or type {example} in a code cell.")
     BLANK = BLANK
 
-    def __init__(self, book, exercise_id, prompt, items, **kwargs):
-        self.items = list(items)
+    def __init__(self, book, exercise_id, prompt, items, *, shuffle: bool = True, **kwargs):
+        self.items = self._shuffled = list(items)
+        self.shuffle = shuffle
         kwargs.setdefault("points", 2)
         super().__init__(book, exercise_id, prompt, **kwargs)
 
     def _build(self):
         # One menu per position: plain keyboard use, and each control has a label.
+        choices = [(choose_label(), EMPTY_MENU)] + [(self.items[i], LETTERS[i])
+                                                    for i in self._shown()]
         self.menus = [
-            widgets.Dropdown(options=[self.BLANK, *self.items], value=self.BLANK,
-                             description=f"Position {n}:", style=WIDE,
+            widgets.Dropdown(options=choices, value=EMPTY_MENU,
+                             description=_("Position {n}:").format(n=n), style=WIDE,
                              layout=widgets.Layout(width="auto"))
             for n in range(1, len(self.items) + 1)
         ]
@@ -506,27 +579,27 @@ class Ordering(Exercise):
         return [rows(self.menus)]
 
     def _read(self):
-        order = [menu.value for menu in self.menus]
-        return None if all(item == self.BLANK for item in order) else order
+        order = [menu.value or None for menu in self.menus]
+        return None if all(item is None for item in order) else order
 
     def _show(self, value):
         value = list(value or [])
         for n, menu in enumerate(self.menus):
-            menu.value = value[n] if n < len(value) else self.BLANK
+            menu.value = (value[n] or EMPTY_MENU) if n < len(value) else EMPTY_MENU
 
     def _fields(self):
         return {"items": self.items}
 
     def _refresh_status(self):
-        value = self._read()
-        chosen = [item for item in (value or []) if item != self.BLANK]
+        chosen = [item for item in (self._read() or []) if item is not None]
         if len(chosen) != len(set(chosen)):
-            self._say("!", "An item is used twice: each item belongs in one position only.")
+            self._say("!", _("An item is used twice: each item belongs in one position only."))
         else:
             super()._refresh_status()
 
     def example(self):
-        return f'{self.id}.answer(["first item", "second item", ...])'
+        shown = [_typed(self.items[i]) for i in self._shown()[:2]]
+        return f"{self.id}.answer([{', '.join(shown)}, ...])"
 
     def _choices_text(self):
-        return [f"  Item: {item}" for item in self.items]
+        return [_("  Item: {item}").format(item=self.items[i]) for i in self._shown()]

@@ -1,47 +1,62 @@
 """What a trainee reads after "Check my answer": hints for practice, and the words of
 the self-study version. Kept together so that translators find them in one place.
 
+The constants are marked with N_ for the package catalog and translated where they are
+shown, with _(), so that they follow the language chosen at run time.
+
 Signs: ✔ ◐ ✘ ○ always speak of correctness; "Saved" (a tag, no tick) speaks of saving.
 """
 
 from __future__ import annotations
 
-SAVED_TAG = "Saved"
-CHECK = "Check my answer"
-SHOW = "Show the answer"
-TRY_AGAIN = "Try again, or press “Show the answer”."
-NO_KEY_YET = ("Run the cell just below this exercise first: it holds what your answer is "
-              "checked against.")
-CHOOSE_FIRST = "Choose an answer first."
-SAVED_GRADED = "your answer {answer}. It is graded after you submit."
-SAVED_SELF_STUDY = "your answer {answer}. Press “Check my answer” to see if it is right."
-THE_ANSWER = "The answer: {answer}."
-SCORE = "Your score in this notebook so far: {earned} of {total} points."
-SCORE_DETAIL = ("Exercises checked: {checked} of {count}. Written reflections are for you: "
-                "they are not scored in the self-study version.")
-SCORE_LINE = "{sign} Exercise {exercise}: {earned} of {total} points."
-SCORE_OPEN = "○ Exercise {exercise}: not checked yet."
-SCORE_NOTHING = "This notebook has no exercise that is scored automatically."
+from .i18n import N_, _, ngettext
+from .numbers import show
+
+SAVED_TAG = N_("Saved")
+CHECK = N_("Check my answer")
+SHOW = N_("Show the answer")
+TRY_AGAIN = N_("Try again, or press “Show the answer”.")
+NO_KEY_YET = N_("Run the cell just below this exercise first: it holds what your answer is "
+                "checked against.")
+CHOOSE_FIRST = N_("Choose an answer first.")
+SAVED_GRADED = N_("your answer {answer}. It is graded after you submit.")
+SAVED_SELF_STUDY = N_("your answer {answer}. Press “Check my answer” to see if it is right.")
+THE_ANSWER = N_("The answer: {answer}.")
+SCORE = N_("Your score in this notebook so far: {earned} of {total} points.")
+SCORE_DETAIL = N_("Exercises checked: {checked} of {count}. Written reflections are for you: "
+                  "they are not scored in the self-study version.")
+SCORE_LINE = N_("{sign} Exercise {exercise}: {earned} of {total} points.")
+SCORE_OPEN = N_("○ Exercise {exercise}: not checked yet.")
+SCORE_NOTHING = N_("This notebook has no exercise that is scored automatically.")
 
 
 def points(value: float) -> str:
-    value = round(value, 2)
-    return f"{int(value) if value == int(value) else value:g}"
+    """Points as the trainee's language writes a number: 1, 1.5 (French: 1,5)."""
+    return show(round(value, 2))
 
 
 def hint(kind: str, value, key) -> str:
-    """A first nudge after a wrong practice answer, which does not give the answer away."""
+    """A first nudge after a wrong practice answer, which does not give the answer away.
+
+    ``kind`` is the exercise's code in scoring.py ("number", "multiple_choice", …)."""
     if kind == "number":
-        return ("Your number is too high: try a smaller one." if value > key
-                else "Your number is too low: try a larger one.")
-    if kind == "multiple choice":
+        return (_("Your number is too high: try a smaller one.") if value > key
+                else _("Your number is too low: try a larger one."))
+    if kind == "multiple_choice":
         right = len(set(value) & set(key))
-        return (f"Options you ticked that are right: {right} of {len(value)}. "
-                f"Right options in all: {len(key)}.")
-    if kind == "matching pairs":
+        return (ngettext("Options you ticked that are right: {right} of {ticked}.",
+                         "Options you ticked that are right: {right} of {ticked}.",
+                         len(value)).format(right=right, ticked=len(value)) + " "
+                + ngettext("Right options in all: {count}.", "Right options in all: {count}.",
+                           len(key)).format(count=len(key)))
+    if kind == "matching":
         right = sum(value.get(item) == match for item, match in key.items())
-        return f"Pairs that match: {right} of {len(key)}."
+        return ngettext("Pairs that match: {right} of {total}.",
+                        "Pairs that match: {right} of {total}.",
+                        len(key)).format(right=right, total=len(key))
     if kind == "ordering":
         right = sum(a == b for a, b in zip(value, key))
-        return f"Items in the right position: {right} of {len(key)}."
-    return "That is not the best answer. Read the options again and choose another one."
+        return ngettext("Items in the right position: {right} of {total}.",
+                        "Items in the right position: {right} of {total}.",
+                        len(key)).format(right=right, total=len(key))
+    return _("That is not the best answer. Read the options again and choose another one.")

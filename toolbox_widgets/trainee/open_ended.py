@@ -9,6 +9,7 @@ from .answers import nbgrader_mode
 from .charts import show_chart
 from .controls import literal_dollars
 from .exercises import WIDE, AnswerError, Exercise, rows
+from .i18n import N_, _, ngettext
 
 
 class Reflection(Exercise):
@@ -19,8 +20,8 @@ class Reflection(Exercise):
     feedback.
     """
 
-    kind = "written reflection"
-    how_to = "write your answer in the box above"
+    kind = N_("written reflection")
+    how_to = N_("Write your answer in the box above, or type {example} in a code cell.")
     auto_graded = False
 
     def __init__(self, book, exercise_id, prompt, *, min_words: int = 40, **kwargs):
@@ -30,8 +31,8 @@ class Reflection(Exercise):
 
     def _build(self):
         self.control = widgets.Textarea(
-            value="", placeholder="Write here. Your text is saved as you type.",
-            description=f"Your reflection {self.id}:", style=WIDE,
+            value="", placeholder=_("Write here. Your text is saved as you type."),
+            description=_("Your reflection {id}:").format(id=self.id), style=WIDE,
             layout=widgets.Layout(width="95%", height="10em"))
         self.control.observe(self._changed, names="value")
         return [self.control]
@@ -45,7 +46,7 @@ class Reflection(Exercise):
 
     def _normalize(self, value):
         if not isinstance(value, str):
-            raise AnswerError("write your answer as text between quotes.")
+            raise AnswerError(_("write your answer as text between quotes."))
         return value.strip()
 
     def words(self) -> int:
@@ -56,39 +57,53 @@ class Reflection(Exercise):
         if self.book.store.problem:
             self._say("!", self.book.store.problem)
         elif count == 0:
-            self._say("○", f"Not written yet (aim for at least {self.min_words} words).")
+            self._say("○", ngettext("Not written yet (aim for at least {min} word).",
+                                    "Not written yet (aim for at least {min} words).",
+                                    self.min_words).format(min=self.min_words))
         elif count < self.min_words:
-            self._saved(f"{count} words so far: aim for at least {self.min_words}.")
+            self._saved(ngettext("{count} word so far: aim for at least {min}.",
+                                 "{count} words so far: aim for at least {min}.",
+                                 count).format(count=count, min=self.min_words))
         else:
-            self._saved(f"{count} words. Your instructor reads it after you submit.")
+            self._saved(ngettext("{count} word. Your instructor reads it after you submit.",
+                                 "{count} words. Your instructor reads it after you submit.",
+                                 count).format(count=count))
 
     def status(self) -> None:
         count = self.words()
         if count == 0:
-            print(f"○ Reflection {self.id} is not written yet.")
+            print(_("○ Reflection {id} is not written yet.").format(id=self.id))
         else:
-            print(f"Saved: reflection {self.id}, {count} words.")
+            print(ngettext("Saved: reflection {id}, {count} word.",
+                           "Saved: reflection {id}, {count} words.", count).format(
+                id=self.id, count=count))
 
     def describe(self, value):
         words = len(value.split())
-        return f"({words} words)"
+        return ngettext("({count} word)", "({count} words)", words).format(count=words)
 
     def example(self):
-        return f'{self.id}.answer("In my town ...")'
+        start = _("In my town ...")
+        return f'{self.id}.answer("{start}")'
 
     def text_form(self) -> str:
         text = self._read()
-        body = text if text else "(no reflection written)"
-        return f"Reflection {self.id} — {self.prompt}\n\nAnswer ({self.words()} words):\n{body}"
+        body = text if text else _("(no reflection written)")
+        head = _("Reflection {id} — {prompt}").format(id=self.id, prompt=self.prompt)
+        answer = ngettext("Answer ({count} word):", "Answer ({count} words):",
+                          self.words()).format(count=self.words())
+        return f"{head}\n\n{answer}\n{body}"
 
 
 class SelfAssessment(Exercise):
     """Ungraded: rate yourself on a few statements and see your profile as a chart."""
 
-    kind = "self-assessment"
-    how_to = "choose a rating for every statement above"
+    kind = N_("self-assessment")
+    how_to = N_("Choose a rating for every statement above, or type {example} in a code "
+                "cell.")
     auto_graded = False
-    SCALE = ("1 = not at all", "2 = a little", "3 = partly", "4 = mostly", "5 = fully")
+    SCALE = (N_("1 = not at all"), N_("2 = a little"), N_("3 = partly"), N_("4 = mostly"),
+             N_("5 = fully"))
 
     def __init__(self, book, exercise_id, prompt, statements, **kwargs):
         self.statements = list(statements)
@@ -98,7 +113,8 @@ class SelfAssessment(Exercise):
     def _build(self):
         # One labelled menu per statement: unlike ipywidgets' slider, a <select>
         # carries its label to screen readers and works with the keyboard alone.
-        choices = [("— not rated —", 0)] + [(label, n) for n, label in enumerate(self.SCALE, 1)]
+        choices = [(_("— not rated —"), 0)] + [(_(label), n)
+                                                for n, label in enumerate(self.SCALE, 1)]
         self.scales = [
             widgets.Dropdown(options=choices, value=0, description=literal_dollars(statement),
                              description_allow_html=True, style=WIDE,
@@ -108,8 +124,8 @@ class SelfAssessment(Exercise):
         for scale in self.scales:
             scale.observe(self._changed, names="value")
         self.chart = widgets.Output()
-        button = widgets.Button(description="Show my profile",
-                                tooltip="Draw a chart of your self-assessment")
+        button = widgets.Button(description=_("Show my profile"),
+                                tooltip=_("Draw a chart of your self-assessment"))
         button.on_click(lambda _button: self.show_profile())
         return [rows(self.scales), button, self.chart]
 
@@ -126,13 +142,15 @@ class SelfAssessment(Exercise):
         if isinstance(value, (list, tuple)):
             value = dict(zip(self.statements, value))
         if not isinstance(value, dict):
-            raise AnswerError("give one rating from 1 to 5 per statement, as a list.")
+            raise AnswerError(_("give one rating from 1 to 5 per statement, as a list."))
         ratings = {}
         for statement, rating in value.items():
             if statement not in self.statements:
-                raise AnswerError(f"{statement!r} is not one of the statements.")
+                raise AnswerError(_("{value} is not one of the statements.").format(
+                    value=repr(statement)))
             if not isinstance(rating, int) or not 0 <= rating <= 5:
-                raise AnswerError(f"{rating!r} is not a whole number from 0 to 5.")
+                raise AnswerError(_("{value} is not a whole number from 0 to 5.").format(
+                    value=repr(rating)))
             ratings[statement] = rating
         return ratings
 
@@ -144,7 +162,9 @@ class SelfAssessment(Exercise):
     def _refresh_status(self):
         value = self._read() or {}
         rated = sum(1 for v in value.values() if v)
-        text = f"{rated} of {len(self.statements)} statements rated. Not graded."
+        text = ngettext("{rated} of {count} statement rated. Not graded.",
+                        "{rated} of {count} statements rated. Not graded.",
+                        len(self.statements)).format(rated=rated, count=len(self.statements))
         if rated:
             self._saved(text)
         else:
@@ -158,21 +178,22 @@ class SelfAssessment(Exercise):
         return "; ".join(f"{s}: {r}" for s, r in value.items())
 
     def example(self):
-        return f"{self.id}.answer([3, 4, 2])  # one rating per statement"
+        return f"{self.id}.answer([3, 4, 2])  # " + _("one rating per statement")
 
     def profile_figure(self) -> tuple[go.Figure, str]:
         ratings = self._read() or dict.fromkeys(self.statements, 0)
         figure = go.Figure(go.Bar(
             x=list(ratings.values()), y=list(ratings.keys()), orientation="h",
             text=[str(r) for r in ratings.values()], textposition="outside"))
-        figure.update_layout(title="My self-assessment (0 = not rated, 5 = fully)",
-                             xaxis={"range": [0, 5.5], "dtick": 1, "title": "Rating"},
+        figure.update_layout(title=_("My self-assessment (0 = not rated, 5 = fully)"),
+                             xaxis={"range": [0, 5.5], "dtick": 1, "title": _("Rating")},
                              height=120 + 40 * len(ratings), margin={"l": 10, "r": 10})
         strongest = max(ratings, key=ratings.get)
         weakest = min(ratings, key=ratings.get)
-        alt = (f"Bar chart of {len(ratings)} self-ratings from 0 to 5. "
-               + "; ".join(f"{s}: {r}" for s, r in ratings.items())
-               + f". Highest: {strongest}. Lowest: {weakest}.")
+        alt = _("Bar chart of {count} self-ratings from 0 to 5. {ratings}. Highest: {highest}. "
+                "Lowest: {lowest}.").format(
+            count=len(ratings), ratings="; ".join(f"{s}: {r}" for s, r in ratings.items()),
+            highest=strongest, lowest=weakest)
         return figure, alt
 
     def show_profile(self) -> None:
@@ -186,9 +207,10 @@ class SelfAssessment(Exercise):
 
     def text_form(self) -> str:
         value = self._read()
-        lines = [f"Self-assessment {self.id} — {self.prompt}"]
+        lines = [_("Self-assessment {id} — {prompt}").format(id=self.id, prompt=self.prompt)]
+        not_rated = _("not rated")
         for statement in self.statements:
             rating = (value or {}).get(statement, 0)
-            lines.append(f"  {statement}: {rating or 'not rated'}")
+            lines.append(f"  {statement}: {rating or not_rated}")
         return "\n".join(lines)
 

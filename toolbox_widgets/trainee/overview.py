@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .i18n import _, ngettext
+from .numbers import show
 from .tables import show_table
 
 
@@ -34,10 +36,15 @@ def points_table(folder: Path | str = ".") -> pd.DataFrame:
 def show_points(folder: Path | str = ".") -> None:
     """Print the module's points in one sentence, then the table per notebook."""
     workbooks = points_table(folder)
-    print(f"{len(workbooks)} notebooks in this module, {workbooks['total'].sum():g} points in "
-          f"all ({workbooks['auto'].sum():g} marked automatically, "
-          f"{workbooks['hand'].sum():g} by your tutor).")
-    show_table(workbooks, {"title": "Notebook", "notebook": "File",
-                           "auto": "Points marked automatically",
-                           "hand": "Points marked by your tutor", "total": "Total points"},
+    print(ngettext(
+        "{count} notebook in this module, {total} points in all ({auto} marked "
+        "automatically, {hand} by your tutor).",
+        "{count} notebooks in this module, {total} points in all ({auto} marked "
+        "automatically, {hand} by your tutor).", len(workbooks)).format(
+        count=len(workbooks), total=show(workbooks["total"].sum()),
+        auto=show(workbooks["auto"].sum()), hand=show(workbooks["hand"].sum())))
+    show_table(workbooks, {"title": _("Notebook"), "notebook": _("File"),
+                           "auto": _("Points marked automatically"),
+                           "hand": _("Points marked by your tutor"),
+                           "total": _("Total points")},
                decimals=0)

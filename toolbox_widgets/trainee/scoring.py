@@ -19,41 +19,43 @@ from __future__ import annotations
 import math
 from itertools import combinations
 
+from . import numbers
+from .i18n import _, ngettext
+
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-BLANK = "— choose —"  # an empty menu (matching, ordering), as it is saved
+# An empty menu (matching, ordering) as answers files written before ids saved it; an
+# empty slot of an ordering is now None.
+BLANK = "— choose —"
+EMPTY = (None, "", BLANK)
 
 
 class AnswerError(ValueError):
     """A plain-Python answer that does not fit the exercise."""
 
 
-# --- answers in their stored form ------------------------------------------------------
+# --- answers in their stored form: language-neutral ids ------------------------------
+# A choice is the letter of its option in the author's order ("A", "B", …), whatever
+# order the trainee saw and whatever language the notebook is in. A matching answer is
+# {item letter: match letter}; an ordering is the list of item letters (None: a slot
+# left empty). Letters or the texts themselves (as in the notebook's language) are read.
 
-def _letter_of(value, options: list[str]) -> str:
-    """Accept 'B', 'b' or the full option text; return the letter."""
+def _id_of(value, texts: list[str], problem: str) -> str:
+    """Accept 'B', 'b' or the full text; return the letter."""
     if isinstance(value, str):
         text = value.strip()
-        if len(text) == 1 and text.upper() in LETTERS[: len(options)]:
+        if text in texts:  # the exact words first: an option may be one letter long
+            return LETTERS[texts.index(text)]
+        if len(text) == 1 and text.upper() in LETTERS[: len(texts)]:
             return text.upper()
-        for letter, option in zip(LETTERS, options):
-            if text.casefold() == option.casefold():
+        for letter, option in zip(LETTERS, texts):
+            if text.casefold() == option.strip().casefold():
                 return letter
-    raise AnswerError(
-        f"{value!r} is not one of the options; use a letter from A to {LETTERS[len(options) - 1]}.")
+    raise AnswerError(problem.format(value=repr(value)))
 
 
-def decimal_point(text: str) -> str:
-    """Read '1,234.5', '1.234,5', '3,5' and '304' the way a trainee means them."""
-    if "," in text and "." in text:
-        decimal = "," if text.rindex(",") > text.rindex(".") else "."
-        thousands = "." if decimal == "," else ","
-        return text.replace(thousands, "").replace(",", ".")
-    if "," in text:
-        head, _, tail = text.rpartition(",")
-        if text.count(",") == 1 and len(tail) != 3:
-            return f"{head}.{tail}"  # a decimal comma, as in French and Spanish
-        return text.replace(",", "")
-    return text
+def _letter_of(value, options: list[str]) -> str:
+    return _id_of(value, options, _("{value} is not one of the options: copy the words of an "
+                                    "option exactly."))
 
 
 def normalize(definition: dict, value):
@@ -65,41 +67,40 @@ def normalize(definition: dict, value):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, (list, tuple, set)):
-            raise AnswerError("give a list of letters, for example [\"A\", \"C\"].")
+            raise AnswerError(_("give a list of options, for example "
+                                "[\"the words of one option\", \"the words of another\"]."))
         return sorted({_letter_of(item, definition["options"]) for item in value})
     if kind == "number":
         if isinstance(value, str):
-            text = decimal_point(value.strip().rstrip("%").replace(" ", "").replace("\u00a0", ""))
             try:
-                value = float(text)
-            except ValueError:
-                raise AnswerError(f"{value!r} is not a number.") from None
+                value = numbers.read(value)
+            except numbers.NumberError as problem:
+                raise AnswerError(str(problem)) from None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise AnswerError(f"{value!r} is not a number.")
+            raise AnswerError(_("{value} is not a number.").format(value=repr(value)))
         if not math.isfinite(value):
-            raise AnswerError("the number must be finite.")
+            raise AnswerError(_("the number must be finite."))
         return float(value)
     if kind == "matching":
         if not isinstance(value, dict):
-            raise AnswerError('give a dictionary, for example {"item": "its match"}.')
+            raise AnswerError(_("give a dictionary, for example {\"item\": \"its match\"}."))
         pairs = {}
-        for item, match in value.items():
-            if item not in definition["left"]:
-                raise AnswerError(f"{item!r} is not one of the items to match.")
-            if match not in definition["right"]:
-                raise AnswerError(f"{match!r} is not one of the possible matches.")
-            pairs[item] = match
-        return pairs
+        for given, match in value.items():
+            item = _id_of(given, definition["left"],
+                          _("{value} is not one of the items to match."))
+            if match in EMPTY:
+                continue  # a menu left empty
+            pairs[item] = _id_of(match, definition["right"],
+                                 _("{value} is not one of the possible matches."))
+        return dict(sorted(pairs.items()))
     if kind == "ordering":
         if not isinstance(value, (list, tuple)):
-            raise AnswerError("give a list of the items in order.")
-        order = list(value)
-        if len(order) > len(definition["items"]):
-            raise AnswerError("give at most one item for each position.")
-        for item in order:
-            if item not in definition["items"] and item != BLANK:
-                raise AnswerError(f"{item!r} is not one of the items.")
-        return order
+            raise AnswerError(_("give a list of the items in order."))
+        if len(value) > len(definition["items"]):
+            raise AnswerError(_("give at most one item for each position."))
+        return [None if item in EMPTY else
+                _id_of(item, definition["items"], _("{value} is not one of the items."))
+                for item in value]
     if kind == "code_task":
         return json_safe(value)
     raise ValueError(f"unknown exercise kind {kind!r}")
@@ -126,10 +127,12 @@ def json_safe(value):
 
 # --- scoring ---------------------------------------------------------------------------
 
-def _single(value, key):
+def _single(definition, value, key):
     if value == key:
-        return 1.0, f"{key} is the right answer."
-    return 0.0, f"You chose {value}; the answer is {key}."
+        return 1.0, _("{answer} is the right answer.").format(
+            answer=describe(definition, key))
+    return 0.0, _("You chose {chosen}; the answer is {answer}.").format(
+        chosen=describe(definition, value), answer=describe(definition, key))
 
 
 def _multiple(value, key, options):
@@ -139,19 +142,30 @@ def _multiple(value, key, options):
     # Each right tick earns 1/k, each wrong tick costs 1/(n-k): ticking every box earns 0.
     share = right / k - (wrong / (n - k) if n > k else 0.0)
     missed = len(right_set - chosen)
-    return max(0.0, share), (f"{right} of {k} correct options ticked, "
-                             f"{wrong} wrong, {missed} missed.")
+    return max(0.0, share), ngettext(
+        "{right} of {k} correct option ticked, {wrong} wrong, {missed} missed.",
+        "{right} of {k} correct options ticked, {wrong} wrong, {missed} missed.",
+        k).format(right=right, k=k, wrong=wrong, missed=missed)
 
 
 def _number(value, key, unit, tolerance):
-    shown = f"{key:g} {unit}".strip()
+    shown = numbers.show(value)
+    answer, within = numbers.show(key), numbers.show(tolerance)
+    if unit:
+        if abs(value - key) <= tolerance + 1e-9:
+            return 1.0, _("{value} is within {tolerance} of {answer} {unit}.").format(
+                value=shown, tolerance=within, answer=answer, unit=unit)
+        return 0.0, _("{value} is not within {tolerance} of the answer, {answer} {unit}."
+                      ).format(value=shown, tolerance=within, answer=answer, unit=unit)
     if abs(value - key) <= tolerance + 1e-9:
-        return 1.0, f"{value:g} is within {tolerance:g} of {shown}."
-    return 0.0, f"{value:g} is not within {tolerance:g} of the answer, {shown}."
+        return 1.0, _("{value} is within {tolerance} of {answer}.").format(
+            value=shown, tolerance=within, answer=answer)
+    return 0.0, _("{value} is not within {tolerance} of the answer, {answer}.").format(
+        value=shown, tolerance=within, answer=answer)
 
 
 def _matching(value, key):
-    chosen = [match for match in value.values() if match != BLANK]
+    chosen = [match for match in value.values() if match not in EMPTY]
     # Where the key uses each match once, a match given to several items is a guess
     # spread over them: it earns nothing for any of them.
     if len(set(key.values())) == len(key):
@@ -159,24 +173,28 @@ def _matching(value, key):
     else:
         reused = set()
     right = sum(value.get(item) == match and match not in reused for item, match in key.items())
-    detail = f"{right} of {len(key)} pairs match."
+    detail = ngettext("{right} of {total} pair matches.", "{right} of {total} pairs match.",
+                      len(key)).format(right=right, total=len(key))
     if reused:
-        detail += " A match chosen for more than one item counts for none of them."
+        detail += " " + _("A match chosen for more than one item counts for none of them.")
     return right / len(key), detail
 
 
 def _ordering(value, key):
     place = {}
     for slot, item in enumerate(value):
-        if item != BLANK and item not in place:
+        if item not in EMPTY and item not in place:
             place[item] = slot  # an item counts once, at its first position
     pairs = list(combinations(key, 2))
     if not pairs:  # a single item: right when it is placed
-        return float(bool(place)), "The one item is placed." if place else "Nothing is placed."
+        return float(bool(place)), (_("The one item is placed.") if place
+                                    else _("Nothing is placed."))
     agree = sum(a in place and b in place and place[a] < place[b] for a, b in pairs)
-    detail = f"{agree} of {len(pairs)} pairs of items are in the right order."
-    if len(place) < len([item for item in value if item != BLANK]):
-        detail += " An item used twice counts only at its first position."
+    detail = ngettext("{agree} of {total} pair of items is in the right order.",
+                      "{agree} of {total} pairs of items are in the right order.",
+                      len(pairs)).format(agree=agree, total=len(pairs))
+    if len(place) < len([item for item in value if item not in EMPTY]):
+        detail += " " + _("An item used twice counts only at its first position.")
     return agree / len(pairs), detail
 
 
@@ -188,7 +206,7 @@ def _short(value) -> str:
 def matches(value, expected, tolerance: float = 0.0) -> tuple[bool, str]:
     """A code task: compare a trainee's value with the expected one, and say why."""
     if value is None:
-        return False, "no answer was given."
+        return False, _("No answer was given.")
     if hasattr(expected, "tolist") and not isinstance(expected, (int, float, str)):
         expected = expected.tolist()  # a pandas Series or Index
     if isinstance(expected, (list, tuple)):
@@ -197,28 +215,34 @@ def matches(value, expected, tolerance: float = 0.0) -> tuple[bool, str]:
         elif hasattr(value, "tolist") or isinstance(value, (list, tuple)):
             got = list(value.tolist() if hasattr(value, "tolist") else value)
         else:
-            return False, f"expected a list of values, got {_short(value)}."
+            return False, _("A list of values was expected; you gave {value}.").format(
+                value=_short(value))
         want = list(expected)
         if len(got) != len(want):
-            return False, f"expected {len(want)} values, got {len(got)}."
+            return False, ngettext("{expected} value was expected; you gave {count}.",
+                                   "{expected} values were expected; you gave {count}.",
+                                   len(want)).format(expected=len(want), count=len(got))
         for g, w in zip(got, want):
-            ok, _ = matches(g, w, tolerance)
+            ok, _detail = matches(g, w, tolerance)
             if not ok:
-                return False, f"{_short(g)} where {_short(w)} was expected."
-        return True, "every value matches."
+                return False, _("{value} where {expected} was expected.").format(
+                    value=_short(g), expected=_short(w))
+        return True, _("Every value matches.")
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
         try:
             number = float(value)
         except (TypeError, ValueError):
-            return False, f"expected a number, got {_short(value)}."
+            return False, _("A number was expected; you gave {value}.").format(
+                value=_short(value))
         if math.isfinite(number) and abs(number - expected) <= tolerance + 1e-9:
-            return True, f"{number:g} is right."
-        return False, f"{number:g} is not the expected value."
+            return True, _("{value} is right.").format(value=numbers.show(number))
+        return False, _("{value} is not the expected value.").format(
+            value=numbers.show(number) if math.isfinite(number) else _short(value))
     if isinstance(expected, str):
         if str(value).strip().casefold() == expected.strip().casefold():
-            return True, f"{value!s} is right."
-        return False, f"{_short(value)} is not the expected answer."
-    return (value == expected), "compared with the expected value."
+            return True, _("{value} is right.").format(value=value)
+        return False, _("{value} is not the expected answer.").format(value=_short(value))
+    return (value == expected), _("Compared with the expected value.")
 
 
 def score(definition: dict, value, key, **options) -> tuple[float, str]:
@@ -229,9 +253,9 @@ def score(definition: dict, value, key, **options) -> tuple[float, str]:
     """
     kind = definition["kind"]
     if value is None:
-        return 0.0, "No answer was given."
+        return 0.0, _("No answer was given.")
     if kind == "single_choice":
-        return _single(value, key)
+        return _single(definition, value, key)
     if kind == "multiple_choice":
         return _multiple(value, key, definition["options"])
     if kind == "number":
@@ -250,62 +274,85 @@ def score(definition: dict, value, key, **options) -> tuple[float, str]:
 
 # --- what the trainee reads ------------------------------------------------------------
 
+def points_number(value: float) -> str:
+    """Points as a number: 1, 1.5 (in the trainee's language: 1,5)."""
+    return numbers.show(round(value, 2))
+
+
 def points_text(value: float) -> str:
     value = round(value, 2)
-    number = int(value) if value == int(value) else value
-    return f"{number} point" + ("" if number == 1 else "s")
+    return ngettext("{count} point", "{count} points",
+                    int(value) if value == int(value) else 2).format(count=points_number(value))
 
 
 def verdict(share: float) -> tuple[str, str]:
     if share >= 1:
-        return "✔", "Correct."
+        return "✔", _("Correct.")
     if share > 0:
-        return "◐", "Partly correct."
-    return "✘", "Not correct yet."
+        return "◐", _("Partly correct.")
+    return "✘", _("Not correct yet.")
+
+
+def _quoted(text: str) -> str:
+    return _("“{text}”").format(text=text)
 
 
 def describe(definition: dict, value) -> str:
-    """An answer in words, as the status line and the feedback show it."""
+    """An answer in words, as the status line and the feedback show it.
+
+    The words of the options, never their letters: the trainee saw them in their own
+    shuffled order, without letters."""
     kind = definition["kind"]
     if kind == "single_choice":
-        return f"{value} ({definition['options'][LETTERS.index(value)]})"
+        return _quoted(definition["options"][LETTERS.index(value)])
     if kind == "multiple_choice":
-        # Letters alone are hard to read back with many options: add a few words of each.
-        return "; ".join(f"{letter} ({_few_words(definition['options'][LETTERS.index(letter)])})"
+        # Long options are hard to read back in a line: a few words of each.
+        return "; ".join(_quoted(_few_words(definition["options"][LETTERS.index(letter)]))
                          for letter in value)
     if kind == "number":
-        return f"{value:g} {definition.get('unit', '')}".strip()
+        unit = definition.get("unit", "")
+        return f"{numbers.show(value)} {unit}".strip()
     if kind == "matching":
-        return "; ".join(f"{item} → {match}" for item, match in value.items())
+        left, right = definition["left"], definition["right"]
+        return "; ".join(f"{_few_words(left[LETTERS.index(item)])} → "
+                         f"{right[LETTERS.index(match)]}" for item, match in value.items())
     if kind == "ordering":
-        return " → ".join(item if item != BLANK else "?" for item in value)
+        items = definition["items"]
+        return " → ".join("?" if item in EMPTY else items[LETTERS.index(item)]
+                          for item in value)
     return _short(value)
 
 
-def _few_words(text: str, words: int = 5) -> str:
+def _few_words(text: str, words: int = 6) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def not_answered(definition: dict) -> str:
     if definition["kind"] == "code_task":
-        return (f"Optional code task {definition['id']} is not answered. It is a bonus: you "
-                "can submit without it. To try it, replace None with your code.")
-    return (f"Exercise {definition['id']} is not answered yet: {definition['how_to']}, "
-            f"or type {definition['example']} in a code cell.")
+        return _("Optional code task {id} is not answered. It is a bonus: you can submit "
+                 "without it. To try it, replace None with your code.").format(
+            id=definition["id"])
+    how_to = _(definition.get("how_to") or HOW_TO).format(example=definition.get("example", ""))
+    return _("Exercise {id} is not answered yet.").format(id=definition["id"]) + " " + how_to
+
+
+# The sentence that says how to answer, when a definition carries none.
+HOW_TO = "Answer with the controls above."
 
 
 def saved(definition: dict, value) -> str:
     """The status line under nbgrader once an answer is saved."""
     if definition["kind"] == "code_task":
-        return (f"Saved: code task {definition['id']}, you gave {_short(value)}. It is checked "
-                "after you submit.")
-    return f"Saved: exercise {definition['id']}, your answer {describe(definition, value)}."
+        return _("Saved: code task {id}, you gave {value}. It is checked after you submit."
+                 ).format(id=definition["id"], value=_short(value))
+    return _("Saved: exercise {id}, your answer {answer}.").format(
+        id=definition["id"], answer=describe(definition, value))
 
 
 def cannot_keep(value) -> str:
-    return (f"{_short(value)} cannot be saved for grading: give a number, a text, or a list "
-            "of them.")
+    return _("{value} cannot be saved for grading: give a number, a text, or a list of them."
+             ).format(value=_short(value))
 
 
 def grade(definition: dict, value, key, why: str = "", **options) -> tuple[float, str]:
@@ -314,9 +361,13 @@ def grade(definition: dict, value, key, why: str = "", **options) -> tuple[float
     points = definition.get("points", 1)
     if definition["kind"] == "code_task":
         earned = float(points) if share >= 1 else 0.0
-        text = f"{'✔' if share >= 1 else '✘'} Code task {definition['id']}: {detail} {why}"
-        return earned, text.strip()
+        text = _("{sign} Code task {id}: {detail}").format(
+            sign="✔" if share >= 1 else "✘", id=definition["id"], detail=detail)
+        return earned, f"{text} {why}".strip()
     earned = round(points * max(0.0, min(1.0, share)), 2)
     sign, words = verdict(share)
-    text = f"{sign} Exercise {definition['id']}: {words} {detail} {why}".strip()
-    return earned, text + f" ({points_text(earned)} of {points})"
+    text = _("{sign} Exercise {id}: {verdict} {detail}").format(
+        sign=sign, id=definition["id"], verdict=words, detail=detail)
+    text = f"{text} {why}".strip()
+    return earned, text + " " + _("({earned} of {points})").format(
+        earned=points_text(earned), points=points_number(points))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import random
 from pathlib import Path
 
 from IPython.display import display
@@ -20,6 +21,7 @@ from .exercises import (
     SingleChoice,
     StatusLine,
 )
+from .i18n import _, ngettext, use_language
 from .recorder import recording
 from .open_ended import Reflection, SelfAssessment
 from .page_style import show_page_style
@@ -30,10 +32,16 @@ class Workbook:
 
     >>> book = Workbook("core_01_why_local")          # doctest: +SKIP
     >>> q1 = book.single_choice("q1", "Which ...?", ["one", "two"])  # doctest: +SKIP
+
+    ``language="fr"`` (the setup cell of a French build) shows the package's own words
+    (feedback, status lines, Validate and progress messages, numbers) in French.
     """
 
     def __init__(self, name: str, folder: Path | str | None = None, *,
-                 self_study: bool = False):
+                 self_study: bool = False, language: str | None = None):
+        note = use_language(language)
+        if note:
+            print("! " + note)
         self.name = name
         self.store = AnswerStore(name, folder)
         if recording():  # the grader reading the instructor's notebook: keep nothing
@@ -78,6 +86,14 @@ class Workbook:
         return self._add(CodeTask(exercise_id, prompt, points=points, book=self,
                                   self_study=self.self_study))
 
+    def shuffled(self, exercise_id: str, count: int) -> list[int]:
+        """The order (indices 0 … count-1) in which this trainee sees an exercise's
+        options: from the seed in the answers file, so it differs between trainees and
+        stays the same for one trainee."""
+        order = list(range(count))
+        random.Random(f"{self.store.seed}:{self.name}:{exercise_id}").shuffle(order)
+        return order
+
     # --- the self-study score -----------------------------------------------------------
     def _scored(self) -> list:
         return [e for e in self.exercises.values() if getattr(e, "auto_graded", False)
@@ -95,25 +111,25 @@ class Workbook:
     def score_text(self) -> str:
         scored = self._scored()
         if not scored:
-            return words.SCORE_NOTHING
+            return _(words.SCORE_NOTHING)
         earned = sum(self.checked.get(e.id, 0.0) for e in scored)
-        return words.SCORE.format(earned=words.points(earned),
+        return _(words.SCORE).format(earned=words.points(earned),
                                   total=words.points(sum(e.points for e in scored)))
 
     def _show_score(self) -> str:
         text = self.score_text()
-        detail = words.SCORE_DETAIL.format(
+        detail = _(words.SCORE_DETAIL).format(
             checked=sum(e.id in self.checked for e in self._scored()), count=len(self._scored()))
         lines = []
         for exercise in self._scored():
             if exercise.id in self.checked:
                 earned = self.checked[exercise.id]
-                sign, _ = exercise._verdict(earned / exercise.points)
-                line = words.SCORE_LINE.format(sign=sign, exercise=exercise.id,
+                sign, _verdict = exercise._verdict(earned / exercise.points)
+                line = _(words.SCORE_LINE).format(sign=sign, exercise=exercise.id,
                                                earned=words.points(earned),
                                                total=words.points(exercise.points))
             else:
-                line = words.SCORE_OPEN.format(exercise=exercise.id)
+                line = _(words.SCORE_OPEN).format(exercise=exercise.id)
             lines.append(f"<li>{html.escape(line)}</li>")
         self.score.value = (f'<div role="status" aria-live="polite"><p><strong>'
                             f"{html.escape(text)}</strong> {html.escape(detail)}</p>\n"
@@ -139,16 +155,23 @@ class Workbook:
         missing = [e for e in graded if e.value is None]
         if missing and nbgrader_mode() == "validate":
             raise NotGraded(
-                "Still to do before you submit: "
-                + "; ".join(_item_name(e) for e in missing)
-                + ". Optional code tasks are not required.")
-        print(f"{len(answered)} of {len(graded)} graded exercises answered in {self.name}"
-              " (optional code tasks are not counted here).")
+                _("Still to do before you submit: {items}. Optional code tasks are not "
+                  "required.").format(items="; ".join(_item_name(e) for e in missing)))
+        print(ngettext(
+            "{answered} of {count} graded exercise answered in {workbook} (optional code "
+            "tasks are not counted here).",
+            "{answered} of {count} graded exercises answered in {workbook} (optional code "
+            "tasks are not counted here).", len(graded)).format(
+            answered=len(answered), count=len(graded), workbook=self.name))
         for exercise in graded:
-            done = exercise.value is not None
-            print(f"  {'answered (saved)' if done else '○ not answered'}: {_item_name(exercise)}")
+            if exercise.value is not None:
+                print("  " + _("answered (saved): {item}").format(item=_item_name(exercise)))
+            else:
+                print("  " + _("○ not answered: {item}").format(item=_item_name(exercise)))
 
 
 def _item_name(exercise) -> str:
     """How a trainee knows the item: "reflection r1" or "exercise q2"."""
-    return f"{'reflection' if isinstance(exercise, Reflection) else 'exercise'} {exercise.id}"
+    if isinstance(exercise, Reflection):
+        return _("reflection {id}").format(id=exercise.id)
+    return _("exercise {id}").format(id=exercise.id)

@@ -17,6 +17,17 @@ import pandas as pd
 from IPython.display import HTML
 
 from ..answers import nbgrader_mode
+from ..i18n import ENGLISH, _, ngettext
+from ..i18n import language as kernel_language
+
+
+def _language(language: str | None) -> str:
+    """The glossary's language: the one asked for, else the kernel's when the course has a
+    glossary in it, else English."""
+    if language:
+        return language
+    current = kernel_language()
+    return current if (resources.files(__package__) / f"{current}.json").is_file() else ENGLISH
 
 
 @lru_cache(maxsize=None)
@@ -26,25 +37,27 @@ def _entries(language: str) -> tuple[dict, ...]:
         text = (resources.files(__package__) / name).read_text(encoding="utf-8")
         entries = json.loads(text)["terms"]
     except FileNotFoundError:
-        raise ValueError(f"There is no glossary for the language {language!r} "
-                         f"(no file {name} in toolbox_widgets/trainee/glossary).") from None
+        raise ValueError(_("There is no glossary for the language {language} (no file {name} "
+                           "in toolbox_widgets/trainee/glossary).").format(
+            language=repr(language), name=name)) from None
     except (ValueError, KeyError) as error:
-        raise ValueError(f"The glossary file {name} is damaged ({error}); reinstall the "
-                         "course package or restore the file from the repository.") from None
+        raise ValueError(_("The glossary file {name} is damaged ({error}); reinstall the "
+                           "course package or restore the file from the repository.").format(
+            name=name, error=error)) from None
     return tuple(entries)
 
 
-def terms(language: str = "en") -> pd.DataFrame:
+def terms(language: str | None = None) -> pd.DataFrame:
     """Every entry as a table: term, definition, related terms, source."""
-    return pd.DataFrame(list(_entries(language)))
+    return pd.DataFrame(list(_entries(_language(language))))
 
 
-def lookup(query: str, language: str = "en") -> list[dict]:
+def lookup(query: str, language: str | None = None) -> list[dict]:
     """Entries whose term, or else whose definition, contains the query."""
     query = query.strip().casefold()
     if not query:
         return []
-    entries = _entries(language)
+    entries = _entries(_language(language))
     in_term = [e for e in entries if query in e["term"].casefold()]
     # Best match first: the exact term, then terms that start with the query.
     in_term.sort(key=lambda e: (e["term"].casefold() != query,
@@ -53,39 +66,43 @@ def lookup(query: str, language: str = "en") -> list[dict]:
     return in_term + in_text
 
 
-def define(term: str, language: str = "en") -> str:
+def define(term: str, language: str | None = None) -> str:
     """The definition of one term (exact name first, then the closest match)."""
     found = lookup(term, language)
     exact = [e for e in found if e["term"].casefold() == term.strip().casefold()]
     if not (exact or found):
-        return f"“{term}” is not in the glossary yet. Try a shorter word."
+        return _("“{term}” is not in the glossary yet. Try a shorter word.").format(term=term)
     entry = (exact or found)[0]
     return f"{entry['term']}: {entry['definition']}"
 
 
 def _render(entries: list[dict], query: str) -> str:
     if not query.strip():
-        return "<p>Type a word to search the glossary.</p>"
+        return "<p>{}</p>".format(html.escape(_("Type a word to search the glossary.")))
     if not entries:
-        return f"<p>No term matches “{html.escape(query)}”. Try a shorter word.</p>"
+        return "<p>{}</p>".format(html.escape(
+            _("No term matches “{query}”. Try a shorter word.").format(query=query)))
+    see_also = _("See also: {terms}.")
     items = "".join(
         f"<dt><strong>{html.escape(e['term'])}</strong></dt>"
         f"<dd>{html.escape(e['definition'])}"
-        + (f" <em>See also: {html.escape(', '.join(e.get('related', [])))}.</em>"
+        + (" <em>{}</em>".format(html.escape(see_also.format(terms=", ".join(e["related"]))))
            if e.get("related") else "")
         + "</dd>"
         for e in entries)
-    return (f"<p role=\"status\" aria-live=\"polite\">{len(entries)} term"
-            f"{'' if len(entries) == 1 else 's'} found.</p><dl>{items}</dl>")
+    found = ngettext("{count} term found.", "{count} terms found.", len(entries)).format(
+        count=len(entries))
+    return (f"<p role=\"status\" aria-live=\"polite\">{html.escape(found)}</p>"
+            f"<dl>{items}</dl>")
 
 
-def search_box(language: str = "en", start: str = ""):
+def search_box(language: str | None = None, start: str = ""):
     """A labelled search box whose results update as you type."""
     if nbgrader_mode():
         # No browser during grading: plain HTML reads well in the feedback.
         return HTML(_render(lookup(start, language), start))
-    box = widgets.Text(value=start, placeholder="e.g. remittances, diaspora, stock",
-                       description="Search the glossary:",
+    box = widgets.Text(value=start, placeholder=_("e.g. remittances, diaspora, stock"),
+                       description=_("Search the glossary:"),
                        style={"description_width": "initial"})
     results = widgets.HTML(_render(lookup(start, language), start))
 
