@@ -12,6 +12,7 @@ For a real course, replace the shared trial password with a real authenticator
 (see docs/deploy.md): everything else stays as it is.
 """
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -75,8 +76,41 @@ def by_role(spawner):
 c.Spawner.pre_spawn_hook = by_role
 
 # Stop every single-user server when the hub stops, so a trial leaves nothing behind.
-c.JupyterHub.cleanup_servers = True
-c.JupyterHub.cleanup_proxy = True
+# MLD_HUB_KEEP_SERVERS=1 (a hub restarted in the middle of a class, as in
+# benchmarks/classroom.py --restart-hub) keeps them and the proxy running: the new hub
+# finds them again, and the trainees carry on.
+KEEP_SERVERS = os.environ.get("MLD_HUB_KEEP_SERVERS") == "1"
+c.JupyterHub.cleanup_servers = not KEEP_SERVERS
+c.JupyterHub.cleanup_proxy = not KEEP_SERVERS
+
+# --- a hub that cleans up after itself ----------------------------------------------------------
+# Memory and CPU per user: KubeSpawner, DockerSpawner and SystemdSpawner enforce these;
+# the LocalProcessSpawner of this trial does not (it only passes them to the server as
+# MEM_LIMIT and CPU_LIMIT). Sized from benchmarks/classroom.py (README, hub section).
+c.Spawner.mem_limit = os.environ.get("MLD_HUB_MEM_LIMIT", "1G")
+c.Spawner.cpu_limit = float(os.environ.get("MLD_HUB_CPU_LIMIT", "1"))
+
+IDLE_TIMEOUT = int(os.environ.get("MLD_HUB_IDLE_TIMEOUT", "3600"))  # seconds
+services, roles = [], []
+if importlib.util.find_spec("jupyterhub_idle_culler"):  # the course's `hub` extra
+    # Stop servers idle for an hour (their kernels with them), so a forgotten tab does
+    # not hold memory all week; the trainee's files stay, a new login starts afresh.
+    services.append({"name": "idle-culler", "command": [
+        sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT}",
+        f"--cull-every={max(IDLE_TIMEOUT // 6, 10)}"]})
+    roles.append({"name": "idle-culler", "services": ["idle-culler"], "scopes": [
+        "list:users", "read:users:activity", "read:servers", "delete:servers"]})
+else:
+    print("jupyterhub-idle-culler is not installed: idle servers will not be stopped "
+          "(pip install jupyterhub-idle-culler).", file=sys.stderr)
+if os.environ.get("MLD_HUB_ADMIN_TOKEN"):
+    # benchmarks/classroom.py drives the class through the REST API with this token.
+    services.append({"name": "classroom-benchmark",
+                     "api_token": os.environ["MLD_HUB_ADMIN_TOKEN"]})
+    roles.append({"name": "classroom-benchmark", "services": ["classroom-benchmark"],
+                  "scopes": ["admin:users", "admin:servers", "tokens", "access:servers"]})
+c.JupyterHub.services = services
+c.JupyterHub.load_roles = roles
 
 if not SINGLEUSER_BIN.joinpath("jupyterhub-singleuser").exists():
     sys.exit(f"{SINGLEUSER_BIN / 'jupyterhub-singleuser'} is missing: run "

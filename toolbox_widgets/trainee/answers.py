@@ -9,6 +9,8 @@ notebook, and autograde never overwrites it because no such file exists in
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import secrets
@@ -52,36 +54,41 @@ class AnswerStore:
         # The trainee's own shuffle of the options: kept in the file, so a reopened
         # notebook shows the same order. Made on first use (see seed).
         self._seed: int | None = None
+        self._mine: set[str] = set()  # exercises changed here since this store last saved
         # Self-study only: exercise id -> {"value": answer checked, "earned": points}, so
         # the score a learner saw survives closing the notebook.
         self.checks: dict[str, dict] = {}
+        self._mine_checks: set[str] = set()  # checks changed here since the last save
+        self._write_problem = ""
         self._load()
 
     def _load(self) -> None:
         if not self.persistent or not self.path.exists():
             return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            answers = data["answers"]
-            if not isinstance(answers, dict):
-                raise TypeError("'answers' is not a mapping")
+            self._answers, self._saved, seed, self.checks = self._read_file()
         except RecursionError:  # JSON nested thousands deep: no answers file looks so
             self._set_aside(_("it is nested too deeply to be an answers file"))
-            return
         except (OSError, ValueError, KeyError, TypeError) as error:
             self._set_aside(str(error))
-            return
-        self._answers = {str(k): v.get("value") if isinstance(v, dict) else v
-                         for k, v in answers.items()}
-        self._saved = {str(k): v["saved"] for k, v in answers.items()
-                       if isinstance(v, dict) and isinstance(v.get("saved"), str)}
+        else:
+            if seed is not None:
+                self._seed = seed  # files written before shuffling have none: one is made
+
+    def _read_file(self) -> tuple[dict[str, object], dict[str, str], int | None, dict]:
+        """The answers, their times, the shuffle seed and the self-study checks as the
+        file holds them now (raises if unreadable)."""
+        data = json.loads(self.path.read_text(encoding="utf-8"))
+        answers = data["answers"]
+        if not isinstance(answers, dict):
+            raise TypeError("'answers' is not a mapping")
         seed = data.get("seed")
-        if isinstance(seed, int) and not isinstance(seed, bool):
-            self._seed = seed  # files written before shuffling have none: one is made
-        checks = data.get("checked")
-        if isinstance(checks, dict):
-            self.checks = {str(k): v for k, v in checks.items()
-                           if isinstance(v, dict) and isinstance(v.get("earned"), (int, float))}
+        return ({str(k): v.get("value") if isinstance(v, dict) else v
+                 for k, v in answers.items()},
+                {str(k): v["saved"] for k, v in answers.items()
+                 if isinstance(v, dict) and isinstance(v.get("saved"), str)},
+                seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+                _checks(data.get("checked")))
 
     @property
     def seed(self) -> int:
@@ -90,11 +97,9 @@ class AnswerStore:
         if self._seed is None:
             self._seed = secrets.randbelow(2**31)
             if not self.problem:  # a damaged file was set aside: the next answer writes
-                try:
-                    self._write()
-                except OSError:
-                    pass  # a read-only folder: the order holds for this session, and the
-                    # first answer saved reports the problem as before
+                # A read-only folder: the order holds for this session, and the first
+                # answer saved reports the problem as before.
+                self._try_write()
         return self._seed
 
     def _set_aside(self, reason: str) -> None:
@@ -128,10 +133,12 @@ class AnswerStore:
             return  # unchanged: keep its time, and spare the disk
         self._answers[exercise_id] = value
         self._saved[exercise_id] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self._mine.add(exercise_id)
         self._write()
 
     def clear(self, exercise_id: str) -> None:
         self._saved.pop(exercise_id, None)
+        self._mine.add(exercise_id)
         if self._answers.pop(exercise_id, None) is not None:
             self._write()
 
@@ -142,24 +149,127 @@ class AnswerStore:
                 return
         else:
             self.checks[exercise_id] = {"value": value, "earned": earned}
+        self._mine_checks.add(exercise_id)
         self._write()
 
     def _write(self) -> None:
-        if not self.persistent:
+        """Save, never raising: a failed save leaves the file as it was and says so."""
+        error = self._try_write()
+        if error is not None:
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                self._write_problem = _(
+                    "Your last answer could not be saved because the disk is full. Your "
+                    "earlier answers are safe. Tell your instructor, then change the answer "
+                    "again to save it.")
+            else:
+                self._write_problem = _(
+                    "Your last answer could not be saved ({reason}). Your earlier answers "
+                    "are safe. Tell your instructor, then change the answer again to save "
+                    "it.").format(reason=error.strerror or error)
+            self.problem = self._write_problem
             return
+        if self.problem and self.problem == self._write_problem:
+            self.problem = ""  # saved again: the earlier failure is over
+        self._write_problem = ""
+
+    def _try_write(self) -> OSError | None:
+        """Lock the folder, merge with what other tabs saved, write. Returns the error."""
+        if not self.persistent:
+            return None
+        try:
+            with _folder_lock(self.folder):
+                _remove_leftovers(self.folder)
+                self._merge_from_file()
+                self._replace_file()
+        except OSError as error:
+            return error
+        self._mine.clear()  # the file holds them now: a later change elsewhere wins
+        self._mine_checks.clear()
+        return None
+
+    def _merge_from_file(self) -> None:
+        """Another tab or kernel of the same notebook may have saved meanwhile: keep its
+        answers to the exercises this store did not change (merge per exercise)."""
+        if not self.path.exists():
+            return
+        try:
+            theirs, their_times, their_seed, their_checks = self._read_file()
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return  # unreadable now: this store's answers are all there is to keep
+        if their_seed is not None:
+            self._seed = their_seed  # one order of the options for every tab
+        for exercise_id in theirs.keys() - self._mine:
+            self._answers[exercise_id] = theirs[exercise_id]
+            if exercise_id in their_times:
+                self._saved[exercise_id] = their_times[exercise_id]
+        for exercise_id in self._answers.keys() - theirs.keys() - self._mine:
+            del self._answers[exercise_id]  # cleared in the other tab
+            self._saved.pop(exercise_id, None)
+        for exercise_id in (their_checks.keys() | self.checks.keys()) - self._mine_checks:
+            if exercise_id in their_checks:  # the same rule for self-study checks
+                self.checks[exercise_id] = their_checks[exercise_id]
+            else:
+                self.checks.pop(exercise_id, None)
+
+    def _replace_file(self) -> None:
+        if self._seed is None:  # made here, not through seed: that would write (and lock) again
+            self._seed = secrets.randbelow(2**31)
         # Each answer keeps the time it was last changed, not the time of this write.
         data = {
             "format": FORMAT_VERSION,
             "workbook": self.workbook,
-            "seed": self.seed,
+            "seed": self._seed,
             "answers": {k: {"value": v, "saved": self._saved.get(k)}
                         for k, v in sorted(self._answers.items())},
         }
         if self.checks:
             data["checked"] = dict(sorted(self.checks.items()))
-        # Write to a temporary file and rename it, so a crash never leaves half a file.
+        # Write to a temporary file, flush it to disk and rename it over the old one:
+        # a kill or a crash at any moment leaves the old file or the new, never half.
         handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".answers-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1, ensure_ascii=False)
-            out.write("\n")
-        os.replace(temp, self.path)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=1, ensure_ascii=False)
+                out.write("\n")
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)  # e.g. the disk filled up: no half-written leftovers
+            raise
+
+
+def _checks(found) -> dict[str, dict]:
+    """The self-study checks a file holds; anything malformed is left out."""
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): v for k, v in found.items()
+            if isinstance(v, dict) and isinstance(v.get("earned"), (int, float))}
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Temporary files of saves that were killed half-way (a kernel stopped hard): under
+    the folder's lock no save is running, so any of them is left over. Removed so that
+    they do not travel with the submission."""
+    for leftover in folder.glob(".answers-*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path):
+    """Only one save at a time per folder, across tabs and kernels (a lock on the folder
+    itself, so no extra file travels with a submission). Where folders cannot be locked
+    (not POSIX), saves go on unlocked."""
+    try:
+        import fcntl
+        handle = os.open(folder, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
