@@ -58,10 +58,14 @@ def _plain(text: str) -> str:
 def _read_cells(stem: str) -> list[str]:
     notebook = nbformat.read(_notebook(stem), as_version=4)
     cells = []
+    previous = ""
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
             continue
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if "self-study" in cell.metadata.get("tags", []):
+            grade_id = previous  # a self-study cell stands in for the class cell above it
+        previous = grade_id
         exercise = grade_id[:1] in EXERCISE_CELL and grade_id[1:2].isdigit()
         if grade_id not in NOT_FIGURE_CELLS and not exercise:
             cells.append(cell.source)
