@@ -15,6 +15,7 @@ Set MLD_SCREENSHOTS=1 to keep the screenshots in docs/screenshots/.
 
 from __future__ import annotations
 
+import gettext
 import json
 import os
 import re
@@ -25,7 +26,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from toolbox_widgets.trainee import numbers, scoring
+from toolbox_widgets.trainee import feedback, i18n, numbers, scoring
 from test_browser import (  # noqa: F401 (browser_ready is a fixture)
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -50,6 +51,7 @@ from toolbox_widgets.course.trainee_setup import lab_options, match_kernel
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ASSIGNMENT = "core"
+LANGUAGES = {"en": "core", "fr": "core_fr", "es": "core_es"}  # the self-study trees a lab holds
 AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "docs" / "screenshots"
 # The course's own outputs: what the notebooks and widgets draw, not JupyterLab's chrome.
@@ -70,7 +72,8 @@ def study_lab(browser_ready, built_course, tmp_path_factory):  # noqa: F811
     holds the self-study version of the module."""
     scratch = tmp_path_factory.mktemp("study_lab")
     home = scratch / "home"
-    shutil.copytree(built_course / "selfstudy" / ASSIGNMENT, home / ASSIGNMENT)
+    for assignment in LANGUAGES.values():
+        shutil.copytree(built_course / "selfstudy" / assignment, home / assignment)
     match_kernel(home)
     with jupyterlab(home, scratch, *lab_options()) as (url, token):
         yield Lab(url, token, home, built_course, scratch / "jupyterlab.log", scratch)
@@ -86,9 +89,9 @@ def press_enter_on_dialogs(page, rounds: int = 6) -> None:
             page.keyboard.press("Enter")
 
 
-def open_notebook(page, lab: Lab, notebook: str, expect) -> None:
+def open_notebook(page, lab: Lab, notebook: str, expect, assignment: str = ASSIGNMENT) -> None:
     # reset: only this notebook open (the server is shared, its workspace remembers others)
-    page.goto(f"{lab.url}/lab/tree/{ASSIGNMENT}/{notebook}?reset&token={lab.token}",
+    page.goto(f"{lab.url}/lab/tree/{assignment}/{notebook}?reset&token={lab.token}",
               timeout=PAGE_LOAD)
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=PAGE_LOAD)
     expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
@@ -172,8 +175,18 @@ def pick_in_menu(page, match: str) -> None:
     assert selected == match, f"the menu shows {selected!r}, not {match!r}"
 
 
-def answer_by_keyboard(page, task, cell_index: int, box: int, expect) -> None:
+def words_in(language: str):
+    """The package's words as a trainee of that language reads them (its compiled catalog)."""
+    if language == "en":
+        return lambda message: message
+    return gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR,
+                               languages=[language]).gettext
+
+
+def answer_by_keyboard(page, task, cell_index: int, box: int, expect,
+                       language: str = "en") -> None:
     """From the cell below, Shift+Tab into the exercise, answer, check."""
+    tr = words_in(language)
     go_to_cell_after(page, cell_index)  # then Shift+Tab back into the exercise
     cells_before = page.locator(".jp-Notebook .jp-Cell").count()
     in_box = lambda a: a["box"] == box  # noqa: E731
@@ -188,7 +201,9 @@ def answer_by_keyboard(page, task, cell_index: int, box: int, expect) -> None:
     elif task.kind == "numeric":
         tab_until(page, lambda a: in_box(a) and a["tag"] == "INPUT", True)
         page.keyboard.press("Control+a")
-        page.keyboard.type(str(task.value))
+        typed = str(task.value)
+        # French and Spanish trainees type a decimal comma: 12,2.
+        page.keyboard.type(typed if language == "en" else typed.replace(".", ","))
     elif task.kind in ("matching", "ordering"):
         # Shift+Tab from below reaches the last menu first; each menu's label names it.
         count = len(value)
@@ -206,21 +221,27 @@ def answer_by_keyboard(page, task, cell_index: int, box: int, expect) -> None:
     # As a learner would, wait until the status line shows the whole answer saved: a click
     # can overtake the last keystrokes on their way to the kernel.
     status = page.locator(".mld-exercise").nth(box).get_by_role("status")
-    for shown in _saved_words(task):
+    for shown in _saved_words(task, language):
         expect(status).to_contain_text(shown, timeout=SAVED)
-    tab_until(page, lambda a: in_box(a) and a["text"] == "Check my answer")
+    tab_until(page, lambda a: in_box(a) and a["text"] == tr(feedback.CHECK))
     page.keyboard.press("b")  # on a button too, a letter is not a notebook command
     assert page.locator(".jp-Notebook .jp-Cell").count() == cells_before, "a key made a cell"
     page.keyboard.press("Enter")
-    expect(status).to_contain_text("✔ Correct.", timeout=SAVED)
+    expect(status).to_contain_text("✔ " + tr("Correct."), timeout=SAVED)
 
 
-def _saved_words(task) -> list[str]:
+def _saved_words(task, language: str = "en") -> list[str]:
     """Pieces of the status line that show the whole answer is saved (options are named
-    by their words: the trainee sees no letters)."""
+    by their words: the trainee sees no letters). In French and Spanish, the answer's own
+    words, and numbers as the language writes them."""
     words = task.words
     if task.kind == "numeric":
-        return [f"your answer {numbers.show(float(task.value))}"]
+        shown = numbers.show(float(task.value), code=language)
+        return [f"your answer {shown}" if language == "en" else shown]
+    if language != "en" and task.kind == "single_choice":
+        return [words]
+    if language != "en" and task.kind == "multiple_choice":
+        return [scoring._few_words(w) for w in words]
     if task.kind == "matching":
         return [f" → {match}" for match in words.values()]
     if task.kind == "ordering":
@@ -248,24 +269,27 @@ def _shot(page, path: Path) -> None:
         shutil.copy2(path, SHOTS / path.name)
 
 
-# One notebook of each kind that has exercises: a topic, the case study, the glossary.
-@pytest.mark.parametrize("notebook", ["01_why_local.ipynb", "06_case_study_bicol.ipynb",
-                                      "07_glossary.ipynb"])
-def test_a_learner_reaches_full_marks_by_keyboard_alone(study_lab, notebook, tmp_path):
+# One notebook of each kind that has exercises: a topic, the case study, the glossary; and
+# the topic notebook in French and in Spanish (with a number typed with a decimal comma).
+@pytest.mark.parametrize(("notebook", "language"), [
+    ("01_why_local.ipynb", "en"), ("06_case_study_bicol.ipynb", "en"),
+    ("07_glossary.ipynb", "en"), ("01_why_local.ipynb", "fr"), ("01_why_local.ipynb", "es")])
+def test_a_learner_reaches_full_marks_by_keyboard_alone(study_lab, notebook, language, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     if not AXE.exists():
         _unavailable(f"{AXE} is missing: npm install --prefix tests/axe")
     expect.set_options(timeout=SAVED)
-    instructor = study_lab.course / "source" / ASSIGNMENT / notebook
+    assignment, tr = LANGUAGES[language], words_in(language)
+    instructor = study_lab.course / "source" / assignment / notebook
     tasks = [t for t in trainee_tasks(instructor) if t.exercise_id and not t.manual]
     total = sum(t.points for t in tasks)
-    study = nbformat.read(study_lab.home / ASSIGNMENT / notebook, as_version=4)
+    study = nbformat.read(study_lab.home / assignment / notebook, as_version=4)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         try:
-            open_notebook(page, study_lab, notebook, expect)
+            open_notebook(page, study_lab, notebook, expect, assignment)
             # The trainee's settings are applied: no instructor menu, no cell toolbar.
             assert "Nbgrader" not in page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
             assert page.locator(".jp-cell-toolbar").count() == 0
@@ -276,17 +300,18 @@ def test_a_learner_reaches_full_marks_by_keyboard_alone(study_lab, notebook, tmp
             for task in tasks:
                 cell = next(i for i, c in enumerate(study.cells) if re.search(
                     rf"\b{task.exercise_id}\s*=\s*book\.", c.source))
-                box = headers.index(f"Exercise {task.exercise_id}")
-                answer_by_keyboard(page, task, cell, box, expect)
-                if task is tasks[0] and notebook.startswith("01"):
+                box = headers.index(tr("Exercise {id}").format(id=task.exercise_id))
+                answer_by_keyboard(page, task, cell, box, expect, language)
+                if task is tasks[0] and notebook.startswith("01") and language == "en":
                     boxes.nth(box).scroll_into_view_if_needed()
                     _shot(page, tmp_path / "selfstudy-keyboard-checked.png")
+            full = tr(feedback.SCORE).format(earned=numbers.show(total, code=language),
+                                             total=numbers.show(total, code=language))
             score = page.locator(".jp-OutputArea-output").filter(
-                has_text="Your score in this notebook so far")
-            expect(score.last).to_contain_text(
-                f"so far: {total:g} of {total:g} points.", timeout=SAVED)
+                has_text=full.split("{")[0][:20])
+            expect(score.last).to_contain_text(full, timeout=SAVED)
             score.last.scroll_into_view_if_needed()
-            if notebook.startswith("01"):
+            if notebook.startswith("01") and language == "en":
                 _shot(page, tmp_path / "selfstudy-score.png")
         except Exception:
             page.screenshot(path=str(tmp_path / "failure.png"))
