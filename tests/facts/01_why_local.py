@@ -8,7 +8,8 @@ from toolbox_widgets import data
 WITHIN_REGION_PCT = 53  # UN DESA (2025), via IOM's Migration Data Portal: share of migrants, mid-2024
 IFAD_SENDERS = Cited("more than 200 million",
                      "IFAD, on the UN's International Day of Family Remittances page")
-IFAD_FAMILY = 800e6  # same page: family members who receive remittances
+IFAD_FAMILY = Cited("over 800 million", "IFAD, on the same page: family members "
+                    "who receive remittances")
 RPW_BANKS_PCT = 11.48  # World Bank, Remittance Prices Worldwide Issue 47 (Sep 2023): banks, 2023Q3
 RPW_SSA_PCT = 7.39  # same issue: sending money to Sub-Saharan Africa, 2023Q3
 RPW_CORRIDORS = 367  # same issue: country corridors the survey covers since 2016Q2
@@ -87,7 +88,7 @@ FACTS = [
     ("More than half of all international migrants (53% in mid-2024)", "53%", WITHIN_REGION_PCT),
     # Section 3
     ("counts more than 200 million migrant workers", "more than 200 million", IFAD_SENDERS),
-    ("send money home to about 800 million family members", "about 800 million", IFAD_FAMILY),
+    ("send money home to over 800 million family members", "over 800 million", IFAD_FAMILY),
     ("about 34% of households there receive remittances, against about 25% nationally",
      "about 34%", JICA_EAST_PCT),
     ("about 34% of households there receive remittances, against about 25% nationally",
