@@ -32,6 +32,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -254,6 +255,9 @@ def write_package_template(root: Path) -> None:
         target.write_text(text, encoding="utf-8")
 
 
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
 def compile_package(po_path: Path, mo_path: Path) -> None:
     """One package catalog compiled for the kernel (Babel: no GNU gettext needed).
     Fuzzy entries are left out, so the kernel shows their English."""
@@ -263,6 +267,13 @@ def compile_package(po_path: Path, mo_path: Path) -> None:
         except Exception as error:  # Babel's PoFileError, or a decoding error
             raise CatalogError(f"{po_path} cannot be read ({error}). Fix it, or start again "
                                "from the template with msginit (docs/translating.md).") from error
+    # Babel stamps a missing date with the current minute, which the .mo header keeps:
+    # a fixed one makes the same catalog compile to the same bytes at every build.
+    header = po_path.read_text(encoding="utf-8", errors="replace")[:4000]
+    for field, attribute in (("POT-Creation-Date", "creation_date"),
+                             ("PO-Revision-Date", "revision_date")):
+        if f'"{field}:' not in header:
+            setattr(catalog, attribute, FIXED_DATE)
     mo_path.parent.mkdir(parents=True, exist_ok=True)
     with open(mo_path, "wb") as out:
         write_mo(out, catalog, use_fuzzy=False)
