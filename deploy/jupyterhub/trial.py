@@ -61,6 +61,7 @@ def _layout():
     spec = importlib.util.spec_from_file_location(
         "mld_layout", ROOT / "toolbox_widgets" / "course" / "layout.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

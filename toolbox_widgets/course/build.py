@@ -108,7 +108,10 @@ def stale_files(root: Path) -> list[str]:
     """Build into a scratch copy and list generated files that differ from root's."""
     with tempfile.TemporaryDirectory() as folder:
         scratch = layout.scratch_course(root, Path(folder) / "course")
-        build(scratch)
+        try:
+            build(scratch)
+        except catalogs.CatalogError as error:  # e.g. English changed, translation not yet
+            return [str(error)]
         problems = []
         for tree in ("source", "release", SELF_STUDY, catalogs.LOCALES, catalogs.COMPILED):
             fresh, committed = _tree_files(scratch / tree), _tree_files(root / tree)
