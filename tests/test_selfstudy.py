@@ -3,6 +3,7 @@ back (collapsed) so that every graded exercise can be checked and scored at once
 
 from __future__ import annotations
 
+import gettext
 import re
 import sys
 
@@ -13,6 +14,7 @@ from nbclient import NotebookClient
 from trainees import BEGIN, END, read_key, solution_regions
 
 from toolbox_widgets.course.selfstudy import self_study_notebook
+from toolbox_widgets.trainee import feedback, i18n
 
 SELF_STUDY = ROOT / "selfstudy"
 
@@ -120,7 +122,7 @@ def test_a_perfect_learner_sees_full_marks_and_a_wrong_one_the_explanation(tmp_p
     # the explanation written in q1's hidden test (its first words, read from the notebook)
     hidden = next(c.source for c in nbformat.read(instructor, as_version=4).cells
                   if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_test")
-    why = re.search(r'why=\(?\s*f?"([^"{]{20,})', hidden)
+    why = re.search(r'why=\(?\s*(?:tr\(\s*)?f?"([^"{]{20,})', hidden)
     assert why, "q1's hidden test has no plain explanation to look for"
     assert why.group(1)[:40] in text
     assert f"so far: 0 of {total:g} points." in text
@@ -140,7 +142,13 @@ def test_an_untouched_self_study_notebook_runs_and_gives_nothing_away(notebook, 
     text = _text(executed)
     assert "✘" not in text and "✔" not in text  # no verdict, no explanation before a try
     if "book.progress()" in "".join(c.source for c in executed.cells):
-        assert "so far: 0 of" in text
+        # "…so far: 0 of N points.", in the notebook's language
+        language = notebook.parent.name.rpartition("_")[2] if "_" in notebook.parent.name else ""
+        words = (gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR,
+                                     languages=[language]) if language
+                 else gettext.NullTranslations())
+        score = words.gettext(feedback.SCORE)
+        assert score[:score.index("{earned}")] + "0" in text
 
 
 def test_course_open_copies_the_chosen_version_and_never_overwrites(tmp_path, monkeypatch):
