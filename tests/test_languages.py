@@ -126,6 +126,8 @@ needs_c2 = pytest.mark.skipif(not KERNEL_SPEAKS, reason=(
 def qps_course(tmp_path_factory) -> Path:
     """Core built in English and in the pseudo-locale, from a test-made, complete catalog."""
     root = layout.scratch_course(ROOT, tmp_path_factory.mktemp("qps-course"))
+    for listing in (root / "locales").glob("*/released"):
+        listing.unlink()  # the real languages are built and run by the other tests
     catalogs.write_templates(root, ["core"])
     target = catalogs.catalog_path(root, catalogs.PSEUDO, "core")
     target.parent.mkdir(parents=True)
