@@ -96,23 +96,29 @@ class OwnedCollect(ExchangeCollect):
     `check_owner` (nbgrader's default) such a folder is left out, with a message naming
     it. Turn `check_owner` off only where every server runs as the same OS user."""
 
-    def _made_by_them(self, record: dict) -> bool:
-        if not self.check_owner:
-            return True
+    def _owner(self, record: dict) -> str:
+        """The user name of the folder's owner (its uid when no user has it)."""
         try:
             uid = os.stat(os.path.join(self.inbound_path, record["filename"])).st_uid
-            return pwd.getpwuid(uid).pw_name == record["username"]
-        except (OSError, KeyError):
-            return False
+        except OSError:
+            return "nobody"  # gone meanwhile
+        try:
+            return pwd.getpwuid(uid).pw_name
+        except KeyError:
+            return f"uid {uid}"
+
+    def _made_by_them(self, record: dict) -> bool:
+        return not self.check_owner or self._owner(record) == record["username"]
 
     def _sort_by_timestamp(self, records):
         # Called once per trainee: their own submissions first, newest first.
         for record in records:
             if not self._made_by_them(record):
                 self.log.error(
-                    "Not collected: %s claims to be %s's submission but another user made "
-                    "it. Remove it from the inbound folder.",
-                    os.path.join(self.inbound_path, record["filename"]), record["username"])
+                    "Not collected: %s claims to be %s's submission but was made by %s. "
+                    "Remove it from the inbound folder.",
+                    os.path.join(self.inbound_path, record["filename"]), record["username"],
+                    self._owner(record))
         return sorted(records, key=lambda r: (self._made_by_them(r), r["timestamp"]),
                       reverse=True)
 
