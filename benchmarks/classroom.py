@@ -14,7 +14,8 @@ over --arrival seconds, as a class logging in at the same minute. Every third tr
 answers only the first half of the exercises, so the grades must tell them apart.
 With --restart-hub the hub is stopped and started again once everyone has answered;
 the trainees then carry on with the same servers. The instructor releases and
-collects through Formgrader's API and grades with `mld grade`.
+collects through Formgrader's API and grades with `mld grade`. Each trainee, given the
+exact path of a classmate's submission, tries to reach it (any success is a failure).
 
 Prints spawn time and Run All p50/p95, memory per trainee (server and kernel) and in
 total, failed operations by kind, the figures against the targets, and as its last line:
