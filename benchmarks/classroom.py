@@ -14,7 +14,8 @@ over --arrival seconds, as a class logging in at the same minute. Every third tr
 answers only the first half of the exercises, so the grades must tell them apart.
 With --restart-hub the hub is stopped and started again once everyone has answered;
 the trainees then carry on with the same servers. The instructor releases and
-collects through Formgrader's API and grades with `mld grade`.
+collects through Formgrader's API and grades with `mld grade`. Each trainee, given the
+exact path of a classmate's submission, tries to reach it (any success is a failure).
 
 Prints spawn time and Run All p50/p95, memory per trainee (server and kernel) and in
 total, failed operations by kind, the figures against the targets, and as its last line:
@@ -362,37 +363,10 @@ def memory_mb(name: str) -> float:
 
 # --- the hub --------------------------------------------------------------------------------------
 
-def user_processes(uid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and entry.stat().st_uid == uid:
-                found.append(int(entry.name))
-        except OSError:
-            pass
-    return found
-
-
-def stop_user(name: str) -> None:
-    try:
-        uid = pwd.getpwnam(name).pw_uid
-    except KeyError:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in user_processes(uid):
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and user_processes(uid):
-            time.sleep(0.2)
-
-
 def fresh_users(names: list[str], state: Path) -> None:
     """Existing users keep their accounts; their homes and the course start afresh."""
     for name in names:
-        stop_user(name)
+        trial.stop_user(name)
         home = Path(trial.ensure_user(name).pw_dir)
         for item in home.iterdir():
             if item.is_dir() and not item.is_symlink():
@@ -449,12 +423,13 @@ def stop_hub(process: subprocess.Popen, state: Path, servers_too: bool = True) -
 
 # --- after the class ------------------------------------------------------------------------------
 
-def exchange_privacy(state: Path, trainees: list[str]) -> tuple[list[str], list[str]]:
-    """Each trainee tries to find the next trainee's submission (list the inbound
-    folder), then, given its secret folder name, to read it, overwrite it and add a file
-    to it. Returns what a trainee could do without the name (must be nothing) and with it."""
+def exchange_privacy(state: Path, trainees: list[str]) -> list[str]:
+    """Each trainee, given the exact path of the next trainee's submission, tries to list
+    the inbound folder and the submission, read it, overwrite it, add a file to it,
+    replace one of its files, and move it away. Returns what anyone could do (must be
+    nothing: toolbox_widgets/course/exchange.py)."""
     inbound = state / "exchange" / COURSE_ID / "inbound"
-    leaks, named, tried = [], [], 0
+    leaks, tried = [], 0
     for me, other in zip(trainees, trainees[1:] + trainees[:1]):
         if me == other:
             break
@@ -465,34 +440,36 @@ def exchange_privacy(state: Path, trainees: list[str]) -> tuple[list[str], list[
         attempt = (
             "import os, sys\n"
             "done = []\n"
-            "folder, notebook = sys.argv[1], sys.argv[2]\n"
-            "for what, act in (('list', lambda: os.listdir(folder)),\n"
+            "notebook = sys.argv[1]\n"
+            "folder = os.path.dirname(notebook)\n"
+            "def replace():\n"
+            "    open(os.path.join(folder, 'planted.txt'), 'w').close()\n"
+            "    os.replace(os.path.join(folder, 'planted.txt'), notebook)\n"
+            "for what, act in (('list the inbound folder', lambda: os.listdir(\n"
+            "                      os.path.dirname(folder))),\n"
+            "                  ('list', lambda: os.listdir(folder)),\n"
             "                  ('read', lambda: open(notebook, 'rb').read(1)),\n"
             "                  ('overwrite', lambda: open(notebook, 'r+b').close()),\n"
             "                  ('add a file to', lambda: open(os.path.join(\n"
-            "                      os.path.dirname(notebook), 'planted.txt'), 'x').close())):\n"
+            "                      folder, 'added.txt'), 'x').close()),\n"
+            "                  ('replace a file of', replace),\n"
+            "                  ('move away', lambda: os.rename(folder, folder + '-moved'))):\n"
             "    try:\n"
             "        act(); done.append(what)\n"
             "    except OSError:\n"
             "        pass\n"
             "print(','.join(done))\n")
         user = pwd.getpwnam(me)
-        result = subprocess.run([sys.executable, "-c", attempt, str(inbound), str(theirs[0])],
+        result = subprocess.run([sys.executable, "-c", attempt, str(theirs[0])],
                                 capture_output=True, text=True, user=user.pw_uid,
                                 group=user.pw_gid, extra_groups=[], timeout=60, check=False)
         done = [d for d in result.stdout.strip().split(",") if d]
-        if "list" in done or "overwrite" in done or result.returncode:
-            leaks.append(f"{me} could {', '.join(done) or 'not run the check'} on {other}'s "
-                         "submission")
-        elif done:
-            named.append(f"{me} could {' and '.join(done)} {other}'s submission")
-        (theirs[0].parent / "planted.txt").unlink(missing_ok=True)
-    say(f"exchange privacy: {tried} trainees tried to find a classmate's submission in the "
-        f"inbound folder and overwrite it: {len(leaks)} succeeded")
-    if named:  # nbgrader's own modes: the folder's random name is what keeps it private
-        say(f"  given the secret folder name, {len(named)} of {tried} could still reach the "
-            f"submission, e.g. {named[0]}")
-    return leaks, named
+        if done or result.returncode:
+            leaks.append(f"{me} could {', '.join(done) or 'not run the check'} "
+                         f"{other}'s submission")
+    say(f"exchange privacy: {tried} trainees, given the exact path of a classmate's "
+        f"submission, tried to list, read, overwrite, add to or move it: {len(leaks)} could")
+    return leaks
 
 
 def grade(course: Path, instructor: str, env_bin: Path) -> dict[str, float]:
@@ -548,7 +525,7 @@ async def the_class(args, names, password, token, hub_box: list, log: Path, cour
     lab.peak_mb = max(peak, sum(memory_mb(t.name) for t in trainees))
     if args.restart_hub:
         say("everyone has answered: restarting the hub")
-        servers = {t.name: user_processes(pwd.getpwnam(t.name).pw_uid) for t in trainees}
+        servers = {t.name: trial.user_processes(t.name) for t in trainees}
         await asyncio.get_running_loop().run_in_executor(
             None, stop_hub, hub_box[0], args.state, False)
         hub_box[0] = await asyncio.get_running_loop().run_in_executor(
@@ -556,7 +533,7 @@ async def the_class(args, names, password, token, hub_box: list, log: Path, cour
         kept = 0
         for t in trainees:
             if servers[t.name] and not set(servers[t.name]) & set(
-                    user_processes(pwd.getpwnam(t.name).pw_uid)):
+                    trial.user_processes(t.name)):
                 lab.fail("server lost in hub restart", t.name, "no process left")
             elif servers[t.name]:
                 kept += 1
@@ -614,7 +591,7 @@ def main() -> int:
         lab = asyncio.run(the_class(args, names, password, token, hub_box, log, course,
                                     trainees))
         class_time = time.monotonic() - started
-        leaks, _ = exchange_privacy(args.state, names["trainees"])
+        leaks = exchange_privacy(args.state, names["trainees"])
         for leak in leaks:
             lab.fail("exchange privacy", "exchange", leak)
         graded_started = time.monotonic()
@@ -627,7 +604,7 @@ def main() -> int:
     finally:
         stop_hub(hub_box[0], args.state)
         for name in everyone:
-            stop_user(name)
+            trial.stop_user(name)
     submitted = {p.name for p in (course / "submitted").glob("*") if p.is_dir()}
     failed = sum(1 for t in trainees if not (t.submitted and t.name in submitted))
     lost = sum(lost_answers(course, t, args.workbook) for t in trainees)

@@ -63,7 +63,9 @@ def test_the_hub_restarts_mid_class_and_the_trainees_carry_on(the_class):
 
 
 def test_no_trainee_can_read_or_overwrite_another_submission(the_class):
-    """Listing the inbound folder is refused, so a classmate's submission (a folder with
-    a random part in its name) cannot be found; its files cannot be overwritten."""
-    assert (f"exchange privacy: {TRAINEES} trainees tried to find a classmate's submission "
-            "in the inbound folder and overwrite it: 0 succeeded") in the_class
+    """Given the exact path of a classmate's submission, no trainee can list, read,
+    overwrite, add to, replace a file of, or move it (tests/test_exchange.py tries the same
+    against stock nbgrader, where it works)."""
+    assert (f"exchange privacy: {TRAINEES} trainees, given the exact path of a classmate's "
+            "submission, tried to list, read, overwrite, add to or move it: 0 could"
+            ) in the_class

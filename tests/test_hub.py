@@ -86,40 +86,6 @@ GRADING = 180_000  # autograde runs the notebook in a fresh kernel
 
 # --- processes: everything the test starts is stopped by the test -----------------------------
 
-def user_processes(name: str) -> list[int]:
-    """Process ids owned by a test user (servers, kernels, terminals)."""
-    uid = pwd.getpwnam(name).pw_uid
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    found.append(int(entry.name))
-            except OSError:
-                pass  # the process ended meanwhile
-    return found
-
-
-def stop_user_processes(name: str) -> None:
-    """These users exist only for this test: nothing of theirs may outlive it."""
-    try:
-        pids = user_processes(name)
-    except KeyError:
-        return  # no such user yet
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in pids:
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and user_processes(name):
-            time.sleep(0.2)
-        pids = user_processes(name)
-        if not pids:
-            return
-
-
 def stop_hub(process: subprocess.Popen) -> None:
     """SIGTERM lets the hub stop every user's server and the proxy; then make sure."""
     if process.poll() is None:
@@ -137,7 +103,7 @@ def stop_hub(process: subprocess.Popen) -> None:
             pass
         pid_file.unlink(missing_ok=True)
     for name in USERS:
-        stop_user_processes(name)
+        trial.stop_user(name)  # these users exist only for this test
 
 
 # --- the hub ---------------------------------------------------------------------------------
@@ -180,7 +146,7 @@ def hub_ready() -> None:
 def fresh_start() -> None:
     """Existing users keep their accounts; their homes and the course start afresh."""
     for name in USERS:
-        stop_user_processes(name)
+        trial.stop_user(name)
         user = trial.ensure_user(name)
         home = Path(user.pw_dir)
         for item in home.iterdir():
@@ -224,7 +190,7 @@ def hub(hub_ready, tmp_path_factory):
         yield Hub(url, password, log)
     finally:
         stop_hub(process)
-        leftovers = {name: user_processes(name) for name in USERS}
+        leftovers = {name: trial.user_processes(name) for name in USERS}
         assert not any(leftovers.values()), f"processes left behind: {leftovers}"
 
 

@@ -33,8 +33,10 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -229,6 +231,39 @@ def as_user(user: pwd.struct_passwd, command: list, cwd: Path, env_bin: Path) ->
     print(f"+ (as {user.pw_name})", " ".join(str(c) for c in command), flush=True)
     subprocess.run([str(c) for c in command], check=True, cwd=cwd, env=env,
                    user=user.pw_uid, group=user.pw_gid, extra_groups=[], umask=0o022)
+
+
+def user_processes(name: str) -> list[int]:
+    """Ids of the processes a user owns (servers, kernels, terminals); none for a user
+    that does not exist."""
+    try:
+        uid = pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return []
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                found.append(int(entry.name))
+        except OSError:
+            pass  # the process ended meanwhile
+    return found
+
+
+def stop_user(name: str, wait: float = 10) -> None:
+    """Stop every process of a user: SIGTERM, then SIGKILL for what is left. For the
+    users that the tests and the benchmarks make, whose processes must not outlive them."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in user_processes(name):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and user_processes(name):
+            time.sleep(0.2)
+        if not user_processes(name):
+            return
 
 
 def chown_tree(path: Path, user: pwd.struct_passwd) -> None:

@@ -14,5 +14,11 @@ c.CourseDirectory.course_id = "migration-local-development"
 # trial.py creates it (mode 1777) and the hub passes its path to every server.
 c.Exchange.root = os.environ.get("MLD_EXCHANGE", "/srv/nbgrader/exchange")
 
+# A submission readable by its trainee and the instructors only, never by another trainee;
+# collect takes only what each trainee submitted themselves (toolbox_widgets/course/exchange.py).
+c.ExchangeFactory.release_assignment = "toolbox_widgets.course.exchange.PrivateRelease"
+c.ExchangeFactory.submit = "toolbox_widgets.course.exchange.PrivateSubmit"
+c.ExchangeFactory.collect = "toolbox_widgets.course.exchange.OwnedCollect"
+
 # Validate runs the notebook: a runaway cell is stopped, as at autograde.
 c.Execute.timeout = 60
