@@ -237,12 +237,16 @@ def test_trainee_copies_carry_the_kernels_language_info(tmp_path):
 
 
 def test_a_trainee_kernel_never_imports_nbformat():
-    """plotly's renderers import nbformat, whose jsonschema took seconds of every Run All."""
+    """plotly's renderers import nbformat, whose jsonschema took seconds of every Run All;
+    nor jinja2, which pandas' Styler needs."""
     script = ("import sys, plotly.graph_objects as go\n"
               "from toolbox_widgets import Workbook, show_chart, show_table, data\n"
               "book = Workbook('unit', folder=sys.argv[1])\n"
               "show_chart(go.Figure(go.Bar(x=[1], y=[2])), 'One bar.')\n"
-              "assert 'nbformat' not in sys.modules, 'nbformat was imported'\n")
+              "assert 'nbformat' not in sys.modules, 'nbformat was imported'\n"
+              # pandas' Styler (jinja2 and its templates) cost 0.2-0.3 s of the first table
+              "show_table(data.remittances().head(3), {'country': 'Country', 'year': 'Year'})\n"
+              "assert 'jinja2' not in sys.modules, 'jinja2 was imported'\n")
     import tempfile
     with tempfile.TemporaryDirectory() as folder:
         env = {**tool_env(), "NBGRADER_EXECUTION": ""}
@@ -335,3 +339,26 @@ def test_a_charted_fact_is_not_printed_as_a_list_too(stem):
         assert not printed_rows, f"{stem} {cell_id} prints, row by row, what its chart shows"
         if cell_id in PRINT_NOTHING.get(stem, []):
             assert "print(" not in source, f"{stem} {cell_id} prints what its chart says"
+
+
+def test_a_trainee_table_has_headings_no_row_numbers_and_numbers_in_words_order():
+    """What show_table writes: the headings given, no index, thousands separators,
+    whole numbers without decimals, years as labels, a dash for a missing number, and
+    words aligned left."""
+    import pandas as pd
+
+    from toolbox_widgets.trainee.tables import table_html
+
+    frame = pd.DataFrame({"country": ["Mexico", "India"], "year": [2022, 2023],
+                          "inflow": [61100.25, None], "count": [1234, 5]}, index=[1816, 1817])
+    html_text = table_html(frame, {"country": "Country", "inflow": "Inflow (US$ million)",
+                                   "year": "Year", "count": "Corridors"}, caption="Largest")
+    headings = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", html_text)
+    assert headings == ["Country", "Inflow (US$ million)", "Year", "Corridors"]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", html_text) if "<td" in row]
+    assert rows == [["Mexico", "61,100.2", "2022", "1,234"], ["India", "–", "2023", "5"]]
+    assert "1816" not in html_text and "<caption>Largest</caption>" in html_text
+    assert 'class="course-table mathjax_ignore tex2jax_ignore"' in html_text
+    words = re.findall(r'<td style="([^"]*)">Mexico</td>', html_text)
+    assert words and "text-align: left" in words[0]
