@@ -110,6 +110,9 @@ def open_course(extra: list[str], version: str = "self-study",
     mine = copy_workbooks(version, language)
     # Notebooks carry this kernel's language_info, so they do not open as modified.
     run(PYTHON, "-m", "toolbox_widgets.course.trainee_setup", mine)
+    if language:  # "Run this cell to show the exercise." in the launch's language
+        run(PYTHON, "-m", "toolbox_widgets.course.trainee_setup", "--css", language,
+            lab_settings(language) / "custom")
     where = mine.relative_to(ROOT).as_posix()
     if version == "self-study":
         print(f"Your own copy of the self-study workbooks is in {where}/: every exercise "
@@ -133,18 +136,25 @@ def trainee_lab_options(language: str | None = None) -> list[str]:
     (custom CSS). An instructor launch leaves them out. The same as trainee_setup.lab_options,
     written out here because this script runs before the course package is installed. In
     French or Spanish the interface follows: JupyterLab reads default settings
-    (overrides.json) from the settings folder, so that launch gets a copy with the locale set."""
+    (overrides.json) from the settings folder, so that launch gets a copy with the locale set,
+    and custom CSS of its own in that language (open_course writes it there)."""
     lab = ROOT / "toolbox_widgets" / "course" / "trainee_lab"
     settings = lab
     if language:
-        own = WORKSPACE / f".lab-settings-{language}"
+        own = lab_settings(language)
         own.mkdir(parents=True, exist_ok=True)
         shutil.copy2(lab / "page_config.json", own / "page_config.json")
         locale = {"@jupyterlab/translation-extension:plugin": {"locale": LANGUAGES[language]}}
         (own / "overrides.json").write_text(json.dumps(locale, indent=2) + "\n")
         settings = own
+    custom = settings / "custom"
     return [f"--LabApp.app_settings_dir={settings}", "--LabApp.custom_css=True",
-            f"--ServerApp.tornado_settings={{'static_custom_path': [{str(lab / 'custom')!r}]}}"]
+            f"--ServerApp.tornado_settings={{'static_custom_path': [{str(custom)!r}]}}"]
+
+
+def lab_settings(language: str) -> Path:
+    """The JupyterLab settings folder of a launch in language (fr, es)."""
+    return WORKSPACE / f".lab-settings-{language}"
 
 
 def hub_course(extra: list[str]) -> None:

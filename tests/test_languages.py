@@ -3,6 +3,7 @@ how a mixed-language class lands in the LMS, and what a released language proves
 
 from __future__ import annotations
 
+import gettext
 import inspect
 import json
 import shutil
@@ -60,13 +61,45 @@ def test_open_lang_sets_jupyterlabs_own_interface_language_for_that_launch(cours
     (course_py.ROOT / "toolbox_widgets/course/trainee_lab").mkdir(parents=True)
     (course_py.ROOT / "toolbox_widgets/course/trainee_lab/page_config.json").write_text("{}")
     option, *rest = course_py.trainee_lab_options("fr")
-    assert rest == english[1:]  # the custom CSS ("Run this cell") in every language
+    assert rest[0] == english[1]  # the custom CSS ("Run this cell") in every language,
+    # served from the launch's own folder, where open_course writes it in French
+    assert repr(str(course_py.WORKSPACE / ".lab-settings-fr" / "custom")) in rest[1]
     settings = option.split("=", 1)[1]
     overrides = (course_py.WORKSPACE / ".lab-settings-fr" / "overrides.json").read_text()
     overrides = json.loads(overrides)
     assert settings.endswith(".lab-settings-fr")
     assert overrides == {"@jupyterlab/translation-extension:plugin": {"locale": "fr_FR"}}
     assert (course_py.WORKSPACE / ".lab-settings-fr" / "page_config.json").is_file()
+
+
+def _css_content(css: str) -> str:
+    """The text of the ::before rule's content, its CSS escapes decoded."""
+    import re
+
+    quoted = re.search(r'content:"((?:[^"\\]|\\[0-9a-f]{6})*)"', css).group(1)
+    return re.sub(r"\\([0-9a-f]{6})", lambda m: chr(int(m.group(1), 16)), quoted)
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_a_launch_in_a_language_says_run_this_cell_in_it(language, tmp_path):
+    """course.py open --lang fr|es runs trainee_setup --css LANG FOLDER: the custom CSS that
+    replaces "model not found" says "Run this cell to show the exercise." from the package
+    catalog, and the English custom.css of the package stays English."""
+    from toolbox_widgets.course.trainee_setup import CUSTOM, custom_css
+    from toolbox_widgets.trainee import i18n
+    from toolbox_widgets.trainee.page_style import RUN_AGAIN
+
+    wanted = gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR,
+                                 languages=[language]).gettext(RUN_AGAIN)
+    assert wanted != RUN_AGAIN
+    subprocess.run([sys.executable, "-m", "toolbox_widgets.course.trainee_setup", "--css",
+                    language, tmp_path / "custom"], check=True, env=tool_env())
+    css = (tmp_path / "custom" / "custom.css").read_text(encoding="utf-8")
+    assert css.isascii()  # escapes: the same text whatever charset the server sends
+    assert _css_content(css) == wanted
+    assert _css_content(custom_css()) == RUN_AGAIN == _css_content(
+        (CUSTOM / "custom.css").read_text(encoding="utf-8"))
+    assert i18n.language() == "en"  # writing it left the package's language as it was
 
 
 def test_the_language_packs_that_open_lang_names_are_installed():

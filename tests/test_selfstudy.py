@@ -244,3 +244,53 @@ def test_a_self_study_cell_must_follow_the_class_cell_it_replaces(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "s.ipynb")
     with pytest.raises(RuntimeError, match="tagged class"):
         self_study_notebook(tmp_path / "s.ipynb", tmp_path / "i.ipynb")
+
+
+def test_the_self_study_overview_counts_the_points_it_scores_and_names_no_tutor(capsys):
+    """The overview's points in self-study: what the score lines count (graded exercises,
+    not the bonus code tasks), and that reflections are not scored there. The class
+    version keeps its sentence with the tutor's points."""
+    from toolbox_widgets.trainee.overview import show_points
+
+    scored = 0.0  # graded test cells, less the code tasks' (whose status takes a value)
+    for notebook in sorted((ROOT / "release" / "core").glob("*.ipynb")):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            marks = cell.metadata.get("nbgrader", {})
+            if marks.get("grade") and not re.match(r"\w+\.status\(\w", cell.source):
+                scored += float(marks.get("points", 0))
+    show_points(SELF_STUDY / "core")
+    said = capsys.readouterr().out
+    assert f"8 notebooks in this module, {scored:g} points in all, scored as you go" in said
+    assert "not scored in the self-study version" in said
+    assert not re.search(r"tutor|instructor|submit", said)
+    show_points(ROOT / "release" / "core")
+    assert "by your tutor" in capsys.readouterr().out
+
+
+def test_self_study_status_lines_name_no_instructor_and_no_submitting(tmp_path, capsys):
+    """A reflection's status line, an optional code task's lines and an unreadable
+    answers file speak of the self-study version as it is: nobody reads or restores."""
+    from toolbox_widgets import Workbook
+
+    (tmp_path / "core_97_test.answers.json").write_text("{not json")
+    damaged = Workbook("core_97_test", tmp_path, self_study=True).store.problem
+    assert "could not be read" in damaged and "instructor" not in damaged
+    book = Workbook("core_99_test", tmp_path, self_study=True)
+    r1 = book.reflection("r1", "Your town?", min_words=2)
+    r1.answer("In my town many people left.")
+    t1 = book.code_task("t1")
+    t1.status(None)
+    t1.status(3)
+    said = r1._plain(r1.feedback.value) + capsys.readouterr().out
+    assert "6 words. It is saved for you: written reflections are not scored" in said
+    assert "Optional code task t1 is not answered. It is a bonus." in said
+    assert "Saved: code task t1, you gave 3." in said
+    assert not re.search(r"tutor|instructor|submit", said), said
+
+    classroom = Workbook("core_98_test", tmp_path)
+    c1 = classroom.reflection("r1", "Your town?", min_words=2)
+    c1.answer("In my town many people left.")
+    classroom.code_task("t1").status(3)
+    said = c1._plain(c1.feedback.value) + capsys.readouterr().out
+    assert "Your instructor reads it after you submit." in said
+    assert "It is checked after you submit." in said

@@ -237,12 +237,16 @@ def test_trainee_copies_carry_the_kernels_language_info(tmp_path):
 
 
 def test_a_trainee_kernel_never_imports_nbformat():
-    """plotly's renderers import nbformat, whose jsonschema took seconds of every Run All."""
+    """plotly's renderers import nbformat, whose jsonschema took seconds of every Run All;
+    nor jinja2, which pandas' Styler needs."""
     script = ("import sys, plotly.graph_objects as go\n"
               "from toolbox_widgets import Workbook, show_chart, show_table, data\n"
               "book = Workbook('unit', folder=sys.argv[1])\n"
               "show_chart(go.Figure(go.Bar(x=[1], y=[2])), 'One bar.')\n"
-              "assert 'nbformat' not in sys.modules, 'nbformat was imported'\n")
+              "assert 'nbformat' not in sys.modules, 'nbformat was imported'\n"
+              # pandas' Styler (jinja2 and its templates) cost 0.2-0.3 s of the first table
+              "show_table(data.remittances().head(3), {'country': 'Country', 'year': 'Year'})\n"
+              "assert 'jinja2' not in sys.modules, 'jinja2 was imported'\n")
     import tempfile
     with tempfile.TemporaryDirectory() as folder:
         env = {**tool_env(), "NBGRADER_EXECUTION": ""}
@@ -312,8 +316,14 @@ def test_course_charts_carry_a_light_template():
 
 # Cells that printed a list of the very figures the next chart draws and says in words.
 # Each fact is shown once: as the chart with its words.
-CHARTED_NOT_PRINTED = {"02_words_matter": ["e-world"], "04_global_frame": ["b-shares"],
-                       "07_glossary": ["d-displaced"]}
+CHARTED_NOT_PRINTED = {"01_why_local": ["c-top-gdp"],
+                       "02_words_matter": ["e-world", "d-waterfall", "e-countries"],
+                       "03_two_way_link": ["c-nepal"], "04_global_frame": ["b-shares"],
+                       "05_reading_numbers": ["b-briefs"], "06_case_study_bicol": ["d-corridors"],
+                       "07_glossary": ["d-displaced", "d-corridor"]}
+# Of those, cells whose every printed line repeated the chart's words: they print nothing.
+PRINT_NOTHING = {"02_words_matter": ["d-waterfall"], "03_two_way_link": ["c-nepal"],
+                 "06_case_study_bicol": ["d-corridors"]}
 
 
 @pytest.mark.parametrize("stem", sorted(CHARTED_NOT_PRINTED))
@@ -323,7 +333,32 @@ def test_a_charted_fact_is_not_printed_as_a_list_too(stem):
     for cell_id in CHARTED_NOT_PRINTED[stem]:
         source = cells[cell_id].source
         following = notebook.cells[notebook.cells.index(cells[cell_id]) + 1]
-        assert "show_chart(" in following.source, f"{stem} {cell_id}: no chart follows"
+        assert "show_chart(" in source + following.source, f"{stem} {cell_id}: no chart follows"
         printed_rows = re.search(r"^\s*for .*\.(?:iterrows|itertuples|items)\(.*:\n"
                                  r"(?:\s+.*\n)*?\s+print\(", source + "\n", re.M)
         assert not printed_rows, f"{stem} {cell_id} prints, row by row, what its chart shows"
+        if cell_id in PRINT_NOTHING.get(stem, []):
+            assert "print(" not in source, f"{stem} {cell_id} prints what its chart says"
+
+
+def test_a_trainee_table_has_headings_no_row_numbers_and_numbers_in_words_order():
+    """What show_table writes: the headings given, no index, thousands separators,
+    whole numbers without decimals, years as labels, a dash for a missing number, and
+    words aligned left."""
+    import pandas as pd
+
+    from toolbox_widgets.trainee.tables import table_html
+
+    frame = pd.DataFrame({"country": ["Mexico", "India"], "year": [2022, 2023],
+                          "inflow": [61100.25, None], "count": [1234, 5]}, index=[1816, 1817])
+    html_text = table_html(frame, {"country": "Country", "inflow": "Inflow (US$ million)",
+                                   "year": "Year", "count": "Corridors"}, caption="Largest")
+    headings = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", html_text)
+    assert headings == ["Country", "Inflow (US$ million)", "Year", "Corridors"]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", html_text) if "<td" in row]
+    assert rows == [["Mexico", "61,100.2", "2022", "1,234"], ["India", "–", "2023", "5"]]
+    assert "1816" not in html_text and "<caption>Largest</caption>" in html_text
+    assert 'class="course-table mathjax_ignore tex2jax_ignore"' in html_text
+    words = re.findall(r'<td style="([^"]*)">Mexico</td>', html_text)
+    assert words and "text-align: left" in words[0]

@@ -8,7 +8,9 @@ instructor's test cells:
   "Check my answer" instead of printing a grade;
 * the workbook is made with ``self_study=True``;
 * nbgrader's cell metadata goes (nothing here is collected or graded); locked cells
-  stay locked;
+  stay locked; the notebook's metadata ``self_study.points`` keeps what its score line
+  counts (the graded exercises, not the code tasks or reflections), for the overview's
+  points table (trainee/overview.py);
 * a Markdown cell tagged ``class`` (it speaks of submitting, Validate, a tutor's marks) is
   replaced by the whole cell tagged ``self-study`` that follows it in the instructor's
   notebook. Authors write both versions in full, so translators get whole sentences
@@ -28,6 +30,7 @@ import nbformat
 TREE = "selfstudy"
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) HIDDEN TESTS[ \t]*\n?", re.MULTILINE)
 # Workbook("core_01_why_local") or, in a translated build, Workbook("…", language="fr")
+CODE_TASK = re.compile(r"\.code_task\(\s*[\"']([^\"']+)[\"']")
 WORKBOOK = re.compile(r"\bWorkbook\(\s*([\"'][^\"']+[\"'](?:,\s*language=[\"']\w+[\"'])?)\s*\)")
 
 
@@ -58,8 +61,14 @@ def self_study_notebook(student: Path, instructor: Path):
     tests = _test_sources(instructor)
     texts = _self_study_texts(instructor)
     made_workbook = False
+    code_tasks = {task for cell in notebook.cells if cell.cell_type == "code"
+                  for task in CODE_TASK.findall(cell.source)}
+    scored = 0.0
     for cell in notebook.cells:
         meta = cell.metadata.pop("nbgrader", {})
+        if meta.get("grade") and not meta.get("task") and (
+                meta.get("grade_id", "").removesuffix("_test") not in code_tasks):
+            scored += float(meta.get("points", 0))
         if cell.get("id") in texts:
             cell.source = texts[cell.get("id")]
             cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != "class"]
@@ -78,6 +87,7 @@ def self_study_notebook(student: Path, instructor: Path):
             f"{instructor.name} has graded cells but no `Workbook(\"name\")` call, so its "
             "self-study version could not be made. Write the setup cell as "
             '`book = Workbook("module_nn_name")`.')
+    notebook.metadata["self_study"] = {"points": scored}
     return notebook
 
 

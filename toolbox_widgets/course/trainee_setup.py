@@ -9,9 +9,11 @@ launch leaves out), and a workspace whose notebooks open unmodified.
 * ``trainee_lab/custom/custom.css`` (JupyterLab's custom CSS) says "Run this cell to show
   the exercise" where a reopened notebook's widgets would say "model not found", in every
   notebook, trusted or not. It is written from trainee.page_style.REOPENED_RULES:
-  ``python -m toolbox_widgets.course.trainee_setup --css``. (Widget-state saving was
-  tried for reopened notebooks and left off: the widgets came back unlinked and the
-  notebook opened as modified.)
+  ``python -m toolbox_widgets.course.trainee_setup --css``. A French or Spanish launch
+  (``course.py open --lang fr``) serves its own copy, in its language from the package
+  catalog: ``python -m toolbox_widgets.course.trainee_setup --css fr FOLDER``.
+  (Widget-state saving was tried for reopened notebooks and left off: the widgets came
+  back unlinked and the notebook opened as modified.)
 
 JupyterLab replaces a notebook's ``language_info`` with the running kernel's as soon
 as the kernel starts, which marks a fresh notebook as modified (●) before the trainee
@@ -19,6 +21,7 @@ did anything. :func:`match_kernel` writes the kernel's own value into the traine
 
     python -m toolbox_widgets.course.trainee_setup FOLDER   # match the notebooks under FOLDER
     python -m toolbox_widgets.course.trainee_setup --css    # write custom.css again
+    python -m toolbox_widgets.course.trainee_setup --css fr FOLDER  # FOLDER/custom.css in French
 """
 
 from __future__ import annotations
@@ -39,10 +42,20 @@ def lab_options() -> list[str]:
             f"--ServerApp.tornado_settings={{'static_custom_path': [{str(CUSTOM)!r}]}}"]
 
 
-def custom_css() -> str:
-    from toolbox_widgets.trainee.page_style import REOPENED_RULES
+def custom_css(language: str | None = None) -> str:
+    """The custom CSS, its "Run this cell" line in language (English by default)."""
+    from toolbox_widgets.trainee import i18n
+    from toolbox_widgets.trainee.page_style import RUN_AGAIN, reopened_rules
+
+    note = i18n.use_language(language)
+    try:
+        if note:  # a language without a catalog: say so, and keep English
+            print("! " + note)
+        text = i18n._(RUN_AGAIN)
+    finally:
+        i18n.use_language()
     return ("/* Written by python -m toolbox_widgets.course.trainee_setup --css from\n"
-            "   toolbox_widgets/trainee/page_style.py: edit it there. */\n" + REOPENED_RULES)
+            "   toolbox_widgets/trainee/page_style.py: edit it there. */\n" + reopened_rules(text))
 
 
 def kernel_language_info() -> dict:
@@ -72,7 +85,13 @@ def match_kernel(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for argument in sys.argv[1:]:
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--css"] and len(arguments) == 3:  # --css LANG FOLDER
+        folder = Path(arguments[2])
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "custom.css").write_text(custom_css(arguments[1]), encoding="utf-8")
+        arguments = []
+    for argument in arguments:
         if argument == "--css":
             (CUSTOM / "custom.css").write_text(custom_css(), encoding="utf-8")
         else:

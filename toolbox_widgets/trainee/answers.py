@@ -18,6 +18,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import feedback as words
 from .i18n import _
 
 FORMAT_VERSION = 1
@@ -43,7 +44,9 @@ def _inside_course_tree(folder: Path) -> bool:
 class AnswerStore:
     """A JSON file of answers, keyed by exercise id. Never raises on bad files."""
 
-    def __init__(self, workbook: str, folder: Path | str | None = None):
+    def __init__(self, workbook: str, folder: Path | str | None = None, *,
+                 self_study: bool = False):
+        self.self_study = self_study  # no instructor to ask: its messages say so
         self.folder = Path(folder) if folder is not None else Path.cwd()
         self.path = self.folder / f"{workbook}{SUFFIX}"
         self.workbook = workbook
@@ -112,6 +115,10 @@ class AnswerStore:
             where = _("It was kept as {name}.").format(name=kept.name)
         except OSError:
             where = _("It could not be moved aside.")
+        if self.self_study:
+            self.problem = _(words.FILE_UNREADABLE).format(
+                name=self.path.name, reason=reason, where=where)
+            return
         self.problem = _(
             "The answers file {name} could not be read ({reason}). {where} Saved answers "
             "from it are not shown: answer the exercises again, or ask your instructor to "
@@ -156,7 +163,11 @@ class AnswerStore:
         """Save, never raising: a failed save leaves the file as it was and says so."""
         error = self._try_write()
         if error is not None:
-            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            if self.self_study:
+                self._write_problem = _(
+                    words.DISK_FULL if error.errno in (errno.ENOSPC, errno.EDQUOT)
+                    else words.NOT_WRITTEN).format(reason=error.strerror or error)
+            elif error.errno in (errno.ENOSPC, errno.EDQUOT):
                 self._write_problem = _(
                     "Your last answer could not be saved because the disk is full. Your "
                     "earlier answers are safe. Tell your instructor, then change the answer "

@@ -4,6 +4,7 @@ grader scores that saved value (the hidden test calls the same scorer)."""
 
 from __future__ import annotations
 
+from . import feedback as words
 from . import scoring
 from .answers import nbgrader_mode
 from .exercises import NotGraded
@@ -46,6 +47,8 @@ class CodeTask:
                 self.book.store.set(self.id, saved)
         if value is None:
             message = scoring.not_answered(self.definition())
+            if self.self_study:  # no submitting: the check is in this very cell
+                message = _(words.CODE_TASK_OPEN).format(id=self.id)
             # Validate lists only what is still required: a blank bonus task is noted
             # on stdout, never as a failure. Autograde still scores it 0.
             if nbgrader_mode() == "autograde":
@@ -54,6 +57,8 @@ class CodeTask:
         elif saved is None:
             print(_("✘ Code task {id}: {problem}").format(id=self.id,
                                                            problem=scoring.cannot_keep(value)))
+        elif self.self_study:
+            print(_(words.CODE_TASK_SAVED).format(id=self.id, value=scoring._short(value)))
         else:
             print(scoring.saved(self.definition(), value))
 

@@ -28,6 +28,21 @@ SCORE_DETAIL = N_("Exercises checked: {checked} of {count}. Written reflections 
 SCORE_LINE = N_("{sign} Exercise {exercise}: {earned} of {total} points.")
 SCORE_OPEN = N_("○ Exercise {exercise}: not checked yet.")
 SCORE_NOTHING = N_("This notebook has no exercise that is scored automatically.")
+# The overview's points table in the self-study version (overview.py).
+POINTS_CHECKED = N_("Points scored with “Check my answer”")
+# Optional code tasks in the self-study version (code_task.py): checked in the cell itself.
+CODE_TASK_OPEN = N_("Optional code task {id} is not answered. It is a bonus. To try it, replace "
+                    "None with your code and run the cell again.")
+CODE_TASK_SAVED = N_("Saved: code task {id}, you gave {value}.")
+# The answers file in the self-study version (answers.py): there is no instructor to ask.
+FILE_UNREADABLE = N_("The answers file {name} could not be read ({reason}). {where} Saved "
+                     "answers from it are not shown: answer the exercises again.")
+DISK_FULL = N_("Your last answer could not be saved because the disk is full. Your earlier "
+               "answers are safe. Free some space on the disk, then change the answer again "
+               "to save it.")
+NOT_WRITTEN = N_("Your last answer could not be saved ({reason}). Your earlier answers are "
+                 "safe. Change the answer again to save it; if it fails again, copy the "
+                 "notebook's folder to a place where you can save files.")
 
 
 def points(value: float) -> str:

@@ -64,6 +64,12 @@ class Reflection(Exercise):
             self._saved(ngettext("{count} word so far: aim for at least {min}.",
                                  "{count} words so far: aim for at least {min}.",
                                  count).format(count=count, min=self.min_words))
+        elif self.book is not None and getattr(self.book, "self_study", False):
+            self._saved(ngettext("{count} word. It is saved for you: written reflections are "
+                                 "not scored in the self-study version.",
+                                 "{count} words. It is saved for you: written reflections are "
+                                 "not scored in the self-study version.",
+                                 count).format(count=count))
         else:
             self._saved(ngettext("{count} word. Your instructor reads it after you submit.",
                                  "{count} words. Your instructor reads it after you submit.",

@@ -1,4 +1,8 @@
-"""The overview notebook's table of points, read from nbgrader's marks in each workbook."""
+"""The overview notebook's table of points, read from nbgrader's marks in each workbook.
+
+The self-study build removes those marks and writes in each notebook's metadata the points
+its score line counts (course/selfstudy.py); there nobody marks the written reflections,
+so the overview says so instead of naming a tutor."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import feedback as words
 from .i18n import _, ngettext
 from .numbers import show
 from .tables import show_table
@@ -14,7 +19,9 @@ from .tables import show_table
 
 def notebook_points(path: Path) -> dict:
     """Points of one workbook, read from nbgrader's marks in the notebook file."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells = notebook["cells"]
+    self_study = notebook.get("metadata", {}).get("self_study")
     auto = hand = 0.0
     for cell in cells:
         marks = cell.get("metadata", {}).get("nbgrader", {})
@@ -25,8 +32,10 @@ def notebook_points(path: Path) -> dict:
     title = next((line.lstrip("# ").strip() for cell in cells if cell["cell_type"] == "markdown"
                   for line in "".join(cell["source"]).splitlines() if line.startswith("# ")),
                  path.stem)
+    if isinstance(self_study, dict):  # checked as the learner goes; reflections not scored
+        auto, hand = float(self_study.get("points", 0)), 0.0
     return {"notebook": path.name, "title": title, "auto": auto, "hand": hand,
-            "total": auto + hand}
+            "total": auto + hand, "self_study": isinstance(self_study, dict)}
 
 
 def points_table(folder: Path | str = ".") -> pd.DataFrame:
@@ -36,6 +45,18 @@ def points_table(folder: Path | str = ".") -> pd.DataFrame:
 def show_points(folder: Path | str = ".") -> None:
     """Print the module's points in one sentence, then the table per notebook."""
     workbooks = points_table(folder)
+    if len(workbooks) and workbooks["self_study"].any():
+        print(ngettext(
+            "{count} notebook in this module, {total} points in all, scored as you go when "
+            "you press “Check my answer”. Written reflections are for you: they are not "
+            "scored in the self-study version.",
+            "{count} notebooks in this module, {total} points in all, scored as you go when "
+            "you press “Check my answer”. Written reflections are for you: they are not "
+            "scored in the self-study version.", len(workbooks)).format(
+            count=len(workbooks), total=show(workbooks["auto"].sum())))
+        show_table(workbooks, {"title": _("Notebook"), "notebook": _("File"),
+                               "auto": _(words.POINTS_CHECKED)}, decimals=0)
+        return
     print(ngettext(
         "{count} notebook in this module, {total} points in all ({auto} marked "
         "automatically, {hand} by your tutor).",

@@ -21,9 +21,24 @@ NO_MATHS = "mathjax_ignore tex2jax_ignore"
 # place of each. Such an output is a widget node with text but no element inside; this
 # rule shows a plain instruction there instead.
 RUN_AGAIN = N_("Run this cell to show the exercise.")  # translated where shown
-REOPENED_RULES = (
-    # visibility keeps the error text from screen readers too; ::before stays visible.
-    ".jp-OutputArea-output.jupyter-widgets:not(:has(*)){font-size:0;visibility:hidden}\n"
-    ".jp-OutputArea-output.jupyter-widgets:not(:has(*))::before{"
-    f'content:"{RUN_AGAIN}";font-size:var(--jp-content-font-size1,14px);'
-    "color:var(--jp-content-font-color1);visibility:visible}\n")
+
+
+def css_text(text: str) -> str:
+    """text as a CSS string: quotes, backslashes and every non-ASCII letter escaped
+    (six hex digits need no terminator), so the file reads the same in any encoding."""
+    return '"' + "".join(c if " " <= c <= "~" and c not in '"\\' else f"\\{ord(c):06x}"
+                         for c in text) + '"'
+
+
+def reopened_rules(text: str = RUN_AGAIN) -> str:
+    """The custom CSS that shows text (RUN_AGAIN in the launch's language) in place of
+    "model not found"."""
+    return (
+        # visibility keeps the error text from screen readers too; ::before stays visible.
+        ".jp-OutputArea-output.jupyter-widgets:not(:has(*)){font-size:0;visibility:hidden}\n"
+        ".jp-OutputArea-output.jupyter-widgets:not(:has(*))::before{"
+        f"content:{css_text(text)};font-size:var(--jp-content-font-size1,14px);"
+        "color:var(--jp-content-font-color1);visibility:visible}\n")
+
+
+REOPENED_RULES = reopened_rules()

@@ -42,7 +42,7 @@ class Workbook:
         if note:
             print("! " + note)
         self.name = name
-        self.store = AnswerStore(name, folder)
+        self.store = AnswerStore(name, folder, self_study=self_study)
         if recording():  # the grader reading the instructor's notebook: keep nothing
             self.store.persistent = False
         self.exercises: dict[str, object] = {}
