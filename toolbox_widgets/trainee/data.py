@@ -137,7 +137,8 @@ def load(name: str) -> pd.DataFrame:
     resource = _resource(name)
     path = data_dir() / resource["path"]
     # Hand out a copy: changes a trainee makes must not leak into the next load().
-    return _read_table(str(path), *_stamp(path), json.dumps(resource["schema"])).copy()
+    table = _read_table(str(path), *_stamp(path), json.dumps(resource["schema"])).copy()
+    return in_language(table)
 
 
 @functools.lru_cache(maxsize=16)
@@ -378,3 +379,43 @@ def region_name(name, language: str | None = None):
     if name in M49:
         return _territories(language or kernel_language()).get(M49[name], name)
     return name
+
+
+# ------------------------------------------------------------------------------------
+# Tables in the trainee's language
+
+# The columns a trainee reads as names, each with the code column that is its key. Codes
+# stay as published: notebooks, hidden tests and facts select by code, never by name.
+NAME_COLUMNS = {"country": "iso3", "sending_country": "sending_iso3",
+                "receiving_country": "receiving_iso3"}
+REGION_COLUMNS = ("un_region", "un_subregion", "wb_region")
+
+
+def in_language(table: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
+    """The table with its country and region names in the trainee's language (or
+    ``language``). English, and a language CLDR does not know (the test locale qps),
+    keep the publisher's own names exactly; so does a code CLDR cannot name."""
+    language = language or kernel_language()
+    if not _has_names(language):
+        return table
+    for name, code in NAME_COLUMNS.items():
+        if name in table and code in table:
+            named = country_name(table[code], language)
+            table[name] = named.where(named != table[code], table[name]).astype("string")
+    for column in REGION_COLUMNS:
+        if column in table:
+            table[column] = region_name(table[column], language)
+    return table
+
+
+@functools.lru_cache(maxsize=8)
+def _has_names(language: str) -> bool:
+    if language.split("_")[0].split("-")[0].lower() == "en":
+        return False
+    from babel import Locale
+    from babel.core import UnknownLocaleError
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
