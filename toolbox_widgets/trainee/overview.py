@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import i18n
 from .i18n import _, ngettext
 from .numbers import show
 from .tables import show_table
@@ -14,7 +15,8 @@ from .tables import show_table
 
 def notebook_points(path: Path) -> dict:
     """Points of one workbook, read from nbgrader's marks in the notebook file."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells = notebook["cells"]
     auto = hand = 0.0
     for cell in cells:
         marks = cell.get("metadata", {}).get("nbgrader", {})
@@ -26,7 +28,8 @@ def notebook_points(path: Path) -> dict:
                   for line in "".join(cell["source"]).splitlines() if line.startswith("# ")),
                  path.stem)
     return {"notebook": path.name, "title": title, "auto": auto, "hand": hand,
-            "total": auto + hand}
+            "total": auto + hand,
+            "language": notebook.get("metadata", {}).get("mld", {}).get("language", "")}
 
 
 def points_table(folder: Path | str = ".") -> pd.DataFrame:
@@ -36,6 +39,11 @@ def points_table(folder: Path | str = ".") -> pd.DataFrame:
 def show_points(folder: Path | str = ".") -> None:
     """Print the module's points in one sentence, then the table per notebook."""
     workbooks = points_table(folder)
+    # The overview shows its points before any Workbook has set the kernel's language:
+    # a translated module's notebooks say theirs in their metadata (the build writes it).
+    spoken = sorted(set(workbooks.get("language", pd.Series(dtype=str))) - {""})
+    if i18n.language() == i18n.ENGLISH and len(spoken) == 1:
+        i18n.use_language(spoken[0])
     print(ngettext(
         "{count} notebook in this module, {total} points in all ({auto} marked "
         "automatically, {hand} by your tutor).",
