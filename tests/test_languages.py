@@ -361,3 +361,39 @@ def test_a_perfect_trainee_scores_full_and_a_blank_one_zero_in_the_translation(q
             assert got == pytest.approx(scores), trainee
     assert sum(expected["perfect"].values()) == key.auto_points > 0
     assert sum(expected["blank"].values()) == 0
+
+
+@pytest.mark.slow
+@needs_c2
+@pytest.mark.parametrize("assignment", ["core_fr", "core_es"])
+def test_a_perfect_and_a_blank_trainee_score_as_in_english_through_mld_grade(
+        built_course, tmp_path, assignment):
+    """The released French and Spanish notebook with every kind of exercise, graded by
+    mld grade: full marks and zero, per graded cell exactly what the English key gives."""
+    from test_grading import blank, perfect
+    from trainees import read_key
+
+    name = "01_why_local"
+    root = tmp_path / "course"  # the shared built course stays as other tests left it
+    shutil.copytree(built_course, root, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback"))
+    english = read_key(root / "source" / "core" / f"{name}.ipynb")
+    key = read_key(root / "source" / assignment / f"{name}.ipynb")
+    expected = {}
+    for trainee, behave in (("perfect", perfect), ("blank", blank)):
+        folder = root / "submitted" / trainee / assignment
+        folder.mkdir(parents=True)
+        shutil.copy2(root / "release" / assignment / f"{name}.ipynb", folder)
+        expected[trainee] = behave(folder, key)
+    run = subprocess.run([sys.executable, "-m", "toolbox_widgets.grading", "grade", assignment,
+                          "--unsafe-no-sandbox"], cwd=root, capture_output=True, text=True,
+                         env=tool_env(), check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        for trainee, scores in expected.items():
+            got = {g.name: g.score for g in gradebook.find_submission_notebook(
+                name, assignment, trainee).grades if g.name in scores}
+            assert got == pytest.approx(scores), trainee
+    assert expected["perfect"] == {e.grade_id: e.points for e in english.auto}
+    assert sum(expected["perfect"].values()) == english.auto_points > 0
+    assert set(expected["blank"].values()) == {0.0}
