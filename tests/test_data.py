@@ -177,8 +177,8 @@ def test_renamed_column(data_copy):
     edit_csv(path, lambda lines: lines.__setitem__(0, lines[0].replace(",migrants,", ",migrant,")))
     with pytest.raises(data.DataFileError, match=r"migrant_stock_by_destination\.csv") as err:
         data.migrant_stock()
-    assert "missing column(s) migrants" in str(err.value)
-    assert "unexpected column(s) migrant" in str(err.value)
+    assert "missing: migrants;" in str(err.value)
+    assert "unexpected: migrant;" in str(err.value)
 
 
 def test_text_in_numeric_column(data_copy):
@@ -194,6 +194,30 @@ def test_text_in_numeric_column(data_copy):
         data.refugees(by="asylum")
     message = str(err.value)
     assert "column refugees" in message and "line 6" in message and "'many'" in message
+    assert "1 bad value in this column" in message
+
+
+def test_a_damaged_file_is_explained_in_the_trainees_language(data_copy):
+    from toolbox_widgets import set_language
+    from toolbox_widgets.trainee import i18n
+
+    path = data_copy / "refugees_by_asylum.csv"
+
+    def break_row_5(lines):
+        cells = lines[5].split(",")
+        cells[4] = "many"  # the refugees column
+        lines[5] = ",".join(cells)
+
+    edit_csv(path, break_row_5)
+    try:
+        set_language("fr")
+        with pytest.raises(data.DataFileError) as err:
+            data.refugees(by="asylum")
+    finally:
+        i18n.use_language(None)
+    assert "Fichier de données du cours" in str(err.value)
+    assert "n'est pas un nombre à la ligne 6" in str(err.value)
+    assert "valeur erronée dans cette colonne" in str(err.value)
 
 
 def test_error_is_a_value_error_and_repair_is_picked_up(data_copy):

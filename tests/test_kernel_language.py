@@ -368,6 +368,31 @@ def test_country_names_follow_the_kernels_language(locales):
     assert data.country_name("DEU") == "Allemagne"
 
 
+def test_the_tables_give_names_in_the_kernels_language_and_keep_their_codes():
+    english = data.migrant_stock()
+    raw = data._read_table(str(data.data_dir() / "migrant_stock_by_destination.csv"),
+                           *data._stamp(data.data_dir() / "migrant_stock_by_destination.csv"),
+                           json.dumps(data._resource("migrant_stock_by_destination")["schema"]))
+    assert english.equals(raw)  # English: the publisher's own names, exactly
+    mexico = {"fr": ("Mexique", "Amérique centrale", "Amérique latine et Caraïbes"),
+              "es": ("México", "Centroamérica", "América Latina y el Caribe")}
+    for language, names in mexico.items():
+        set_language(language)
+        stock = data.migrant_stock()
+        assert stock["iso3"].equals(english["iso3"]) and stock["year"].equals(english["year"])
+        row = stock[stock["iso3"] == "MEX"].iloc[0]
+        assert (row["country"], row["un_subregion"], row["un_region"]) == names
+        costs = data.remittance_costs()
+        pair = costs[(costs["sending_iso3"] == "USA") & (costs["receiving_iso3"] == "MEX")]
+        assert pair["receiving_country"].iloc[0] == names[0]
+        assert pair["sending_country"].iloc[0] == data.country_name("USA", language)
+        # One name per code, as in English: grouping by name gives the same groups.
+        assert stock.groupby("iso3")["country"].nunique().max() == 1
+        assert stock["country"].nunique() == english["country"].nunique()
+    # The test locale qps is no real language: the publisher's names stay.
+    assert data.in_language(english.copy(), "qps").equals(english)
+
+
 # --- the package catalog's plumbing --------------------------------------------------------
 
 def test_the_package_template_holds_marked_strings_whole(tmp_path):

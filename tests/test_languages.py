@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 import inspect
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -21,8 +22,10 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import compute_checksum, is_grade
 
 from toolbox_widgets import Workbook
-from toolbox_widgets.course import build, catalogs, code_text, layout
+from toolbox_widgets import data
+from toolbox_widgets.course import build, catalogs, code_text, glossary_catalog, layout
 from toolbox_widgets.grading import keys
+from toolbox_widgets.trainee import i18n
 
 from toolbox_widgets.course.build import tool_env
 from toolbox_widgets.grading.command import _moodle, gradebook_scores
@@ -209,17 +212,43 @@ def test_the_translation_reaches_every_marked_string_and_the_setup_cell(qps_cour
         assert notebook.metadata["mld"] == {"language": "qps"}
 
 
+def qps_locales(course: Path, folder: Path) -> Path:
+    """What the kernel reads in the pseudo-locale (the build never puts it into the
+    package): the package catalog, Core's (for the explanations graded cells keep in
+    English) and the glossary, in a folder for TOOLBOX_LOCALE_DIR."""
+    messages = folder / catalogs.PSEUDO / "LC_MESSAGES"
+    package = folder / "po" / f"{catalogs.PACKAGE}.po"
+    package.parent.mkdir(parents=True)
+    catalogs.pseudo_catalog(catalogs.extract_package()).save(str(package))
+    catalogs.compile_package(package, messages / f"{catalogs.PACKAGE}.mo")
+    catalogs.compile_package(catalogs.catalog_path(course, catalogs.PSEUDO, "core"),
+                             messages / "core.mo")
+    glossary = catalogs.catalog_path(course, catalogs.PSEUDO, glossary_catalog.MODULE)
+    terms = polib.pofile(str(ROOT / "locales" / "glossary.pot"))
+    terms.metadata["Language"] = catalogs.PSEUDO
+    for entry in terms:  # pseudo_catalog drops the context (msgctxt) the glossary keys on
+        entry.msgstr = catalogs.pseudo_translate(entry.msgid)
+    terms.save(str(glossary))
+    (folder / catalogs.PSEUDO / "glossary.json").write_text(
+        glossary_catalog.json_text(course, catalogs.PSEUDO), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def qps_run(qps_course, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    """Every student notebook of core_qps, run once as a trainee would (Run All)."""
+    """Every student notebook of core_qps, run once as a trainee would (Run All), with
+    the package's words, Core's explanations and the glossary in the pseudo-locale."""
     folder = tmp_path_factory.mktemp("qps-trainee") / "core_qps"
     shutil.copytree(qps_course / "release" / "core_qps", folder)
+    locales = qps_locales(qps_course, tmp_path_factory.mktemp("qps-locales"))
     ran = {}
-    for path in sorted(folder.glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(folder)}}).execute()
-        ran[path.name] = notebook
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(i18n.ENV_VAR, str(locales))  # the kernel inherits it
+        for path in sorted(folder.glob("*.ipynb")):
+            notebook = nbformat.read(path, as_version=4)
+            NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
+                           resources={"metadata": {"path": str(folder)}}).execute()
+            ran[path.name] = notebook
     return ran
 
 
@@ -229,6 +258,104 @@ def test_the_translated_notebooks_run_clean(qps_run):
     errors = [(name, c.id, o.ename, o.evalue[:200]) for name, nb in qps_run.items()
               for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
+
+
+# --- no English escapes: the pseudo-locale's run, read as a trainee reads it ----------------
+
+def trainee_text(notebook: nbformat.NotebookNode):
+    """(cell or widget id, text) for everything a trainee reads: Markdown, printed and
+    shown outputs (text and HTML), chart titles, axes, legends and hover labels, and the
+    words of every widget (the widget state that nbclient saves in the notebook)."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            yield cell.id, cell.source
+        for output in cell.get("outputs", []):
+            shown = output.get("data", {})
+            yield cell.id, output.get("text", "")
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                yield cell.id, shown.get(mime, "")
+            figure = shown.get("application/vnd.plotly.v1+json", {})
+            for name, part in figure.get("layout", {}).items():
+                if name == "title" or name.startswith(("xaxis", "yaxis", "legend")):
+                    yield cell.id, json.dumps(part.get("title", part) if isinstance(part, dict)
+                                              else part, ensure_ascii=False)
+            for note in figure.get("layout", {}).get("annotations", []):
+                yield cell.id, note.get("text", "")
+            for trace in figure.get("data", []):
+                yield cell.id, f"{trace.get('name') or ''} {trace.get('hovertemplate') or ''}"
+    state = notebook.metadata.get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model, widget in state.items():
+        for name in ("description", "value", "placeholder", "tooltip", "_options_labels"):
+            value = widget.get("state", {}).get(name)
+            if isinstance(value, list):
+                value = " | ".join(map(str, value))
+            if isinstance(value, str):
+                yield model, value
+
+
+# What is not language and so stays as it is in every translation, in one place. Numbers,
+# codes, web addresses and code are never words to english_sentences. The one kind of name
+# allowed is a place as its publisher names it: the test locale qps has no country names
+# of its own (CLDR has none), so the data loaders keep the English ones there.
+def place_names() -> re.Pattern:
+    tables = [data.load(name) for name in data.list_tables()["name"]]
+    names = {str(value) for table in tables for column in table.columns
+             if column.endswith(("country", "region"))
+             for value in table[column].dropna().unique()}
+    longest_first = sorted(names, key=len, reverse=True)  # "Nigeria" before "Niger"
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, longest_first)) + r")\b")
+
+
+SENTENCE = re.compile(r"\b[A-Za-z][a-z']*(?:[ ,;:\-]+[A-Za-z][a-z']*){3,}\b")
+
+
+def english_sentences(text: str, places: re.Pattern) -> list[str]:
+    """Four or more English words in a row outside the ⟦ ⟧ of a translation, once HTML
+    markup and styles, code and web addresses are set aside."""
+    while re.search(r"⟦[^⟦⟧]*⟧", text):  # a package sentence may hold a notebook's words
+        text = re.sub(r"⟦[^⟦⟧]*⟧", " ¶ ", text)
+    text = re.sub(r"<(style|script)\b.*?</\1>", " ¶ ", text, flags=re.S)
+    text = re.sub(r"<code>.*?</code>|`[^`]*`|<[^>]+>|https?://\S+", " ¶ ", text, flags=re.S)
+    text = places.sub(" ¶ ", text)
+    return SENTENCE.findall(text)
+
+
+# A notebook cell that prints English outside tr(): the notebooks are not this branch's to
+# edit. The fix (mark each sentence with tr()) is in the report of issue 12's last
+# session; when it lands, this test fails until the line below is removed.
+NOTEBOOK_FIX_PENDING = {("01_why_local.ipynb", "d-after-2020")}
+
+
+def test_english_sentences_are_found_outside_the_translation_only():
+    places = re.compile(r"\bUnited States of America\b")
+    assert english_sentences("⟦Séñdíñg móñéý hómé⟧ 2,5 %", places) == []
+    assert english_sentences("<p class=\"chart-alt x y z\">⟦À⟧ United States of America</p>",
+                             places) == []
+    assert english_sentences("⟦Thé {count} ⟧ corridors surveyed in every year", places) == [
+        "corridors surveyed in every year"]
+    assert english_sentences("<b>Check my answer</b> and more", places) == []
+
+
+@pytest.mark.slow
+@needs_c2
+def test_in_the_pseudo_locale_no_english_sentence_reaches_the_trainee(qps_run):
+    """Every trainee-visible word of every Core notebook, run in the pseudo-locale, went
+    through a catalog: the notebook's, the package's or the glossary's."""
+    places = place_names()
+    escaped = {(name, where): found for name, notebook in qps_run.items()
+               for where, text in trainee_text(notebook)
+               if (found := english_sentences(text, places))}
+    unexpected = {key: found[:3] for key, found in escaped.items()
+                  if key not in NOTEBOOK_FIX_PENDING}
+    assert unexpected == {}, "English that passed through no catalog"
+    assert NOTEBOOK_FIX_PENDING <= set(escaped), (
+        f"fixed: remove {NOTEBOOK_FIX_PENDING - set(escaped)} from NOTEBOOK_FIX_PENDING")
+    # The scan read the widgets' words too (the saved widget state), not only the cells.
+    widget_words = [text for notebook in qps_run.values()
+                    for where, text in trainee_text(notebook)
+                    if where not in {cell.id for cell in notebook.cells}]
+    assert any("⟦" in text for text in widget_words)
 
 
 @pytest.mark.slow
@@ -267,3 +394,39 @@ def test_a_perfect_trainee_scores_full_and_a_blank_one_zero_in_the_translation(q
             assert got == pytest.approx(scores), trainee
     assert sum(expected["perfect"].values()) == key.auto_points > 0
     assert sum(expected["blank"].values()) == 0
+
+
+@pytest.mark.slow
+@needs_c2
+@pytest.mark.parametrize("assignment", ["core_fr", "core_es"])
+def test_a_perfect_and_a_blank_trainee_score_as_in_english_through_mld_grade(
+        built_course, tmp_path, assignment):
+    """The released French and Spanish notebook with every kind of exercise, graded by
+    mld grade: full marks and zero, per graded cell exactly what the English key gives."""
+    from test_grading import blank, perfect
+    from trainees import read_key
+
+    name = "01_why_local"
+    root = tmp_path / "course"  # the shared built course stays as other tests left it
+    shutil.copytree(built_course, root, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback"))
+    english = read_key(root / "source" / "core" / f"{name}.ipynb")
+    key = read_key(root / "source" / assignment / f"{name}.ipynb")
+    expected = {}
+    for trainee, behave in (("perfect", perfect), ("blank", blank)):
+        folder = root / "submitted" / trainee / assignment
+        folder.mkdir(parents=True)
+        shutil.copy2(root / "release" / assignment / f"{name}.ipynb", folder)
+        expected[trainee] = behave(folder, key)
+    run = subprocess.run([sys.executable, "-m", "toolbox_widgets.grading", "grade", assignment,
+                          "--unsafe-no-sandbox"], cwd=root, capture_output=True, text=True,
+                         env=tool_env(), check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        for trainee, scores in expected.items():
+            got = {g.name: g.score for g in gradebook.find_submission_notebook(
+                name, assignment, trainee).grades if g.name in scores}
+            assert got == pytest.approx(scores), trainee
+    assert expected["perfect"] == {e.grade_id: e.points for e in english.auto}
+    assert sum(expected["perfect"].values()) == english.auto_points > 0
+    assert set(expected["blank"].values()) == {0.0}

@@ -76,6 +76,27 @@ def _words_in(assignment: str) -> gettext.NullTranslations:
     return gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR, languages=[language])
 
 
+# Country names a trainee reads in a table and in a chart's words, per language: the
+# package's CLDR names in French and Spanish, the publisher's own names in English.
+NAMES = {("01_why_local.ipynb", "c-top-recipients"): ("Mexico", "Mexique", "México"),
+         ("01_why_local.ipynb", "b-compare"): ("United States of America", "États-Unis",
+                                               "Estados Unidos"),
+         ("02_words_matter.ipynb", "q3-table"): ("Japan", "Japon", "Japón")}
+
+
+def _shown_names(notebook: Path, executed) -> None:
+    assignment = notebook.parent.name
+    for (name, cell_id), spelled in NAMES.items():
+        if name != notebook.name or assignment not in ("core", "core_fr", "core_es"):
+            continue
+        [cell] = [c for c in executed.cells if c.get("id") == cell_id]
+        shown = "".join(o.get("text") or o.get("data", {}).get("text/html", "")
+                        for o in cell.outputs)
+        mine = spelled[("core", "core_fr", "core_es").index(assignment)]
+        assert mine in shown, (cell_id, mine, shown[:500])
+        assert not [other for other in spelled if other != mine and other in shown]
+
+
 @pytest.mark.parametrize("notebook", student_notebooks(), ids=_ids(student_notebooks()))
 def test_untouched_student_notebook_runs_to_the_last_cell(notebook, tmp_path):
     executed = _run(notebook, tmp_path)
@@ -83,6 +104,7 @@ def test_untouched_student_notebook_runs_to_the_last_cell(notebook, tmp_path):
     streams = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
                if o["output_type"] == "stream"]
     assert not [o for o in streams if o["name"] == "stderr"], "a student sees stderr output"
+    _shown_names(notebook, executed)
     words = _words_in(notebook.parent.name)
     progress = re.escape(words.ngettext(*PROGRESS, 2)).replace(re.escape("{answered}"), "0")
     progress = re.sub(r"\\\{\w+\\\}", ".+", progress)

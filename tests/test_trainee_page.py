@@ -4,6 +4,7 @@ and the student version hides the code that only builds controls and charts."""
 
 from __future__ import annotations
 
+import gettext
 import json
 import re
 import shutil
@@ -16,6 +17,7 @@ from conftest import ROOT, instructor_notebooks
 from trainees import answer_with_widgets, read_key
 
 from toolbox_widgets import Workbook
+from toolbox_widgets.trainee import i18n
 from toolbox_widgets.trainee.answers import AnswerStore
 from toolbox_widgets.course import layout
 from toolbox_widgets.course.build import tool_env
@@ -113,18 +115,33 @@ def _validate(notebook):
     return Validator().validate(str(notebook))
 
 
+def _words_in(assignment: str):
+    """The package's compiled words in the language of an assignment (core_fr: French)."""
+    _module, _, language = assignment.partition("_")
+    if not language:
+        return gettext.NullTranslations()
+    return gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR, languages=[language])
+
+
+STILL_TO_DO = ("Still to do before you submit: {items}. Optional code tasks are not "
+               "required.")
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("assignment", ["core", "core_fr", "core_es"])
 def test_nbgrader_validate_on_the_student_version_asks_only_for_required_items(
-        built_course, tmp_path):
+        built_course, tmp_path, assignment):
     """01 with every required item answered passes with the code task blank; the same
-    trainee without the reflection is told so by name."""
+    trainee without the reflection is told so by name, in the notebook's language. The
+    keys are the English ones: a translation answers with the same option ids."""
     name = "01_why_local"
     key = read_key(built_course / "source" / "core" / f"{name}.ipynb")
     widgets = {e.exercise_id: e.answer_expr for e in key.auto if e.exercise_id}
     reflection = repr("In my district the census and the school records count newcomers. " * 8)
+    words = _words_in(assignment)
     for written in (True, False):
         folder = tmp_path / ("written" if written else "blank")
-        shutil.copytree(built_course / "release" / "core", folder)
+        shutil.copytree(built_course / "release" / assignment, folder)
         answers = {**widgets, "r1": reflection} if written else widgets
         answer_with_widgets(folder / f"{name}.ipynb", answers)
         report = _validate(folder / f"{name}.ipynb")
@@ -132,7 +149,13 @@ def test_nbgrader_validate_on_the_student_version_asks_only_for_required_items(
             assert report == {}, report
         else:
             [failure] = report["failed"]
-            assert "Still to do before you submit: reflection r1." in failure["raw_error"]
+            shown = " ".join(failure["raw_error"].split())  # nbgrader wraps long lines
+            told = words.gettext(STILL_TO_DO).format(
+                items=words.gettext("reflection {id}").format(id="r1"))
+            assert " ".join(told.split()) in shown, shown[-600:]
+            assert "Traceback" not in shown
+            if assignment != "core":  # really translated, not the English fallback
+                assert STILL_TO_DO.split(":")[0] not in shown
 
 
 # --- 7. each answer keeps its own time ------------------------------------------------------

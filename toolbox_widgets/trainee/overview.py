@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import feedback as words
+from . import i18n
 from .i18n import _, ngettext
 from .numbers import show
 from .tables import show_table
@@ -35,7 +36,8 @@ def notebook_points(path: Path) -> dict:
     if isinstance(self_study, dict):  # checked as the learner goes; reflections not scored
         auto, hand = float(self_study.get("points", 0)), 0.0
     return {"notebook": path.name, "title": title, "auto": auto, "hand": hand,
-            "total": auto + hand, "self_study": isinstance(self_study, dict)}
+            "total": auto + hand, "self_study": isinstance(self_study, dict),
+            "language": notebook.get("metadata", {}).get("mld", {}).get("language", "")}
 
 
 def points_table(folder: Path | str = ".") -> pd.DataFrame:
@@ -45,6 +47,11 @@ def points_table(folder: Path | str = ".") -> pd.DataFrame:
 def show_points(folder: Path | str = ".") -> None:
     """Print the module's points in one sentence, then the table per notebook."""
     workbooks = points_table(folder)
+    # The overview shows its points before any Workbook has set the kernel's language:
+    # a translated module's notebooks say theirs in their metadata (the build writes it).
+    spoken = sorted(set(workbooks.get("language", pd.Series(dtype=str))) - {""})
+    if i18n.language() == i18n.ENGLISH and len(spoken) == 1:
+        i18n.use_language(spoken[0])
     if len(workbooks) and workbooks["self_study"].any():
         print(ngettext(
             "{count} notebook in this module, {total} points in all, scored as you go when "

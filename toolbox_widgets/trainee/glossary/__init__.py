@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
 
 from ..answers import nbgrader_mode
-from ..i18n import ENGLISH, _, ngettext
+from ..i18n import ENGLISH, ENV_VAR, _, ngettext
 from ..i18n import language as kernel_language
 
 
@@ -27,14 +29,25 @@ def _language(language: str | None) -> str:
     if language:
         return language
     current = kernel_language()
-    return current if (resources.files(__package__) / f"{current}.json").is_file() else ENGLISH
+    return current if _file(current).is_file() else ENGLISH
+
+
+def _file(language: str):
+    """The glossary file of a language: the package's, or, for tests of built notebooks,
+    <lang>/glossary.json in the folder of catalogs named by TOOLBOX_LOCALE_DIR (the
+    pseudo-locale's glossary is never written into the package)."""
+    if os.environ.get(ENV_VAR):
+        own = Path(os.environ[ENV_VAR]) / language / "glossary.json"
+        if own.is_file():
+            return own
+    return resources.files(__package__) / f"{language}.json"
 
 
 @lru_cache(maxsize=None)
 def _entries(language: str) -> tuple[dict, ...]:
     name = f"{language}.json"
     try:
-        text = (resources.files(__package__) / name).read_text(encoding="utf-8")
+        text = _file(language).read_text(encoding="utf-8")
         entries = json.loads(text)["terms"]
     except FileNotFoundError:
         raise ValueError(_("There is no glossary for the language {language} (no file {name} "
