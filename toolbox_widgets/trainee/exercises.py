@@ -336,7 +336,8 @@ class Exercise(widgets.VBox):
             record({"event": "key", "workbook": self.book.name, "id": self.id,
                     "key": self._normalize(key), "why": why, "options": options,
                     "answer": self._read(),
-                    "letters": bool(self.code) and scoring.uses_letters(self.definition(), key)})
+                    "letters": self.code in scoring.NAMED_KINDS
+                    and scoring.uses_letters(self.definition(), key)})
             return float(self.points)
         if self.self_study:
             self._key, self._why, self._options = self._normalize(key), why, options

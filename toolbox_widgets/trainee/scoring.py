@@ -44,6 +44,7 @@ class AnswerError(ValueError):
 # language the notebook is in; a matching answer as {item id: match id}; an ordering as
 # the list of item ids (None: a slot left empty). Ids or the words themselves are read.
 
+NAMED_KINDS = ("single_choice", "multiple_choice", "matching", "ordering")
 ID = re.compile(r"[a-z][a-z0-9_]+")  # two characters at least: never a letter or a number
 
 
