@@ -23,7 +23,7 @@ from toolbox_widgets.trainee import answers
 from toolbox_widgets.trainee.answers import AnswerStore
 from toolbox_widgets.trainee.workbook import Workbook
 
-OPTIONS = ["Ghana", "Mexico", "Nepal"]
+OPTIONS = {"ghana": "Ghana", "mexico": "Mexico", "nepal": "Nepal"}
 
 # A kernel that saves answers as fast as it can, until it is killed: every save writes
 # all 40 answers, so the file is large enough for a kill to land inside a write.
@@ -84,11 +84,11 @@ def test_two_tabs_saving_alternately_lose_no_answer(tmp_path):
 
 def test_two_tabs_through_the_widgets(tmp_path):
     one, two = Workbook("unit", folder=tmp_path), Workbook("unit", folder=tmp_path)
-    one.single_choice("a", "Which?", OPTIONS).answer("A")
-    two.single_choice("b", "Which?", OPTIONS).answer("B")
-    one.single_choice("c", "Which?", OPTIONS).answer("C")
+    one.single_choice("a", "Which?", OPTIONS).answer("ghana")
+    two.single_choice("b", "Which?", OPTIONS).answer("mexico")
+    one.single_choice("c", "Which?", OPTIONS).answer("nepal")
     assert {k: v["value"] for k, v in file_answers(tmp_path).items()} == {
-        "a": "A", "b": "B", "c": "C"}
+        "a": "ghana", "b": "mexico", "c": "nepal"}
 
 
 TAB = """
@@ -133,7 +133,7 @@ def test_a_full_disk_gives_a_plain_message_and_keeps_the_answers(tmp_path):
     try:
         book = Workbook("unit", folder=disk)
         q = book.single_choice("q", "Which?", OPTIONS)
-        q.answer("A")
+        q.answer("ghana")
         fill(disk)
         before = (disk / "unit.answers.json").read_text()
         r = book.reflection("r", "Why?")
@@ -155,7 +155,7 @@ def test_a_failing_write_gives_a_plain_message_and_keeps_the_answers(tmp_path, m
     """Simulated for machines where no tmpfs can be mounted: the temporary file's writes
     fail with ENOSPC, which is what write() returns on a full disk."""
     book = Workbook("unit", folder=tmp_path)
-    book.single_choice("q", "Which?", OPTIONS).answer("B")
+    book.single_choice("q", "Which?", OPTIONS).answer("mexico")
     before = (tmp_path / "unit.answers.json").read_text()
     real_fdopen = os.fdopen
 
@@ -174,13 +174,14 @@ def test_a_failing_write_gives_a_plain_message_and_keeps_the_answers(tmp_path, m
 
     monkeypatch.setattr(answers.os, "fdopen", FullDisk)
     q2 = book.single_choice("q2", "Which?", OPTIONS)
-    q2.answer("C")
+    q2.answer("nepal")
     assert (tmp_path / "unit.answers.json").read_text() == before
     assert "disk is full" in q2.feedback.value
     assert [p.name for p in tmp_path.iterdir()] == ["unit.answers.json"]  # no leftovers
     monkeypatch.setattr(answers.os, "fdopen", real_fdopen)
-    q2.answer("A")
-    assert {k: v["value"] for k, v in file_answers(tmp_path).items()} == {"q": "B", "q2": "A"}
+    q2.answer("ghana")
+    assert {k: v["value"] for k, v in file_answers(tmp_path).items()} == {
+        "q": "mexico", "q2": "ghana"}
 
 
 def test_two_tabs_agree_on_one_shuffle_of_the_options(tmp_path):

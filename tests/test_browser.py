@@ -103,15 +103,17 @@ def _words(node):
         return _words(node.args[0])
     if isinstance(node, (ast.List, ast.Tuple)):
         return [_words(item) for item in node.elts]
+    if isinstance(node, ast.Dict):  # options as {id: words}
+        return {_words(key): _words(value) for key, value in zip(node.keys, node.values)}
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _words(node.left) + _words(node.right)
     return ast.literal_eval(node)
 
 
 def _shown_and_stored(source: str, name: str, kind: str, value) -> tuple[object, object]:
-    """The options' words a trainee clicks for ``value`` (letters or words, as the solution
+    """The options' words a trainee clicks for ``value`` (ids or words, as the solution
     gives it), and the ids the answers file must then hold. The trainee sees the options
-    shuffled and without letters, so the browser finds them by their words."""
+    shuffled and without ids, so the browser finds them by their words."""
     if kind not in OPTION_FIELDS:
         return value, None
     call = next(node.value for node in ast.walk(ast.parse(source))
@@ -125,15 +127,14 @@ def _shown_and_stored(source: str, name: str, kind: str, value) -> tuple[object,
     except ValueError:  # options computed in the notebook (nb04 q3): not known statically
         return value, None
     ids = scoring.normalize(definition, value)
-    letters = scoring.LETTERS
     if kind == "single_choice":
-        return definition["options"][letters.index(ids)], ids
+        return definition["options"][ids], ids
     if kind == "multiple_choice":
-        return [definition["options"][letters.index(i)] for i in ids], ids
+        return [definition["options"][i] for i in ids], ids
     if kind == "matching":
-        return ({definition["left"][letters.index(item)]: definition["right"][letters.index(m)]
-                 for item, m in ids.items()}, ids)
-    return [definition["items"][letters.index(i)] for i in ids], ids
+        return ({definition["left"][item]: definition["right"][m] for item, m in ids.items()},
+                ids)
+    return [definition["items"][i] for i in ids], ids
 
 
 def _cells_by_id(notebook) -> dict[str, tuple[int, object]]:

@@ -57,10 +57,10 @@ def sample_notebook() -> nbformat.NotebookNode:
                       'print("an unmarked string stays out")\n'
                       'title = tr("Share of migrants (%s)") % "2024"', id="marked"),
         _graded("code", 'book = Workbook("core_01_sample")\n'
-                'q1 = book.single_choice("q1", "Which?", ["A", "B"], points=2)\n'
-                '### BEGIN SOLUTION\nq1.answer("B")\n### END SOLUTION\nq1',
+                'q1 = book.single_choice("q1", "Which?", {"yes": "Yes", "no": "No"}, points=2)\n'
+                '### BEGIN SOLUTION\nq1.answer("no")\n### END SOLUTION\nq1',
                 "q1", solution=True),
-        _graded("code", 'q1.status()\n### BEGIN HIDDEN TESTS\nq1.grade("B", why="B.")\n'
+        _graded("code", 'q1.status()\n### BEGIN HIDDEN TESTS\nq1.grade("no", why="No.")\n'
                 "### END HIDDEN TESTS", "q1_test", grade=True, points=2),
         _graded("markdown", "### Reflection r1 (3 points)\n\nWrite **three** lines.",
                 "r1_task", points=3, task=True),
@@ -268,7 +268,7 @@ def test_code_strings_are_translated_whole_and_graded_test_cells_never():
     assert 'x.tr("Share of {name} in {year}")' in translated  # only the marker itself
     book = nbformat.v4.new_notebook(cells=[
         new_code_cell('book = Workbook("core_01_x")\nprint(tr("Share of {name} in {year}"))'),
-        _graded("code", 'q1.grade("B", why=tr("Share of {name} in {year}"))', "q1_test",
+        _graded("code", 'q1.grade("no", why=tr("Share of {name} in {year}"))', "q1_test",
                 grade=True, points=1)])
     english = nbformat.from_dict(book)
     assert code_text.translate_cells(book, table, "fr") == []

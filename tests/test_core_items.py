@@ -14,8 +14,9 @@ import nbformat
 import pytest
 from conftest import instructor_notebooks
 
+from toolbox_widgets.course.written_once import letter_references
+
 ROOT = Path(__file__).resolve().parents[1]
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _core() -> dict[str, nbformat.NotebookNode]:
@@ -83,7 +84,8 @@ def _literal(node):
 
 
 def _choice_items():
-    """(notebook, id, kind, options, keys) for each graded single or multiple choice."""
+    """(notebook, id, kind, options {id: words}, keys) for each graded single or multiple
+    choice."""
     for stem, notebook in _core().items():
         for cell in notebook.cells:
             meta = cell.metadata.get("nbgrader", {})
@@ -115,18 +117,46 @@ def test_choice_items_are_found():
 @pytest.mark.parametrize("item", list(_choice_items()), ids=lambda i: f"{i[0]}-{i[1]}")
 def test_the_longest_option_is_never_a_key(item):
     stem, exercise, _, options, keys = item
-    lengths = [len(option) for option in options]
-    longest = {LETTERS[i] for i, n in enumerate(lengths) if n == max(lengths)}
+    longest = {key for key, words in options.items()
+               if len(words) == max(map(len, options.values()))}
     assert not longest <= set(keys), (
         f"{stem} {exercise}: the longest option {sorted(longest)} is a key, so its length "
         "gives it away")
 
 
 def test_single_choice_keys_are_spread_over_positions():
-    keys = [keys[0] for *_, kind, _, keys in _choice_items() if kind == "single_choice"]
-    counts = {letter: keys.count(letter) for letter in set(keys)}
+    keys = [list(options).index(keys[0]) + 1
+            for *_, kind, options, keys in _choice_items() if kind == "single_choice"]
+    counts = {position: keys.count(position) for position in set(keys)}
     assert len(counts) >= 3, f"single-choice keys cluster on {counts}"
     assert max(counts.values()) <= len(keys) / 2, f"single-choice keys cluster on {counts}"
+
+
+def _texts(cell) -> list[str]:
+    """What a trainee may read in a cell: its Markdown, or the texts in its code."""
+    if cell.cell_type == "markdown":
+        return [cell.source]
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError:
+        return [cell.source]
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_no_text_names_an_option_by_its_letter():
+    """Options are shuffled and shown without letters: explanations, prompts and Markdown
+    name them by their words ("B is", "A and C", "option D" mean nothing to a trainee)."""
+    found = [f"{stem} cell {n}: {ref!r} in {text[:60]!r}"
+             for stem, notebook in _core().items() for n, cell in enumerate(notebook.cells)
+             for text in _texts(cell) for ref in letter_references(text)]
+    assert not found, "\n".join(found)
+
+
+def test_ids_are_names_not_letters():
+    for stem, exercise, _, options, keys in _choice_items():
+        assert all(len(key) > 1 and not key.isdigit() for key in options), (stem, exercise)
+        assert set(keys) <= set(options), (stem, exercise)
 
 
 def test_glossary_dates_the_mayoral_forum_as_the_notebooks_do():

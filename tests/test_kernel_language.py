@@ -96,7 +96,7 @@ def test_an_unknown_language_gives_english_and_one_plain_line(locales, tmp_path,
         lines = [line for line in out.splitlines() if line.startswith("! ")]
         assert len(lines) == 1 and "shown in English" in lines[0] and "Traceback" not in out
     assert i18n.language() == "en"
-    practice = book.single_choice("q", "Which?", ["a", "b"], key="A")
+    practice = book.single_choice("q", "Which?", {"one": "a", "two": "b"}, key="one")
     assert "Check my answer" in visible_text(practice)
 
 
@@ -135,10 +135,13 @@ def visible_text(widget) -> list[str]:
     """Every string a trainee can read on a widget and its children."""
     found = []
     for name in ("value", "description", "placeholder", "tooltip", "label"):
+        if name == "value" and (hasattr(widget, "options") or hasattr(widget, "definition")):
+            continue  # an exercise's or a menu's value is an id, never shown: its words are
         value = getattr(widget, name, None)
         if isinstance(value, str):
             found.append(value)
-    for option in getattr(widget, "options", ()) or ():
+    exercise = hasattr(widget, "definition")  # its options are {id: words}: its controls show them
+    for option in () if exercise else getattr(widget, "options", ()) or ():
         found.append(option[0] if isinstance(option, tuple) else option)
     for child in getattr(widget, "children", ()):
         found += visible_text(child)
@@ -164,24 +167,28 @@ def english_left(text: str) -> list[str]:
 def run_every_widget(book, capsys) -> list[str]:
     """A notebook's worth of widgets, answered, checked, graded and saved, as a trainee
     and the hidden tests would; the notebook's own words are already translated (⟦ ⟧)."""
-    options = [pseudo(o) for o in ("Kenya", "Mexico", "Nepal")]
+    options = {o.lower(): pseudo(o) for o in ("Kenya", "Mexico", "Nepal")}
     shown = []
     exercises = [
         book.single_choice("q1", pseudo("Which?"), options),
         book.multiple_choice("q2", pseudo("Which?"), options),
         book.numeric("q3", pseudo("How many?"), unit=pseudo("million"), tolerance=1),
-        book.matching("q4", pseudo("Match"), [pseudo("UN DESA"), pseudo("UNHCR")],
-                      [pseudo("stocks"), pseudo("refugees")]),
-        book.ordering("q5", pseudo("Order"), [pseudo("a"), pseudo("b"), pseudo("c")]),
-        book.single_choice("p1", pseudo("Which?"), options, key="B", why=pseudo("Because.")),
+        book.matching("q4", pseudo("Match"), {"un_desa": pseudo("UN DESA"),
+                                              "unhcr": pseudo("UNHCR")},
+                      {"stocks": pseudo("stocks"), "refugees": pseudo("refugees")}),
+        book.ordering("q5", pseudo("Order"), {"item_a": pseudo("a"), "item_b": pseudo("b"),
+                                              "item_c": pseudo("c")}),
+        book.single_choice("p1", pseudo("Which?"), options, key="mexico",
+                           why=pseudo("Because.")),
         book.numeric("p2", pseudo("How many?"), key=10, why=pseudo("Because.")),
         book.reflection("r1", pseudo("Write.")),
         book.self_assessment("s1", pseudo("Rate."), [pseudo("I can"), pseudo("I know")]),
     ]
     for exercise in exercises:  # unanswered
         shown += visible_text(exercise)
-    answers = {"q1": "B", "q2": ["A", "C"], "q3": "304,5", "q4": {"A": "A"},
-               "q5": ["C", "A"], "p1": "A", "p2": 12, "r1": pseudo("In my town."),
+    answers = {"q1": "mexico", "q2": ["kenya", "nepal"], "q3": "304,5",
+               "q4": {"un_desa": "stocks"}, "q5": ["item_c", "item_a"], "p1": "kenya", "p2": 12,
+               "r1": pseudo("In my town."),
                "s1": [3, 4]}
     for exercise in exercises:
         exercise.answer(answers[exercise.id])
@@ -190,7 +197,8 @@ def run_every_widget(book, capsys) -> list[str]:
     exercises[5].check()  # a second wrong try: the answer and its explanation
     exercises[5].show_answer()
     exercises[6].answer(1)
-    keys = {"q1": "B", "q2": ["A"], "q3": 304, "q4": {"A": "A", "B": "B"}, "q5": ["A", "B", "C"]}
+    keys = {"q1": "mexico", "q2": ["kenya"], "q3": 304,
+            "q4": {"un_desa": "stocks", "unhcr": "refugees"}, "q5": ["item_a", "item_b", "item_c"]}
     for exercise in exercises[:5]:
         exercise.grade(keys[exercise.id], why=pseudo("Because."))
         exercise.answer("Z" if exercise.code != "number" else "1,000")  # refused: says why
@@ -224,14 +232,15 @@ def test_in_the_pseudo_locale_no_package_string_escapes_in_english(locales, tmp_
 
 def scores(book) -> tuple[float, float]:
     """Perfect and blank scores of one exercise of each kind."""
-    made = [book.single_choice("a", "?", ["x", "y", "z"]),
-            book.multiple_choice("b", "?", ["x", "y", "z"]),
+    xyz = {"ex": "x", "why": "y", "zed": "z"}
+    made = [book.single_choice("a", "?", xyz),
+            book.multiple_choice("b", "?", xyz),
             book.numeric("c", "?"),
-            book.matching("d", "?", ["l1", "l2"], ["r1", "r2"]),
-            book.ordering("e", "?", ["i1", "i2", "i3"])]
-    keys = ["C", ["A", "C"], 2.5, {"l1": "r2", "l2": "r1"}, ["i3", "i1", "i2"]]
+            book.matching("d", "?", {"l1": "l1", "l2": "l2"}, {"r1": "r1", "r2": "r2"}),
+            book.ordering("e", "?", {"i1": "i1", "i2": "i2", "i3": "i3"})]
+    keys = ["zed", ["ex", "zed"], 2.5, {"l1": "r2", "l2": "r1"}, ["i3", "i1", "i2"]]
     blank = sum(e.grade(k) for e, k in zip(made, keys))
-    perfect = ["C", ["A", "C"], "2,5", {"A": "B", "B": "A"}, ["C", "A", "B"]]
+    perfect = ["z", ["x", "z"], "2,5", {"l1": "r2", "l2": "r1"}, ["i3", "i1", "i2"]]
     for exercise, value in zip(made, perfect):
         exercise.answer(value)
     return sum(e.grade(k) for e, k in zip(made, keys)), blank
@@ -251,21 +260,23 @@ def test_a_choice_made_in_french_is_the_english_keys_id(locales, tmp_path):
     (tmp_path / "en").mkdir()
     (tmp_path / "fr").mkdir()
     english = Workbook("k", folder=tmp_path / "en").single_choice(
-        "q", "Which?", ["Kenya", "Mexico", "Nepal"])
+        "q", "Which?", {"kenya": "Kenya", "mexico": "Mexico", "nepal": "Nepal"})
     french = Workbook("k", folder=tmp_path / "fr", language="fr").single_choice(
-        "q", "Lequel ?", ["Kenya", "Mexique", "Népal"])
-    assert french._normalize("Mexique") == english._normalize("Mexico") == "B"
+        "q", "Lequel ?", {"kenya": "Kenya", "mexico": "Mexique", "nepal": "Népal"})
+    assert french._normalize("Mexique") == english._normalize("Mexico") == "mexico"
     french.control.selected = [french.order.index(1)]  # the trainee clicks "Mexique"
     saved = json.loads((tmp_path / "fr" / "k.answers.json").read_text())["answers"]["q"]
-    assert saved["value"] == "B"
+    assert saved["value"] == "mexico"
     value = scoring.normalize(english.definition(), saved["value"])
     assert scoring.grade(english.definition(), value, english._normalize("Mexico"))[0] == 1
     matching_fr = Workbook("m", folder=tmp_path / "fr", language="fr").matching(
-        "t", "Associez", ["Envois de fonds", "Réfugiés"], ["KNOMAD", "HCR"])
+        "t", "Associez", {"remittances": "Envois de fonds", "refugees": "Réfugiés"},
+        {"knomad": "KNOMAD", "unhcr": "HCR"})
     matching_en = Workbook("m", folder=tmp_path / "en").matching(
-        "t", "Match", ["Remittances", "Refugees"], ["KNOMAD", "UNHCR"])
+        "t", "Match", {"remittances": "Remittances", "refugees": "Refugees"},
+        {"knomad": "KNOMAD", "unhcr": "UNHCR"})
     assert matching_fr._normalize({"Réfugiés": "HCR"}) == \
-        matching_en._normalize({"Refugees": "UNHCR"}) == {"B": "B"}
+        matching_en._normalize({"Refugees": "UNHCR"}) == {"refugees": "unhcr"}
 
 
 # --- numbers -------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ def _reopened_untrusted(path):
     import nbformat
     from toolbox_widgets import Workbook
     book = Workbook("reopened", path.parent)
-    q1 = book.single_choice("q1", "Which one?", ["this", "that"])
+    q1 = book.single_choice("q1", "Which one?", {"this_one": "this", "that_one": "that"})
     bundle = q1._repr_mimebundle_()
     widget = nbformat.v4.new_output("display_data", data={
         k: v for k, v in bundle.items() if k in ("text/plain", WIDGET_VIEW)})

@@ -62,13 +62,14 @@ def test_the_grader_writes_what_the_hidden_test_prints(tmp_path, monkeypatch, ca
     """One scorer: the grader's outputs carry the hidden test's own sentence and points."""
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     book = Workbook("unit", folder=tmp_path)
-    m = book.multiple_choice("m", "Which?", ["a", "b", "c", "d", "e"], points=2)
-    m.answer(["A", "B"])
+    m = book.multiple_choice("m", "Which?", {"one": "a", "two": "b", "three": "c",
+                                             "four": "d", "five": "e"}, points=2)
+    m.answer(["one", "two"])
     capsys.readouterr()
     m.status()
-    earned = m.grade(["A", "B", "C"], why="Because.")
+    earned = m.grade(["one", "two", "three"], why="Because.")
     printed = capsys.readouterr().out
-    outputs, points = cell_outputs(_entry(m, ["A", "B", "C"]), ["A", "B"], 3)
+    outputs, points = cell_outputs(_entry(m, ["one", "two", "three"]), ["one", "two"], 3)
     assert points == earned == round(2 * 2 / 3, 2)
     assert outputs[0]["text"] == printed
     assert outputs[1]["output_type"] == "execute_result"
@@ -78,15 +79,15 @@ def test_the_grader_writes_what_the_hidden_test_prints(tmp_path, monkeypatch, ca
 def test_zero_and_unanswered_are_errors_with_one_sentence(tmp_path, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     book = Workbook("unit", folder=tmp_path)
-    q = book.single_choice("q", "Which?", ["a", "b", "c"], points=1)
-    outputs, points = cell_outputs(_entry(q, "C"), "A")
+    q = book.single_choice("q", "Which?", {"one": "a", "two": "b", "three": "c"}, points=1)
+    outputs, points = cell_outputs(_entry(q, "three"), "one")
     assert points == 0 and outputs[-1]["output_type"] == "error"
-    q.answer("A")
+    q.answer("one")
     with pytest.raises(NotGraded) as raised:
-        q.grade("C", why="Because.")
+        q.grade("three", why="Because.")
     assert outputs[-1]["evalue"] == str(raised.value)
     for saved in (None, "not an option", {"a": object}):
-        outputs, points = cell_outputs(_entry(q, "C"), saved)
+        outputs, points = cell_outputs(_entry(q, "three"), saved)
         assert points == 0 and [o["output_type"] for o in outputs] == ["error"]
         assert "not answered yet" in outputs[0]["evalue"]
 

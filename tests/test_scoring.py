@@ -10,13 +10,17 @@ import pytest
 from toolbox_widgets.trainee import scoring
 from toolbox_widgets.trainee.scoring import BLANK, AnswerError, json_safe, normalize, score
 
-OPTIONS = ["one", "two", "three", "four", "five"]
+OPTIONS = {"one": "Option one", "two": "Option two", "three": "Option three",
+           "four": "Option four", "five": "Option five"}
 SINGLE = {"kind": "single_choice", "id": "q", "points": 1, "options": OPTIONS}
 MULTI = {"kind": "multiple_choice", "id": "q", "points": 2, "options": OPTIONS}
+# Ordering and matching answers below are given by the items' words ("a", "w", "1"),
+# which are read as their ids, as a trainee typing them would.
 ITEMS = ["a", "b", "c", "d", "e"]
-ORDER = {"kind": "ordering", "id": "q", "points": 2, "items": ITEMS}
+ORDER = {"kind": "ordering", "id": "q", "points": 2, "items": {f"item_{i}": i for i in ITEMS}}
 LEFT, RIGHT = ["w", "x", "y", "z"], ["1", "2", "3", "4", "5"]
-MATCH = {"kind": "matching", "id": "q", "points": 2, "left": LEFT, "right": RIGHT}
+MATCH = {"kind": "matching", "id": "q", "points": 2, "left": {f"item_{i}": i for i in LEFT},
+         "right": {f"match_{m}": m for m in RIGHT}}
 NUMBER = {"kind": "number", "id": "q", "points": 1, "unit": "million", "tolerance": 1}
 CODE = {"kind": "code_task", "id": "t", "points": 1}
 
@@ -27,27 +31,27 @@ def share(definition, value, key, **options) -> float:
 
 
 def test_single_choice_is_all_or_nothing():
-    assert share(SINGLE, "c", "C") == 1
-    assert share(SINGLE, "three", "C") == 1
-    assert share(SINGLE, "B", "C") == 0
-    assert score(SINGLE, None, "C")[0] == 0
+    assert share(SINGLE, "three", "three") == 1
+    assert share(SINGLE, "option THREE", "three") == 1  # the words, in any case
+    assert share(SINGLE, "two", "three") == 0
+    assert score(SINGLE, None, "three")[0] == 0
 
 
 def test_multiple_choice_right_over_k_minus_wrong_over_n_minus_k():
-    key = ["A", "C", "D"]  # k = 3 of n = 5
+    key = ["one", "three", "four"]  # k = 3 of n = 5
     assert share(MULTI, key, key) == 1
-    assert share(MULTI, ["A", "C"], key) == pytest.approx(2 / 3)
-    assert share(MULTI, ["A", "C", "D", "B"], key) == pytest.approx(1 - 1 / 2)
-    assert share(MULTI, ["A", "B"], key) == 0  # 1/3 - 1/2 is below 0
-    assert share(MULTI, ["A", "C", "B"], key) == pytest.approx(2 / 3 - 1 / 2)
-    assert share(MULTI, ["B", "E"], key) == 0  # never below 0
-    assert share(MULTI, ["A", "C"], ["A", "B", "C", "D", "E"]) == pytest.approx(2 / 5)
+    assert share(MULTI, ["one", "three"], key) == pytest.approx(2 / 3)
+    assert share(MULTI, ["one", "three", "four", "two"], key) == pytest.approx(1 - 1 / 2)
+    assert share(MULTI, ["one", "two"], key) == 0  # 1/3 - 1/2 is below 0
+    assert share(MULTI, ["one", "three", "two"], key) == pytest.approx(2 / 3 - 1 / 2)
+    assert share(MULTI, ["two", "five"], key) == 0  # never below 0
+    assert share(MULTI, ["one", "three"], list(OPTIONS)) == pytest.approx(2 / 5)
 
 
 def test_ticking_every_box_earns_nothing():
     for k in range(1, len(OPTIONS)):
-        for key in permutations("ABCDE", k):
-            assert share(MULTI, list("ABCDE"), list(key)) == 0
+        for key in permutations(OPTIONS, k):
+            assert share(MULTI, list(OPTIONS), list(key)) == 0
 
 
 def test_ordering_is_pairwise_agreement():
@@ -122,7 +126,9 @@ def test_code_task_values_are_kept_as_json():
 
 def test_refused_answers_say_why():
     with pytest.raises(AnswerError):
-        normalize(SINGLE, "F")
+        normalize(SINGLE, "F")  # no sixth option, even in an old file
+    with pytest.raises(AnswerError):
+        normalize(SINGLE, "six")
     with pytest.raises(AnswerError):
         normalize(MATCH, {"w": "not a match"})
     with pytest.raises(AnswerError):
@@ -130,8 +136,43 @@ def test_refused_answers_say_why():
 
 
 def test_feedback_sentence_and_points():
-    earned, text = scoring.grade(MULTI, ["A", "C"], ["A", "C", "D"], why="Because.")
+    earned, text = scoring.grade(MULTI, ["one", "three"], ["one", "three", "four"], why="Because.")
     assert earned == round(2 * 2 / 3, 2)
     assert text.startswith("◐ Exercise q: Partly correct.") and "Because." in text
     assert text.endswith(f"({scoring.points_text(earned)} of 2)")
-    assert scoring.grade(SINGLE, None, "C")[0] == 0
+    assert scoring.grade(SINGLE, None, "three")[0] == 0
+
+
+def test_answers_files_saved_before_named_ids_keep_their_letters_by_position():
+    """Letters were the ids before named ids: letter n is the author's n-th option, so an
+    old answers file gives the same choices, and the same score, as before."""
+    assert normalize(SINGLE, "C") == "three"
+    assert normalize(MULTI, ["E", "A"]) == ["one", "five"]
+    assert normalize(ORDER, ["B", "A", None]) == ["item_b", "item_a", None]
+    assert normalize(MATCH, {"A": "B", "C": BLANK}) == {"item_w": "match_2"}
+    key = ["one", "three", "four"]
+    assert share(MULTI, ["A", "C"], key) == share(MULTI, ["one", "three"], key)
+    # A key written with letters is noticed, so the build can ask for the ids.
+    assert scoring.uses_letters(MULTI, ["A", "three"])
+    assert not scoring.uses_letters(MULTI, ["one", "Option three"])
+    assert scoring.uses_letters(MATCH, {"item_w": "B"})
+
+
+@pytest.mark.parametrize("choices, problem", [
+    (["Option one", "Option two"], "a list, without ids"),
+    ({"a": "Option one", "two": "Option two"}, "'a' cannot be an id"),
+    ({"1": "Option one", "two": "Option two"}, "'1' cannot be an id"),
+    ({"Lived locally": "Option one"}, "cannot be an id"),
+    ({"one": 1}, "not a text"),
+])
+def test_options_must_be_named_by_ids(choices, problem):
+    with pytest.raises(scoring.NamingError) as error:
+        scoring.named("q7", choices)
+    assert "Exercise q7" in str(error.value) and problem in str(error.value)
+    assert "dict of ids and words" in str(error.value)  # the fix
+
+
+def test_ids_are_unique_within_an_exercise():
+    left = scoring.named("q7", {"stock": "A count", "flow": "Moves"}, "items to match")
+    with pytest.raises(scoring.NamingError, match="'stock' is used twice"):
+        scoring.named("q7", {"stock": "Stock"}, "matches", taken=tuple(left))

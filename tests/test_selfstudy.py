@@ -177,25 +177,25 @@ def test_a_checked_score_survives_closing_the_notebook(tmp_path):
     from toolbox_widgets import Workbook
 
     book = Workbook("core_99_test", tmp_path, self_study=True)
-    q1 = book.single_choice("q1", "Which?", ["one", "two", "three"])
+    q1 = book.single_choice("q1", "Which?", {"one": "one", "two": "two", "three": "three"})
     q2 = book.numeric("q2", "How many?")
-    q1.grade("B", why="Two it is.")
+    q1.grade("two", why="Two it is.")
     q2.grade(5, why="Five.")
-    q1.answer("B")
+    q1.answer("two")
     q1.check()
     q2.answer(4)
     q2.check()
     assert book.score_text() == "Your score in this notebook so far: 1 of 2 points."
 
     reopened = Workbook("core_99_test", tmp_path, self_study=True)
-    reopened.single_choice("q1", "Which?", ["one", "two", "three"])
+    reopened.single_choice("q1", "Which?", {"one": "one", "two": "two", "three": "three"})
     r2 = reopened.numeric("q2", "How many?")
     assert reopened.score_text() == "Your score in this notebook so far: 1 of 2 points."
     assert reopened.checked == {"q1": 1.0, "q2": 0.0}
 
     r2.answer(6)  # changed since its check: it must be checked again
     again = Workbook("core_99_test", tmp_path, self_study=True)
-    again.single_choice("q1", "Which?", ["one", "two", "three"])
+    again.single_choice("q1", "Which?", {"one": "one", "two": "two", "three": "three"})
     again.numeric("q2", "How many?")
     assert again.checked == {"q1": 1.0}
 
@@ -207,13 +207,13 @@ def test_a_right_answer_gets_its_verdict_once_then_the_explanation(tmp_path):
     from toolbox_widgets import Workbook
 
     book = Workbook("core_99_test", tmp_path, self_study=True)
-    q1 = book.single_choice("q1", "Which?", ["one", "two", "three"])
-    q1.grade("B", why="Two it is.")
-    q1.answer("B")
+    q1 = book.single_choice("q1", "Which?", {"one": "one", "two": "two", "three": "three"})
+    q1.grade("two", why="Two it is.")
+    q1.answer("two")
     q1.check()
     said = q1._plain(q1.feedback.value)
     assert said == "✔ Correct. Two it is. Your score in this notebook so far: 1 of 1 points."
-    q1.answer("C")
+    q1.answer("three")
     q1.check()
     said = q1._plain(q1.feedback.value)
     assert said.startswith("✘ Not correct yet.") and "Two it is." in said

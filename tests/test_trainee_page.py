@@ -95,16 +95,16 @@ def test_optional_code_task_is_only_noted_under_validate(monkeypatch, tmp_path, 
 def test_progress_under_validate_names_every_missing_required_item(monkeypatch, tmp_path,
                                                                    capsys):
     book = Workbook("unit", folder=tmp_path)
-    q = book.single_choice("q1", "Which?", ["a", "b"])
+    q = book.single_choice("q1", "Which?", {"one": "a", "two": "b"})
     r = book.reflection("r1", "Why?", points=3)
     book.code_task("t1")
-    book.single_choice("p1", "Practice", ["a", "b"], key="A")
+    book.single_choice("p1", "Practice", {"one": "a", "two": "b"}, key="one")
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
     with pytest.raises(NotGraded) as missing:
         book.progress()
     assert "exercise q1; reflection r1" in str(missing.value)
     assert "t1" not in str(missing.value).split(".")[0] and "p1" not in str(missing.value)
-    q.answer("A")
+    q.answer("one")
     r.answer("Remittances pay for school fees in my town.")
     book.progress()  # everything required is answered: no failure
     assert "2 of 2 graded exercises answered" in capsys.readouterr().out

@@ -4,6 +4,7 @@ plain-Python answering and grading."""
 from __future__ import annotations
 
 import json
+import re
 
 import ipywidgets as widgets
 import pytest
@@ -11,7 +12,14 @@ import pytest
 from toolbox_widgets import Workbook
 from toolbox_widgets.trainee.exercises import NotGraded
 
-OPTIONS = ["Kenya", "Mexico", "Nepal"]
+OPTIONS = {"kenya": "Kenya", "mexico": "Mexico", "nepal": "Nepal"}
+
+
+def ids(words) -> dict:
+    """{id: words} for short test words ("a", "1", "US$ 2"): ids may not be one letter or
+    a number, so each is prefixed."""
+    return {f"item_{n}_" + re.sub(r"[^a-z0-9]+", "_", w.lower()).strip("_"): w
+            for n, w in enumerate(words)}
 
 
 @pytest.fixture
@@ -35,22 +43,26 @@ CASES = {
     # A click is on the option shown with those words: the trainee's order is shuffled.
     "single": ("single_choice", ("q", "Which?", OPTIONS),
                lambda e: setattr(e.control, "selected", [e.order.index(1)]),
-               "Mexico", "B", "B"),
+               "Mexico", "mexico", "mexico"),
     "multiple": ("multiple_choice", ("q", "Which?", OPTIONS),
                  lambda e: setattr(e.control, "selected",
                                    sorted([e.order.index(0), e.order.index(2)])),
-                 ["Kenya", "Nepal"], ["A", "C"], ["A", "C"]),
+                 ["Kenya", "Nepal"], ["kenya", "nepal"], ["kenya", "nepal"]),
     "numeric": ("numeric", ("q", "How many?"),
                 lambda e: setattr(e.control, "value", "304.0"), "304", 304.0, 304.0),
     # Menus hold ids; answers and keys in the option words become ids.
-    "matching": ("matching", ("q", "Match", ["UN DESA", "UNHCR"], ["stocks", "refugees"]),
-                 lambda e: [setattr(m, "value", v) for m, v in zip(e.menus, ["A", "B"])],
+    "matching": ("matching", ("q", "Match", {"un_desa": "UN DESA", "unhcr": "UNHCR"},
+                              {"stocks": "stocks", "refugees": "refugees"}),
+                 lambda e: [setattr(m, "value", v) for m, v in zip(e.menus,
+                                                                    ["stocks", "refugees"])],
                  {"UN DESA": "stocks", "UNHCR": "refugees"},
-                 {"UN DESA": "stocks", "UNHCR": "refugees"},
-                 {"A": "A", "B": "B"}),
-    "ordering": ("ordering", ("q", "Order", ["b", "a", "c"]),
-                 lambda e: [setattr(m, "value", v) for m, v in zip(e.menus, "BAC")],
-                 ["a", "b", "c"], ["a", "b", "c"], ["B", "A", "C"]),
+                 {"un_desa": "stocks", "unhcr": "refugees"},
+                 {"un_desa": "stocks", "unhcr": "refugees"}),
+    "ordering": ("ordering", ("q", "Order", {"item_b": "b", "item_a": "a", "item_c": "c"}),
+                 lambda e: [setattr(m, "value", v)
+                            for m, v in zip(e.menus, ["item_a", "item_b", "item_c"])],
+                 ["a", "b", "c"], ["item_a", "item_b", "item_c"],
+                 ["item_a", "item_b", "item_c"]),
 }
 
 
@@ -113,15 +125,16 @@ def test_wrong_plain_python_answer_is_refused_and_not_saved(book, capsys):
 
 def test_partial_credit(book):
     # The widget's hidden test uses the course's scoring rules (tests/test_scoring.py).
-    m = book.multiple_choice("m", "Which?", ["a", "b", "c", "d"], points=2)
-    m.answer(["A", "B", "D"])  # right/k - wrong/(n-k) = 2/2 - 1/2
-    assert m.grade(["A", "B"]) == 1.0
-    m.answer(["A", "B", "C", "D"])  # ticking everything earns nothing
-    assert m.grade(["A", "B"]) == 0.0
-    o = book.ordering("o", "Order", ["x", "y", "z", "w"], points=2)
+    m = book.multiple_choice("m", "Which?", {"one": "a", "two": "b", "three": "c",
+                                             "four": "d"}, points=2)
+    m.answer(["one", "two", "four"])  # right/k - wrong/(n-k) = 2/2 - 1/2
+    assert m.grade(["one", "two"]) == 1.0
+    m.answer(["one", "two", "three", "four"])  # ticking everything earns nothing
+    assert m.grade(["one", "two"]) == 0.0
+    o = book.ordering("o", "Order", ids(["x", "y", "z", "w"]), points=2)
     o.answer(["x", "y", "w", "z"])  # 5 of the 6 pairs in the key's order
     assert o.grade(["x", "y", "z", "w"]) == round(2 * 5 / 6, 2)
-    t = book.matching("t", "Match", ["a", "b"], ["1", "2"], points=2)
+    t = book.matching("t", "Match", ids(["a", "b"]), {"one": "1", "two": "2"}, points=2)
     t.answer({"a": "1", "b": "2"})
     assert t.grade({"a": "1", "b": "1"}) == 1.0  # the key repeats "1": per pair
     assert t.grade({"a": "1", "b": "2"}) == 2.0
@@ -146,9 +159,9 @@ def test_numeric_tolerance_and_unit(book):
 
 
 def test_practice_feedback_explains_why_without_colour(book, capsys):
-    p = book.single_choice("p", "Which?", OPTIONS, key="C", why="Nepal is the example.")
+    p = book.single_choice("p", "Which?", OPTIONS, key="nepal", why="Nepal is the example.")
     assert "Check my answer" in [c.description for c in _texts_buttons(p)]
-    p.answer("A")
+    p.answer("kenya")
     text = capsys.readouterr().out
     assert "✘" in text and "Not correct" in text and "Try again" in text
     p.control.selected = [p.order.index(2)]  # Nepal, wherever it is shown
@@ -197,7 +210,7 @@ def test_self_assessment_draws_a_chart_with_a_text_alternative(book):
 
 def test_text_form_under_nbgrader_has_no_widget_view(book, monkeypatch):
     q = book.single_choice("q", "Which?", OPTIONS)
-    q.answer("B")
+    q.answer("mexico")
     assert "application/vnd.jupyter.widget-view+json" in q._repr_mimebundle_()
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     bundle = q._repr_mimebundle_()
@@ -213,16 +226,24 @@ def test_garbage_answers_file_is_kept_aside_with_a_clear_message(tmp_path, capsy
     assert len(kept) == 1 and kept[0].read_text() == "{ not json"
     q = book.single_choice("q", "Which?", OPTIONS)
     assert q.value is None and "could not be read" in q.feedback.value
-    q.answer("A")
-    assert reopen(book).single_choice("q", "Which?", OPTIONS).value == "A"
+    q.answer("kenya")
+    assert reopen(book).single_choice("q", "Which?", OPTIONS).value == "kenya"
 
 
 def test_a_saved_answer_that_no_longer_fits_is_dropped(tmp_path):
     book = Workbook("unit", folder=tmp_path)
-    book.single_choice("q", "Which?", OPTIONS + ["Peru"]).answer("D")
-    again = reopen(book).single_choice("q", "Which?", OPTIONS)  # the author removed D
+    book.single_choice("q", "Which?", {**OPTIONS, "peru": "Peru"}).answer("peru")
+    again = reopen(book).single_choice("q", "Which?", OPTIONS)  # the author removed Peru
     assert again.value is None
-    assert saved(book)["q"]["value"] == "D"  # nothing is deleted from the trainee's file
+    assert saved(book)["q"]["value"] == "peru"  # nothing is deleted from the trainee's file
+
+
+def test_an_inserted_option_moves_no_saved_answer(tmp_path):
+    """Ids, not positions: an option the author inserts first changes no earlier answer."""
+    book = Workbook("unit", folder=tmp_path)
+    book.single_choice("q", "Which?", OPTIONS).answer("Nepal")
+    again = reopen(book).single_choice("q", "Which?", {"chad": "Chad", **OPTIONS})
+    assert again.value == "nepal" and again.grade("nepal") == 1
 
 
 def test_no_answers_are_written_inside_the_course_trees(tmp_path):
@@ -231,8 +252,8 @@ def test_no_answers_are_written_inside_the_course_trees(tmp_path):
         folder = tmp_path / tree / "core"
         folder.mkdir(parents=True)
         book = Workbook("unit", folder=folder)
-        book.single_choice("q", "Which?", OPTIONS).answer("A")
-        assert book.exercises["q"].value == "A"
+        book.single_choice("q", "Which?", OPTIONS).answer("kenya")
+        assert book.exercises["q"].value == "kenya"
         assert not list(folder.iterdir())
 
 
@@ -298,8 +319,9 @@ def test_dollar_signs_never_pair_up_as_maths(book):
     import re
     prompt = "A family sends US$ 200 and pays US$ 16 in fees."
     exercises = [
-        book.single_choice("a", prompt, ["US$ 1 or US$ 2", "none"]),
-        book.matching("b", prompt, ["Cost of US$ 200 in US$", "other"], ["x", "y"]),
+        book.single_choice("a", prompt, ids(["US$ 1 or US$ 2", "none"])),
+        book.matching("b", prompt, ids(["Cost of US$ 200 in US$", "other"]),
+                      {"x_axis": "x", "y_axis": "y"}),
         book.self_assessment("c", prompt, ["I can price US$ 200 in US$"]),
         book.numeric("d", prompt, key=16, why="US$ 200 × 8% = US$ 16."),
     ]
@@ -317,12 +339,13 @@ def test_dollar_signs_never_pair_up_as_maths(book):
 @pytest.mark.parametrize("factory, args, wrong, hint", [
     ("numeric", ("p", "How much?"), {"answer": 150, "key": 144}, "too high"),
     ("numeric", ("p", "How much?"), {"answer": 100, "key": 144}, "too low"),
-    ("single_choice", ("p", "Which?", OPTIONS), {"answer": "A", "key": "C"}, "another one"),
-    ("multiple_choice", ("p", "Which?", OPTIONS), {"answer": ["A", "B"], "key": ["A", "C"]},
-     "right: 1 of 2"),
-    ("matching", ("p", "Match", ["a", "b"], ["1", "2"]),
+    ("single_choice", ("p", "Which?", OPTIONS), {"answer": "kenya", "key": "nepal"},
+     "another one"),
+    ("multiple_choice", ("p", "Which?", OPTIONS),
+     {"answer": ["kenya", "mexico"], "key": ["kenya", "nepal"]}, "right: 1 of 2"),
+    ("matching", ("p", "Match", ids(["a", "b"]), {"one": "1", "two": "2"}),
      {"answer": {"a": "1", "b": "1"}, "key": {"a": "1", "b": "2"}}, "1 of 2"),
-    ("ordering", ("p", "Order", ["x", "y", "z"]),
+    ("ordering", ("p", "Order", ids(["x", "y", "z"])),
      {"answer": ["y", "x", "z"], "key": ["x", "y", "z"]}, "1 of 3"),
 ])
 def test_practice_hints_first_then_shows_the_answer(book, factory, args, wrong, hint):
@@ -356,8 +379,8 @@ def _texts_buttons(widget):
 
 
 def test_author_hint_comes_before_the_generic_one(book):
-    p = book.single_choice("p", "Which?", OPTIONS, key="C", hint="Think of Asia.")
-    p.answer("A")
+    p = book.single_choice("p", "Which?", OPTIONS, key="nepal", hint="Think of Asia.")
+    p.answer("kenya")
     assert "Think of Asia." in p.feedback.value
 
 
@@ -373,11 +396,11 @@ def test_self_study_checks_against_the_hidden_key_and_keeps_the_score(study, cap
     assert [b.description for b in _texts_buttons(q1)] == ["Check my answer"]
     q1.check()
     assert "Choose an answer first" in q1.feedback.value
-    q1.answer("A")
+    q1.answer("kenya")
     q1.check()
     assert "Run the cell just below" in q1.feedback.value  # the key is not known yet
     # The hidden test hands over the key and explanation: nothing printed, nothing earned.
-    assert q1.grade("B", why="Mexico is the one.") is None
+    assert q1.grade("mexico", why="Mexico is the one.") is None
     assert q2.grade(304, tolerance=2, why="UN DESA counts 304 million.") is None
     assert "points" not in capsys.readouterr().out
     # A wrong answer gets the explanation; the score counts it as 0.
@@ -398,11 +421,11 @@ def test_self_study_progress_shows_the_live_score(study, monkeypatch, capsys):
     monkeypatch.setattr("toolbox_widgets.trainee.workbook.display", shown.append)
     q = study.single_choice("q", "Which?", OPTIONS, points=2)
     study.reflection("r", "Why?", points=3)  # graded by hand: not in the self-study score
-    q.grade("C")
+    q.grade("nepal")
     study.progress()
     assert shown == [study.score]
     assert "0 of 2 points" in study.score._repr_mimebundle_()["text/plain"]
-    q.answer("C")
+    q.answer("nepal")
     q.check()
     assert "2 of 2 points" in study.score._repr_mimebundle_()["text/plain"]
 
@@ -410,8 +433,8 @@ def test_self_study_progress_shows_the_live_score(study, monkeypatch, capsys):
 def test_class_version_grades_exactly_as_before(book, capsys):
     q = book.single_choice("q", "Which?", OPTIONS, points=2)
     assert [b.description for b in _texts_buttons(q)] == []  # no check in the class version
-    q.answer("C")
-    assert q.grade("C", why="Nepal.") == 2
+    q.answer("nepal")
+    assert q.grade("nepal", why="Nepal.") == 2
     assert "✔ Exercise q: Correct." in capsys.readouterr().out
 
 

@@ -15,10 +15,14 @@ from conftest import ROOT
 from toolbox_widgets.course import fair_keys, written_once
 
 
-def _cell(kind="single_choice", points=1, in_metadata=1, answer="B", key="B", **fields):
-    fields = fields or {"options": ["one", "two", "three"]}
+OPTIONS = {"one": "one", "two": "two", "three": "three"}
+
+
+def _cell(kind="single_choice", points=1, in_metadata=1, answer="two", key="two", why="",
+          **fields):
+    fields = fields or {"options": OPTIONS}
     return {"definition": {"kind": kind, "workbook": "w", "id": "q1", "points": points, **fields},
-            "key": key, "why": "", "options": {}, "answer": answer, "points": in_metadata}
+            "key": key, "why": why, "options": {}, "answer": answer, "points": in_metadata}
 
 
 def test_agreeing_points_and_keys_pass():
@@ -32,11 +36,12 @@ def test_points_that_differ_name_the_notebook_the_exercise_and_the_fix():
 
 
 def test_a_solution_that_the_key_does_not_accept_is_named():
-    [problem] = written_once.disagreements("nb.ipynb", {"q1_test": _cell(answer="A", key="C")})
+    [problem] = written_once.disagreements("nb.ipynb", {"q1_test": _cell(answer="one",
+                                                                          key="three")})
     assert "solution" in problem and "q1.grade" in problem
     # partial credit is still a disagreement: the solution must earn full marks
-    cell = _cell(kind="multiple_choice", answer=["A"], key=["A", "B"],
-                 options=["one", "two", "three", "four"])
+    cell = _cell(kind="multiple_choice", answer=["one"], key=["one", "two"],
+                 options={**OPTIONS, "four": "four"})
     assert written_once.disagreements("nb.ipynb", {"q1_test": cell})
 
 
@@ -47,6 +52,19 @@ def test_a_number_within_the_tolerance_agrees():
     assert written_once.disagreements("nb.ipynb", {"q1_test": cell})
 
 
+def test_an_explanation_naming_options_by_letter_is_named():
+    cell = _cell(why="B is the argument of this notebook. A and C are wrong, as is option D.")
+    [problem] = written_once.disagreements("nb.ipynb", {"q1_test": cell})
+    assert "exercise q1" in problem and "'B is'" in problem and "its words" in problem
+    # Names and articles that look like letters are not option letters.
+    for fine in ("Town A has 8,000 residents born abroad.", "A family fled; City B grew.",
+                 "Plan A works best.", "In Annex B, the table gives every figure."):
+        assert written_once.letter_references(fine) == [], fine
+    for bare in ("B is right.", "A and C are wrong.", "Only B, C and D.", "Option E.",
+                 "Right. C mistakes a stock for a flow."):
+        assert written_once.letter_references(bare), bare
+
+
 def _items(keys, lengths=(5, 5, 5, 5)):
     return [{"where": f"nb q{i}", "kind": "single_choice", "lengths": list(lengths), "keys": [k]}
             for i, k in enumerate(keys)]
@@ -54,7 +72,7 @@ def _items(keys, lengths=(5, 5, 5, 5)):
 
 def test_keys_clustered_on_one_position_are_warned():
     [warning] = fair_keys.warnings("core", _items([3, 3, 3, 2]))
-    assert "core" in warning and "D: 3" in warning
+    assert "core" in warning and "position 4: 3" in warning
     assert fair_keys.warnings("core", _items([0, 3, 1, 2, 2])) == []
 
 
@@ -78,17 +96,18 @@ def _graded(source, grade_id, points):
         "grade_id": grade_id, "schema_version": 3}})
 
 
-def _tiny_course(root: Path, code_points: int, metadata_points: int, solution: str) -> Path:
+def _tiny_course(root: Path, code_points: int, metadata_points: int, solution: str,
+                 options: str = repr(OPTIONS), key: str = "two", why: str = "two") -> Path:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell('from toolbox_widgets import Workbook\nbook = Workbook("tiny")'),
         nbformat.v4.new_code_cell(
-            f'q1 = book.single_choice("q1", "Which?", ["one", "two", "three"], '
+            f'q1 = book.single_choice("q1", "Which?", {options}, '
             f'points={code_points})\n### BEGIN SOLUTION\nq1.answer("{solution}")\n'
             "### END SOLUTION\nq1",
             metadata={"nbgrader": {"grade": False, "solution": True, "locked": False,
                                    "grade_id": "q1", "schema_version": 3}}),
-        _graded('q1.status()\n### BEGIN HIDDEN TESTS\nq1.grade("B", why="two")\n'
+        _graded(f'q1.status()\n### BEGIN HIDDEN TESTS\nq1.grade("{key}", why="{why}")\n'
                 "### END HIDDEN TESTS", "q1_test", metadata_points),
     ]
     folder = root / "source" / "core"
@@ -99,25 +118,48 @@ def _tiny_course(root: Path, code_points: int, metadata_points: int, solution: s
 
 @pytest.mark.slow
 def test_a_notebook_with_drifted_points_and_key_fails_the_check(tmp_path):
-    _tiny_course(tmp_path, code_points=2, metadata_points=1, solution="C")
+    _tiny_course(tmp_path, code_points=2, metadata_points=1, solution="three")
     problems, keys = written_once.check(tmp_path, ["core"])
     assert len(problems) == 2, problems
     assert any("2 points" in p and "core/tiny.ipynb" in p for p in problems)
     assert any("solution" in p for p in problems)
-    assert keys["core"]["tiny.ipynb"]["q1_test"]["answer"] == "C"
+    assert keys["core"]["tiny.ipynb"]["q1_test"]["answer"] == "three"
 
 
 @pytest.mark.slow
 def test_a_notebook_written_once_passes(tmp_path):
-    _tiny_course(tmp_path, code_points=1, metadata_points=1, solution="B")
+    _tiny_course(tmp_path, code_points=1, metadata_points=1, solution="two")
     problems, _ = written_once.check(tmp_path, ["core"])
     assert problems == []
 
 
 @pytest.mark.slow
+def test_letters_for_ids_and_in_explanations_fail_the_check(tmp_path):
+    """A key by letter ("B", the way before named ids) and an explanation that names an
+    option by its letter are both named, with the fix."""
+    _tiny_course(tmp_path, code_points=1, metadata_points=1, solution="two", key="B",
+                 why="B is right: A and C are not.")
+    problems, _ = written_once.check(tmp_path, ["core"])
+    assert len(problems) == 2, problems
+    assert any("names options by letters" in p and "ids" in p for p in problems)
+    assert any("explanation names options by letters" in p and "words" in p
+               for p in problems)
+
+
+@pytest.mark.slow
+def test_options_given_as_a_list_fail_the_check(tmp_path):
+    _tiny_course(tmp_path, code_points=1, metadata_points=1, solution="two",
+                 options='["one", "two", "three"]')
+    problems, _ = written_once.check(tmp_path, ["core"])
+    [problem] = problems
+    assert "tiny.ipynb" in problem and "Exercise q1" in problem
+    assert "list, without ids" in problem and "dict of ids and words" in problem
+
+
+@pytest.mark.slow
 def test_the_build_command_fails_on_drift(tmp_path):
     shutil.copy2(ROOT / "nbgrader_config.py", tmp_path)
-    nb = _tiny_course(tmp_path, code_points=2, metadata_points=1, solution="B")
+    nb = _tiny_course(tmp_path, code_points=2, metadata_points=1, solution="two")
     (tmp_path / "notebooks" / "core").mkdir(parents=True)
     shutil.move(nb, tmp_path / "notebooks" / "core" / nb.name)
     shutil.rmtree(tmp_path / "source")

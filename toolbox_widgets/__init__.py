@@ -11,7 +11,8 @@ What a notebook imports is re-exported here::
 
     from toolbox_widgets import Workbook, show_chart
     book = Workbook("core_01_why_local")   # answers go to core_01_why_local.answers.json
-    q1 = book.single_choice("q1", "Which ...?", ["first option", "second option"])
+    q1 = book.single_choice("q1", "Which ...?", {"first_id": "first option",
+                                                  "second_id": "second option"})
     q1
 """
 

@@ -7,29 +7,17 @@ instructor's notebooks (written_once.course_keys) and warns; it never stops the 
 
 from __future__ import annotations
 
-from ..trainee.scoring import LETTERS
-
 CHOICE_KINDS = ("single_choice", "multiple_choice")
 ENOUGH_ITEMS = 4  # fewer choice items than this in a module say nothing about a pattern
 
 
-def _option_text(option) -> str:
-    return option if isinstance(option, str) else str(option.get("text", option))
-
-
 def _key_positions(definition: dict, key) -> list[int] | None:
     """The authored positions (0, 1, …) of the key's options; None if the key is unreadable."""
-    options = definition["options"]
-    positions = []
-    for one in ([key] if isinstance(key, str) else key):
-        if isinstance(one, str) and len(one) == 1 and one in LETTERS[: len(options)]:
-            positions.append(LETTERS.index(one))
-            continue
-        ids = [option.get("id") if isinstance(option, dict) else option for option in options]
-        if one not in ids:
-            return None
-        positions.append(ids.index(one))
-    return positions
+    ids = list(definition["options"])
+    keys = [key] if isinstance(key, str) else key
+    if not all(one in ids for one in keys):
+        return None
+    return [ids.index(one) for one in keys]
 
 
 def choice_items(keys_by_notebook: dict[str, dict]) -> list[dict]:
@@ -44,7 +32,7 @@ def choice_items(keys_by_notebook: dict[str, dict]) -> list[dict]:
             if positions is None:
                 continue
             items.append({"where": f"{notebook} {definition['id']}", "kind": definition["kind"],
-                          "lengths": [len(_option_text(o)) for o in definition["options"]],
+                          "lengths": [len(o) for o in definition["options"].values()],
                           "keys": positions})
     return items
 
@@ -62,9 +50,9 @@ def warnings(module: str, items: list[dict]) -> list[str]:
             "wrong option or shorten the key.")
     singles = [item["keys"][0] for item in items if item["kind"] == "single_choice"]
     if len(singles) >= ENOUGH_ITEMS:
-        counts = {LETTERS[p]: singles.count(p) for p in sorted(set(singles))}
+        counts = {p + 1: singles.count(p) for p in sorted(set(singles))}
         if len(counts) < 3 or max(counts.values()) > len(singles) / 2:
-            spread = ", ".join(f"{letter}: {n}" for letter, n in counts.items())
+            spread = ", ".join(f"position {p}: {n}" for p, n in counts.items())
             found.append(
                 f"{module}: its {len(singles)} single-choice keys cluster on few positions "
                 f"({spread}). Move some keys to other positions.")

@@ -11,10 +11,23 @@ The same recording feeds the fair-key audit (fair_keys.py), which only warns.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..grading import keys as recorded
 from ..trainee import scoring
+
+
+# An explanation that names an option by a letter or position ("B is", "A and C", "option D"):
+# the trainee sees the options shuffled and without letters, so it must use their words.
+LETTER_REFERENCE = re.compile(
+    r"\b[A-F] (?:is|are|and [A-F])\b|\b[A-F], [A-F]\b|\b[Oo]ptions? [A-F]\b"
+    r"|(?:^|[.!?:;]\s+)[B-F] [a-z]|\b[Ll]etter [A-F]\b")
+
+
+def letter_references(text: str) -> list[str]:
+    """The places in a trainee-visible text that name an option by a bare letter."""
+    return [match.group().strip() for match in LETTER_REFERENCE.finditer(text or "")]
 
 
 def course_keys(root: Path, assignment: str) -> dict[str, dict]:
@@ -36,6 +49,16 @@ def disagreements(notebook: str, cells: dict[str, dict]) -> list[str]:
                 f"{notebook}, exercise {exercise}: the code gives it {in_code} points "
                 f"(points=) but nbgrader's metadata of its test cell {grade_id} gives "
                 f"{in_metadata}. Make them the same (in the cell toolbar, Create Assignment).")
+        if cell.get("letters"):
+            problems.append(
+                f"{notebook}, exercise {exercise}: its hidden test ({exercise}.grade(...)) names "
+                f"options by letters. Name them by their ids, as in the dict of the exercise.")
+        found = letter_references(cell.get("why", ""))
+        if found:
+            problems.append(
+                f"{notebook}, exercise {exercise}: its explanation names options by letters "
+                f"({', '.join(map(repr, found))}), but the trainee sees the options shuffled and "
+                "without letters. Name each option by its words (a short quote or paraphrase).")
         share, _ = scoring.score(definition, cell.get("answer"), cell["key"],
                                  **cell.get("options", {}))
         if share < 1:

@@ -35,7 +35,8 @@ from ..course import layout
 from ..trainee.recorder import ENV
 from .zygote import ForkedProvisioner, Zygote
 
-FORMAT = 2  # 2: each cell also keeps the instructor's answer and nbgrader's points
+FORMAT = 3  # 2: each cell also keeps the instructor's answer and nbgrader's points;
+# 3: options are {id: words}, and a key given by letters is flagged
 
 
 class KeysError(RuntimeError):
@@ -227,6 +228,7 @@ def _record(source_notebook: Path, content: bytes, timeout: int, km, folder: Pat
         state["cells"][grade_id] = {
             "definition": definition, "key": event["key"], "why": event["why"],
             "options": event["options"], "answer": event.get("answer"),
+            "letters": event.get("letters", False),
             "points": tests[grade_id].metadata["nbgrader"]["points"],
             "source": tests[grade_id].source}
 
@@ -239,7 +241,7 @@ def _record(source_notebook: Path, content: bytes, timeout: int, km, folder: Pat
     except CellExecutionError as error:
         raise KeysError(f"{name}: cell {state['cell']} of the instructor's notebook failed "
                         f"while its keys were recorded: {error.ename}: "
-                        f"{str(error.evalue)[:300]}") from error
+                        f"{str(error.evalue)[:600]}") from error
     missing = [grade_id for grade_id in tests if grade_id not in state["cells"]]
     if missing:
         raise KeysError(_no_key(name, missing))

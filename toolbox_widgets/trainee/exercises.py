@@ -31,11 +31,11 @@ from .page_style import RUN_AGAIN
 from .controls import ChoiceGroup, KeyGuard, literal_dollars
 from .i18n import N_, _
 from .recorder import record, recording
-from .scoring import BLANK, LETTERS, AnswerError
+from .scoring import BLANK, LETTERS, AnswerError, NamingError
 
 WIDE = {"description_width": "initial"}
 EMPTY_MENU = ""  # the value of a menu's "— choose —" entry: nothing chosen
-__all__ = ["AnswerError", "BLANK", "LETTERS", "Exercise", "NotGraded"]
+__all__ = ["AnswerError", "BLANK", "LETTERS", "Exercise", "NamingError", "NotGraded"]
 
 
 class NotGraded(AssertionError):
@@ -331,9 +331,13 @@ class Exercise(widgets.VBox):
         if recording():
             # The instructor's own answer goes along, so the build can check that the
             # solution and the hidden test agree (course/written_once.py).
+            # A key that names options by letters is recorded as such: the build asks
+            # for the ids instead.
             record({"event": "key", "workbook": self.book.name, "id": self.id,
                     "key": self._normalize(key), "why": why, "options": options,
-                    "answer": self._read()})
+                    "answer": self._read(),
+                    "letters": self.code in scoring.NAMED_KINDS
+                    and scoring.uses_letters(self.definition(), key)})
             return float(self.points)
         if self.self_study:
             self._key, self._why, self._options = self._normalize(key), why, options
@@ -382,41 +386,53 @@ def _typed(text: str) -> str:
 
 
 class SingleChoice(Exercise):
-    """One option. The trainee sees the options in their own shuffled order (unless
-    ``shuffle=False``, for options whose order means something); the answer saved is
-    the option's letter in the author's order."""
+    """One option. ``options`` is the author's {id: words}. The trainee sees the options
+    in their own shuffled order (unless ``shuffle=False``, for options whose order means
+    something); the answer saved is the option's id."""
 
     kind = N_("single choice")
     code = "single_choice"
     how_to = N_("Choose one option above, or type {example} in a code cell.")
 
     def __init__(self, book, exercise_id, prompt, options, *, shuffle: bool = True, **kwargs):
-        self.options = self._shuffled = list(options)
+        self.options = scoring.named(exercise_id, options)
+        self._shuffled = list(self.options)  # the ids, in the author's order
         self.shuffle = shuffle
         super().__init__(book, exercise_id, prompt, **kwargs)
 
     def _build(self):
-        self.control = ChoiceGroup(options=[self.options[i] for i in self._shown()],
+        self.control = ChoiceGroup(options=self._labels(),
                                    label=_("Your answer to {id}").format(id=self.id))
         self.control.observe(self._changed, names="selected")
         return [self.control]
 
+    def _labels(self) -> list[str]:
+        """The options' words, in the order this trainee sees them."""
+        return [self.options[self._shuffled[i]] for i in self._shown()]
+
+    def _id_shown(self, n: int) -> str:
+        """The id of the n-th option this trainee sees."""
+        return self._shuffled[self._shown()[n]]
+
+    def _position(self, option_id: str) -> int:
+        """Where this trainee sees an option."""
+        return self._shown().index(self._shuffled.index(option_id))
+
     def _read(self):
         chosen = self.control.selected
-        return LETTERS[self._shown()[chosen[0]]] if chosen else None
+        return self._id_shown(chosen[0]) if chosen else None
 
     def _show(self, value):
-        self.control.selected = ([] if value is None
-                                 else [self._shown().index(LETTERS.index(value))])
+        self.control.selected = [] if value is None else [self._position(value)]
 
     def _fields(self):
         return {"options": self.options}
 
     def example(self):
-        return f"{self.id}.answer({_typed(self.options[self._shown()[0]])})"
+        return f"{self.id}.answer({_typed(self._labels()[0])})"
 
     def _choices_text(self):
-        return [f"  ○ {self.options[i]}" for i in self._shown()]
+        return [f"  ○ {label}" for label in self._labels()]
 
 
 class MultipleChoice(SingleChoice):
@@ -430,25 +446,24 @@ class MultipleChoice(SingleChoice):
 
     def _build(self):
         self.control = ChoiceGroup(
-            options=[self.options[i] for i in self._shown()], multiple=True,
+            options=self._labels(), multiple=True,
             label=_("Your answer to {id}: tick every option that applies").format(id=self.id))
         self.control.observe(self._changed, names="selected")
         return [self.control]
 
     def _read(self):
-        chosen = sorted(LETTERS[self._shown()[index]] for index in self.control.selected)
-        return chosen or None
+        chosen = {self._id_shown(index) for index in self.control.selected}
+        return [key for key in self.options if key in chosen] or None  # the author's order
 
     def _show(self, value):
-        self.control.selected = sorted(self._shown().index(LETTERS.index(letter))
-                                       for letter in (value or []))
+        self.control.selected = sorted(self._position(key) for key in (value or []))
 
     def example(self):
-        shown = [_typed(self.options[i]) for i in self._shown()[:2]]
+        shown = [_typed(label) for label in self._labels()[:2]]
         return f"{self.id}.answer([{', '.join(shown)}])"
 
     def _choices_text(self):
-        return [f"  ☐ {self.options[i]}" for i in self._shown()]
+        return [f"  ☐ {label}" for label in self._labels()]
 
 
 class NumericAnswer(Exercise):
@@ -503,9 +518,10 @@ class NumericAnswer(Exercise):
 
 
 class Matching(Exercise):
-    """A menu of matches for each item. The items keep the author's order; the matches
-    in each menu are shuffled per trainee (``shuffle=False`` keeps them). Saved as
-    {item letter: match letter}, letters in the author's order."""
+    """A menu of matches for each item. ``left`` (the items) and ``right`` (the matches)
+    are the author's {id: words}. The items keep the author's order; the matches in each
+    menu are shuffled per trainee (``shuffle=False`` keeps them). Saved as
+    {item id: match id}."""
 
     kind = N_("matching pairs")
     code = "matching"
@@ -514,52 +530,54 @@ class Matching(Exercise):
 
     def __init__(self, book, exercise_id, prompt, left, right, *, shuffle: bool = True,
                  **kwargs):
-        self.left = list(left)
-        self.right = self._shuffled = list(right)
+        self.left = scoring.named(exercise_id, left, "items to match")
+        self.right = scoring.named(exercise_id, right, "matches", taken=tuple(self.left))
+        self._shuffled = list(self.right)
         self.shuffle = shuffle
         kwargs.setdefault("points", 2)
         super().__init__(book, exercise_id, prompt, **kwargs)
 
     def _build(self):
-        choices = [(choose_label(), EMPTY_MENU)] + [(self.right[i], LETTERS[i])
-                                                    for i in self._shown()]
+        shown = [self._shuffled[i] for i in self._shown()]
+        choices = [(choose_label(), EMPTY_MENU)] + [(self.right[key], key) for key in shown]
         self.menus = [
             widgets.Dropdown(options=choices, value=EMPTY_MENU,
                              description=literal_dollars(item), description_allow_html=True,
                              style=WIDE, layout=widgets.Layout(width="auto"))
-            for item in self.left
+            for item in self.left.values()
         ]
         for menu in self.menus:
             menu.observe(self._changed, names="value")
         return [rows(self.menus)]
 
     def _read(self):
-        pairs = {LETTERS[n]: menu.value for n, menu in enumerate(self.menus)
+        pairs = {item: menu.value for item, menu in zip(self.left, self.menus)
                  if menu.value != EMPTY_MENU}
         return pairs or None
 
     def _show(self, value):
         value = value or {}
-        for n, menu in enumerate(self.menus):
-            menu.value = value.get(LETTERS[n], EMPTY_MENU)
+        for item, menu in zip(self.left, self.menus):
+            menu.value = value.get(item, EMPTY_MENU)
 
     def _fields(self):
         return {"left": self.left, "right": self.right}
 
     def example(self):
-        return (f"{self.id}.answer({{{_typed(self.left[0])}: "
-                f"{_typed(self.right[self._shown()[0]])}, ...}})")
+        first = self.right[self._shuffled[self._shown()[0]]]
+        return (f"{self.id}.answer({{{_typed(next(iter(self.left.values())))}: "
+                f"{_typed(first)}, ...}})")
 
     def _choices_text(self):
-        return ([_("  Item: {item}").format(item=item) for item in self.left]
-                + [_("  Possible match: {match}").format(match=self.right[i])
+        return ([_("  Item: {item}").format(item=item) for item in self.left.values()]
+                + [_("  Possible match: {match}").format(match=self.right[self._shuffled[i]])
                    for i in self._shown()])
 
 
 class Ordering(Exercise):
-    """One menu per position; the items in the menus are shuffled per trainee (in the
-    author's order they could give the answer away). Saved as the list of item letters
-    in the author's order, None for an empty position."""
+    """One menu per position; ``items`` is the author's {id: words}. The items in the
+    menus are shuffled per trainee (in the author's order they could give the answer
+    away). Saved as the list of item ids, None for an empty position."""
 
     kind = N_("ordering")
     code = "ordering"
@@ -567,15 +585,16 @@ class Ordering(Exercise):
     BLANK = BLANK
 
     def __init__(self, book, exercise_id, prompt, items, *, shuffle: bool = True, **kwargs):
-        self.items = self._shuffled = list(items)
+        self.items = scoring.named(exercise_id, items, "items")
+        self._shuffled = list(self.items)
         self.shuffle = shuffle
         kwargs.setdefault("points", 2)
         super().__init__(book, exercise_id, prompt, **kwargs)
 
     def _build(self):
         # One menu per position: plain keyboard use, and each control has a label.
-        choices = [(choose_label(), EMPTY_MENU)] + [(self.items[i], LETTERS[i])
-                                                    for i in self._shown()]
+        shown = [self._shuffled[i] for i in self._shown()]
+        choices = [(choose_label(), EMPTY_MENU)] + [(self.items[key], key) for key in shown]
         self.menus = [
             widgets.Dropdown(options=choices, value=EMPTY_MENU,
                              description=_("Position {n}:").format(n=n), style=WIDE,
@@ -606,8 +625,9 @@ class Ordering(Exercise):
             super()._refresh_status()
 
     def example(self):
-        shown = [_typed(self.items[i]) for i in self._shown()[:2]]
+        shown = [_typed(self.items[self._shuffled[i]]) for i in self._shown()[:2]]
         return f"{self.id}.answer([{', '.join(shown)}, ...])"
 
     def _choices_text(self):
-        return [_("  Item: {item}").format(item=self.items[i]) for i in self._shown()]
+        return [_("  Item: {item}").format(item=self.items[self._shuffled[i]])
+                for i in self._shown()]

@@ -6,22 +6,25 @@ kernel, the hidden test and the grader (which never runs trainee code) give the 
 score and the same sentence. An exercise is described by a *definition*, a JSON-safe
 dict made by the exercise itself::
 
-    {"kind": "single_choice", "id": "q1", "points": 1, "options": [...],
+    {"kind": "single_choice", "id": "q1", "points": 1, "options": {"an_id": "words", ...},
      "how_to": "...", "example": "..."}
 
 Kinds and their fields: ``single_choice`` and ``multiple_choice`` (options), ``number``
 (unit, tolerance), ``matching`` (left, right), ``ordering`` (items), ``code_task``.
+Options, left, right and items are the author's {id: words}, in the author's order.
 Every trainee-facing sentence of grading is written here.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from itertools import combinations
 
 from . import numbers
 from .i18n import _, ngettext
 
+# The letters that named options before ids did: read only in old answers files.
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # An empty menu (matching, ordering) as answers files written before ids saved it; an
 # empty slot of an ordering is now None.
@@ -34,26 +37,76 @@ class AnswerError(ValueError):
 
 
 # --- answers in their stored form: language-neutral ids ------------------------------
-# A choice is the letter of its option in the author's order ("A", "B", …), whatever
-# order the trainee saw and whatever language the notebook is in. A matching answer is
-# {item letter: match letter}; an ordering is the list of item letters (None: a slot
-# left empty). Letters or the texts themselves (as in the notebook's language) are read.
+# The author names every option, matching item and target, and ordering item by an id, a
+# short lowercase name of what it says ({"lived_locally": "…", …}), never by a letter or
+# a position: reordering or inserting an option then moves no key and no saved answer.
+# A choice is saved as its option's id, whatever order the trainee saw and whatever
+# language the notebook is in; a matching answer as {item id: match id}; an ordering as
+# the list of item ids (None: a slot left empty). Ids or the words themselves are read.
 
-def _id_of(value, texts: list[str], problem: str) -> str:
-    """Accept 'B', 'b' or the full text; return the letter."""
+NAMED_KINDS = ("single_choice", "multiple_choice", "matching", "ordering")
+ID = re.compile(r"[a-z][a-z0-9_]+")  # two characters at least: never a letter or a number
+
+
+class NamingError(ValueError):
+    """An author gave an exercise's options without ids (or with ids that cannot be)."""
+
+
+def named(exercise_id: str, choices, what: str = "options",
+          taken: tuple[str, ...] = ()) -> dict[str, str]:
+    """The author's {id: words}, checked; a NamingError names the exercise and the fix."""
+    fix = ("Give them as a dict of ids and words, in the order to show when shuffle=False, "
+           'for example {"lived_locally": tr("…"), "cheaper_channels": tr("…")}: each id '
+           "a short lowercase name of what the option says (letters, digits, _), never a "
+           "single letter or a number, and unique within the exercise.")
+    if not isinstance(choices, dict):
+        raise NamingError(f"Exercise {exercise_id}: its {what} are a list, without ids. {fix}")
+    for key, words in choices.items():
+        if not (isinstance(key, str) and ID.fullmatch(key)):
+            raise NamingError(f"Exercise {exercise_id}: {key!r} cannot be an id of its "
+                              f"{what}. {fix}")
+        if key in taken:
+            raise NamingError(f"Exercise {exercise_id}: the id {key!r} is used twice. {fix}")
+        if not isinstance(words, str):
+            raise NamingError(f"Exercise {exercise_id}: the words of {key!r} are not a text. "
+                              f"{fix}")
+    return dict(choices)
+
+
+def _id_of(value, choices: dict[str, str], problem: str) -> str:
+    """Accept an id or an option's words; return the id."""
     if isinstance(value, str):
         text = value.strip()
-        if text in texts:  # the exact words first: an option may be one letter long
-            return LETTERS[texts.index(text)]
-        if len(text) == 1 and text.upper() in LETTERS[: len(texts)]:
-            return text.upper()
-        for letter, option in zip(LETTERS, texts):
-            if text.casefold() == option.strip().casefold():
-                return letter
+        if text in choices:
+            return text
+        for key, words in choices.items():  # the exact words first, then any case
+            if text == words.strip():
+                return key
+        for key, words in choices.items():
+            if text.casefold() == words.strip().casefold():
+                return key
+        # Answers files saved before named ids hold the option's letter in the author's
+        # order ("A" = the first): map it by position, so no trainee's earlier work is lost.
+        if len(text) == 1 and text.upper() in LETTERS[: len(choices)]:
+            return list(choices)[LETTERS.index(text.upper())]
     raise AnswerError(problem.format(value=repr(value)))
 
 
-def _letter_of(value, options: list[str]) -> str:
+def uses_letters(definition: dict, value) -> bool:
+    """Whether an answer names an option by a letter (the way before named ids)."""
+    fields = [definition[f] for f in ("options", "left", "right", "items") if f in definition]
+    known = {text for field in fields for pair in field.items() for text in pair}
+    if isinstance(value, dict):
+        parts = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple, set)):
+        parts = list(value)
+    else:
+        parts = [value]
+    return any(isinstance(p, str) and len(p.strip()) == 1 and p.strip() not in known
+               for p in parts)
+
+
+def _option_id(value, options: dict[str, str]) -> str:
     return _id_of(value, options, _("{value} is not one of the options: copy the words of an "
                                     "option exactly."))
 
@@ -62,14 +115,15 @@ def normalize(definition: dict, value):
     """The stored form of an answer, or AnswerError with a plain reason."""
     kind = definition["kind"]
     if kind == "single_choice":
-        return _letter_of(value, definition["options"])
+        return _option_id(value, definition["options"])
     if kind == "multiple_choice":
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, (list, tuple, set)):
             raise AnswerError(_("give a list of options, for example "
                                 "[\"the words of one option\", \"the words of another\"]."))
-        return sorted({_letter_of(item, definition["options"]) for item in value})
+        chosen = {_option_id(item, definition["options"]) for item in value}
+        return [key for key in definition["options"] if key in chosen]  # the author's order
     if kind == "number":
         if isinstance(value, str):
             try:
@@ -92,7 +146,7 @@ def normalize(definition: dict, value):
                 continue  # a menu left empty
             pairs[item] = _id_of(match, definition["right"],
                                  _("{value} is not one of the possible matches."))
-        return dict(sorted(pairs.items()))
+        return {key: pairs[key] for key in definition["left"] if key in pairs}
     if kind == "ordering":
         if not isinstance(value, (list, tuple)):
             raise AnswerError(_("give a list of the items in order."))
@@ -304,22 +358,20 @@ def describe(definition: dict, value) -> str:
     shuffled order, without letters."""
     kind = definition["kind"]
     if kind == "single_choice":
-        return _quoted(definition["options"][LETTERS.index(value)])
+        return _quoted(definition["options"][value])
     if kind == "multiple_choice":
         # Long options are hard to read back in a line: a few words of each.
-        return "; ".join(_quoted(_few_words(definition["options"][LETTERS.index(letter)]))
-                         for letter in value)
+        return "; ".join(_quoted(_few_words(definition["options"][key])) for key in value)
     if kind == "number":
         unit = definition.get("unit", "")
         return f"{numbers.show(value)} {unit}".strip()
     if kind == "matching":
         left, right = definition["left"], definition["right"]
-        return "; ".join(f"{_few_words(left[LETTERS.index(item)])} → "
-                         f"{right[LETTERS.index(match)]}" for item, match in value.items())
+        return "; ".join(f"{_few_words(left[item])} → {right[match]}"
+                         for item, match in value.items())
     if kind == "ordering":
         items = definition["items"]
-        return " → ".join("?" if item in EMPTY else items[LETTERS.index(item)]
-                          for item in value)
+        return " → ".join("?" if item in EMPTY else items[item] for item in value)
     return _short(value)
 
 

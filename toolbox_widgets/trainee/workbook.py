@@ -30,7 +30,8 @@ class Workbook:
     """The exercises of one notebook, and the file where their answers are saved.
 
     >>> book = Workbook("core_01_why_local")          # doctest: +SKIP
-    >>> q1 = book.single_choice("q1", "Which ...?", ["one", "two"])  # doctest: +SKIP
+    >>> q1 = book.single_choice("q1", "Which ...?",
+    ...                         {"first": "one", "second": "two"})  # doctest: +SKIP
 
     ``language="fr"`` (the setup cell of a French build) shows the package's own words
     (feedback, status lines, Validate and progress messages, numbers) in French.
