@@ -354,6 +354,21 @@ def test_a_released_language_fails_on_an_untranslated_or_broken_entry(course):
     assert "the number(s) 72 are not in the English text" in problems
 
 
+def test_a_released_language_fails_on_an_entry_the_english_no_longer_has(course):
+    """An English text changed or removed leaves its old entry behind until msgmerge runs:
+    not marked obsolete, it would pass unnoticed."""
+    _need_msgfmt()
+    path = _write_catalog(course, "fr", catalogs.pseudo_translate)
+    assert catalogs.check_catalog(course, "fr", "core", release=True) == []
+    po = polib.pofile(str(path))
+    po.append(polib.POEntry(msgid="A sentence the notebook no longer has.",
+                            msgstr="Une phrase que le notebook n'a plus."))
+    po.save(str(path))
+    problems = catalogs.check_catalog(course, "fr", "core", release=True)
+    assert len(problems) == 1 and "1 entries are no longer in the template" in problems[0]
+    assert "A sentence the notebook no longer has." in problems[0]
+
+
 def test_a_draft_for_translators_keeps_english_where_a_translation_is_missing(course, capsys):
     assert catalogs.main(["--root", str(course), "draft", "fr", "core"]) == 1
     assert "core.po does not exist. Start it from the template with msginit" in (

@@ -423,6 +423,13 @@ def check_catalog(root: Path, language: str, module: str, release: bool,
         if po.obsolete_entries():
             problems.append(f"{name}: {len(po.obsolete_entries())} obsolete entries; "
                             "remove them (msgattrib --no-obsolete)")
+        # Entries the English no longer has, not yet marked obsolete: text a translator
+        # would keep updating for nothing, and a sign msgmerge was not run.
+        stale = [e for e in po if not e.obsolete and e.msgid not in wanted]
+        if stale:
+            problems.append(f"{name}: {len(stale)} entries are no longer in the template "
+                            f"(\"{stale[0].msgid[:60]}\" …); run msgmerge, then "
+                            "msgattrib --no-obsolete (docs/translating.md)")
         problems += [f"{name}: {p}" for p in _structure_problems(root, module, po)]
     return problems
 
