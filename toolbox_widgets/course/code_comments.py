@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 WIDTH = 100  # the project's line length (ruff)
 MARK = re.compile(r"#+[ \t]*")  # "# ", "## ", "#   " (an indented line of a list)
+SPACES = re.compile(r"[ \t\r\n]+")  # ASCII only: a no-break space (1 000, 5 %) stays
 LIST_LINE = re.compile(r"#+[ \t]{2,}")  # "#   World Bank, …": one message a line, as written
 PRAGMA = re.compile(r"^#!|coding[:=]|#\s*(noqa|type:|pragma\b|fmt:|pylint:|isort:|ruff:|"
                     r"mypy:|pyright:|nbqa)|^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)|"
@@ -140,7 +141,7 @@ def translate_comments(source: str, table: dict[str, str]) -> tuple[str, list[st
         if comment.text not in table:
             missing.append(comment.text)
             continue
-        translation = " ".join(table[comment.text].split())
+        translation = SPACES.sub(" ", table[comment.text]).strip()  # keeps no-break spaces
         first = comment.rows[0]
         line = lines[first - 1]
         ending = line[len(line.rstrip("\r\n")):]
