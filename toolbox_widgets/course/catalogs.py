@@ -6,9 +6,11 @@ This module, used by `mld build` and by translators, never by a trainee's kernel
 * extracts their text into locales/<module>.pot: every Markdown cell split per block
   (heading, paragraph, list item, table cell), with code, inline code, links and HTML
   kept out of reach as {1}, {2} … placeholders (translate-toolkit's Markdown support);
-  and strings in code cells marked with ``_("…")`` (Babel's Python extractor);
+  strings in code cells marked with ``_("…")`` (Babel's Python extractor); and the
+  comments of code cells that nbgrader neither grades nor strips (code_comments.py);
 * builds a translated notebook from an English one and locales/<lang>/LC_MESSAGES/<module>.po.
-  Only Markdown text changes: code cells, nbgrader metadata and cell order are untouched;
+  Only text changes (Markdown, tr() strings, comments): nbgrader metadata, graded test
+  cells and cell order are untouched;
 * checks catalogs: GNU gettext's `msgfmt -c`, placeholders, links, inline code, numbers,
   Markdown structure, and, for a released language, completeness.
 
