@@ -345,13 +345,15 @@ def test_comment_runs_split_at_a_new_column_a_blank_line_a_list_line_or_a_pragma
               "#   first publisher, 2023\n"
               "#   second publisher, 2024\n"
               "# type: ignore\n"
+              "x = 3  # the exercise type: single choice\n"
               "# M&E is prose, df.head() is code:\n"
               "# df.head()\n"
               's = "# not a comment"  # but this is\n')
     assert code_comments.messages(source) == [
         "One sentence cut over two lines.", "Inside the block.", "Back at the margin",
         "after an empty comment line.", "Sources:", "first publisher, 2023",
-        "second publisher, 2024", "M&E is prose, df.head() is code:", "but this is"]
+        "second publisher, 2024", "the exercise type: single choice",
+        "M&E is prose, df.head() is code:", "but this is"]
     assert code_comments.messages("x = (1  # unclosed") == []  # does not tokenize: left alone
 
 
@@ -397,6 +399,16 @@ def test_an_inline_comment_stays_inline_if_it_fits_else_goes_above_its_statement
     exec(translated, namespace)
     assert namespace["total"] == 6
     assert ast.dump(ast.parse(translated)) == ast.dump(ast.parse(source))
+
+
+def test_a_rewrapped_comment_never_breaks_at_a_no_break_space():
+    french = "Réfugiés pour 1\u00a0000 habitants ; au-dessus de 5\u00a0% " * 6
+    translated, _missing = code_comments.translate_comments(
+        "\t# Refugees per 1,000 people.\n\tx = 1\n", {"Refugees per 1,000 people.": french})
+    lines = translated.splitlines()[:-1]
+    assert len(lines) > 1 and all(line.startswith("\t# ") for line in lines)  # tab kept
+    assert " ".join(line[3:] for line in lines) == french.strip()
+    assert not any(line.endswith(("1", "5")) for line in lines)
 
 
 def test_a_missing_comment_translation_leaves_the_english_as_it_is():

@@ -35,8 +35,9 @@ WIDTH = 100  # the project's line length (ruff)
 MARK = re.compile(r"#+[ \t]*")  # "# ", "## ", "#   " (an indented line of a list)
 SPACES = re.compile(r"[ \t\r\n]+")  # ASCII only: a no-break space (1 000, 5 %) stays
 LIST_LINE = re.compile(r"#+[ \t]{2,}")  # "#   World Bank, …": one message a line, as written
-PRAGMA = re.compile(r"^#!|coding[:=]|#\s*(noqa|type:|pragma\b|fmt:|pylint:|isort:|ruff:|"
-                    r"mypy:|pyright:|nbqa)|^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)|"
+# Directives for tools, not prose: at the start of a comment (a noqa anywhere in it).
+PRAGMA = re.compile(r"^#!|^#.*\bcoding[:=]|#\s*noqa\b|^#\s*(type|pragma|fmt|pylint|isort|ruff|"
+                    r"mypy|pyright|nbqa)\b\s*:|^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)|"
                     r"^#\s*YOUR CODE HERE", re.IGNORECASE)
 
 
@@ -88,7 +89,7 @@ def comments(source: str) -> list[Comment]:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError, ValueError):
         return []
-    lines = source.splitlines()
+    lines = io.StringIO(source).readlines()  # rows as tokenize counts them
     found: list[Comment] = []
     statement = None  # the first row of the logical line being read
     for token in tokens:
@@ -121,11 +122,12 @@ def messages(source: str) -> list[str]:
     return [comment.text for comment in comments(source)]
 
 
-def _wrapped(text: str, column: int, mark: str) -> list[str]:
+def _wrapped(text: str, indent: str, mark: str) -> list[str]:
+    """The comment's lines: indent, mark, and words up to the line length."""
     mark = mark if mark.endswith((" ", "\t")) else mark + " "
-    width = max(WIDTH - column - len(mark), 20)
+    width = max(WIDTH - len(indent) - len(mark), 20)
     pieces = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
-    return [" " * column + mark + piece for piece in pieces or [""]]
+    return [indent + mark + piece for piece in pieces or [""]]
 
 
 def translate_comments(source: str, table: dict[str, str]) -> tuple[str, list[str]]:
@@ -134,7 +136,7 @@ def translate_comments(source: str, table: dict[str, str]) -> tuple[str, list[st
     found = comments(source)
     if not found:
         return source, []
-    lines = source.splitlines(keepends=True)
+    lines = io.StringIO(source).readlines()  # rows as tokenize counts them
     above: dict[int, list[str]] = {}  # row -> comment lines to put before it
     missing = []
     for comment in found:
@@ -146,7 +148,7 @@ def translate_comments(source: str, table: dict[str, str]) -> tuple[str, list[st
         line = lines[first - 1]
         ending = line[len(line.rstrip("\r\n")):]
         if not comment.inline:
-            wrapped = _wrapped(translation, comment.column, comment.mark)
+            wrapped = _wrapped(translation, line[:comment.column], comment.mark)
             lines[first - 1] = "".join(w + "\n" for w in wrapped[:-1]) + wrapped[-1] + ending
             for row in comment.rows[1:]:
                 lines[row - 1] = ""
@@ -158,8 +160,8 @@ def translate_comments(source: str, table: dict[str, str]) -> tuple[str, list[st
             continue
         # Too long for the line: above the statement, at its indentation.
         lines[first - 1] = line[:comment.column].rstrip() + ending
-        statement = source.splitlines()[comment.statement_row - 1]
-        indent = len(statement) - len(statement.lstrip())
+        statement = lines[comment.statement_row - 1]
+        indent = statement[:len(statement) - len(statement.lstrip())]
         above.setdefault(comment.statement_row, []).extend(
             w + "\n" for w in _wrapped(translation, indent, mark))
     for row in sorted(above, reverse=True):
