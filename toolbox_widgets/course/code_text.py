@@ -14,6 +14,7 @@ import re
 import tokenize
 
 from . import code_comments
+
 MARKER = "tr"
 WIDTH = 72  # a translated literal is cut into lines of about this length
 # The setup cell: Workbook("core_01_why_local") or Workbook("…", self_study=True).
