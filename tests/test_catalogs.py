@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.utils import compute_checksum, is_grade, is_solution
 
-from toolbox_widgets.course import build, catalogs, code_text, layout
+from toolbox_widgets.course import build, catalogs, code_comments, code_text, layout
 
 LINK_URL = "https://www.un.org/development/desa/pd/"
 SAMPLE_MARKDOWN = f"""# Sending money home
@@ -53,14 +54,20 @@ def sample_notebook() -> nbformat.NotebookNode:
         new_markdown_cell("---\n## Before you submit\n\nRun the next cell.\n\n---\n\nDone.",
                           id="rules"),
         new_code_cell('from toolbox_widgets import tr\n'
-                      'print(tr("Your answers are saved."))\n'
-                      'print("an unmarked string stays out")\n'
+                      '# Tell the trainee that the answers are kept,\n'
+                      '# in one line below the cell.\n'
+                      'print(tr("Your answers are saved."))  # in their language\n'
+                      'print("an unmarked string stays out # not a comment")\n'
+                      'import os  # noqa: F401\n'
+                      '# print(os.getcwd())\n'
                       'title = tr("Share of migrants (%s)") % "2024"', id="marked"),
         _graded("code", 'book = Workbook("core_01_sample")\n'
                 'q1 = book.single_choice("q1", "Which?", {"yes": "Yes", "no": "No"}, points=2)\n'
+                '# Kept in English: nbgrader strips this cell.\n'
                 '### BEGIN SOLUTION\nq1.answer("no")\n### END SOLUTION\nq1',
                 "q1", solution=True),
-        _graded("code", 'q1.status()\n### BEGIN HIDDEN TESTS\nq1.grade("no", why="No.")\n'
+        _graded("code", 'q1.status()  # checksummed by nbgrader\n'
+                '### BEGIN HIDDEN TESTS\nq1.grade("no", why="No.")\n'
                 "### END HIDDEN TESTS", "q1_test", grade=True, points=2),
         _graded("markdown", "### Reflection r1 (3 points)\n\nWrite **three** lines.",
                 "r1_task", points=3, task=True),
@@ -191,6 +198,14 @@ def test_pseudo_locale_round_trip_keeps_code_links_and_structure(course):
     assert "ÚS$ 12" in intro and "$200" in intro
     assert re.search("[A-Za-z]", _outside_catalog(intro)) is None
     assert catalogs._skeleton(intro) == catalogs._skeleton(english.cells[0].source)
+    marked = translated.cells[2].source  # comments too; a # inside a string is no comment
+    assert marked.startswith("from toolbox_widgets import tr\n# ⟦Téll thé tráíñéé thát thé "
+                             "áñswérs áré képt, íñ óñé líñé bélów thé çéll.⟧\n")
+    assert 'print(tr("⟦Ýóúr áñswérs áré sávéd.⟧"))  # ⟦íñ théír láñgúágé⟧' in marked
+    assert 'print("an unmarked string stays out # not a comment")' in marked
+    assert "import os  # noqa: F401\n# print(os.getcwd())\n" in marked
+    assert "# Kept in English: nbgrader strips this cell.\n" in translated.cells[3].source
+    assert translated.cells[4].source == english.cells[4].source  # graded test cell
     assert translated.metadata["mld"] == {"language": catalogs.PSEUDO}
 
 
@@ -221,10 +236,16 @@ def _code_logic(source: str) -> str:
     return source
 
 
+def _code_tree(source: str) -> str:
+    """What a code cell does: its syntax tree (comments are not in it), tr() strings aside."""
+    return ast.dump(ast.parse(_code_logic(source)))
+
+
 def _graded_logic(notebook):
     """What grading depends on: order, ids, points, nbgrader's checksums of the graded
-    test cells (code and hidden tests) byte for byte, and every other code cell but for
-    its tr() strings and the setup cell's language."""
+    test cells (code and hidden tests) byte for byte, solution cells byte for byte but for
+    their tr() strings, and every other code cell's syntax tree (its comments are
+    translated) but for its tr() strings and the setup cell's language."""
     cells = []
     for cell in notebook.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -232,7 +253,8 @@ def _graded_logic(notebook):
         cells.append((cell.cell_type, cell.id, meta.get("grade_id"), meta.get("points"),
                       is_solution(cell), compute_checksum(cell) if graded else None,
                       cell.source if graded else
-                      _code_logic(cell.source) if cell.cell_type == "code" else None))
+                      _code_logic(cell.source) if is_solution(cell) else
+                      _code_tree(cell.source) if cell.cell_type == "code" else None))
     return cells
 
 
@@ -249,6 +271,17 @@ def test_graded_cells_are_byte_identical_in_a_translation(path):
     assert 'language="qps")' in "".join(ours for ours, _ in code)
     marked = [text for ours, _ in code for *_, text in code_text._literals(ours)]
     assert marked and all(text.strip("\n").startswith("⟦") for text in marked)  # all of them
+    # Comments of the cells nbgrader neither grades nor strips: all translated, and the
+    # code still the same program (_graded_logic compares syntax trees).
+    comments = [c.text for cell in translated.cells if code_comments.in_cell(cell)
+                for c in code_comments.comments(cell.source)]
+    english = [c.text for cell in english.cells if code_comments.in_cell(cell)
+               for c in code_comments.comments(cell.source)]
+    assert len(comments) == len(english) > 0
+    assert all(text.startswith("⟦") and text.endswith("⟧") for text in comments), comments
+    written = [line for ours, theirs in code for line in ours.splitlines()
+               if line.lstrip().startswith("#") and line not in theirs.splitlines()]
+    assert all(len(line) <= code_comments.WIDTH for line in written), written
 
 
 def test_code_strings_are_translated_whole_and_graded_test_cells_never():
@@ -275,6 +308,132 @@ def test_code_strings_are_translated_whole_and_graded_test_cells_never():
     assert book.cells[0].source == ('book = Workbook("core_01_x", language="fr")\n'
                                     'print(tr("Part de {name} en {year}"))')
     assert book.cells[1].source == english.cells[1].source
+
+
+# --- comments in code cells -----------------------------------------------------------
+
+def test_comments_are_extracted_whole_and_never_from_strings_pragmas_code_or_graded_cells(course):
+    pot = _pot(course)
+    notes = {e.msgid: e.comment for e in pot if "code comment" in e.comment}
+    assert notes == {  # one paragraph per run of lines; an inline comment alone
+        "Tell the trainee that the answers are kept, in one line below the cell.":
+            "code comment",
+        "in their language": "code comment"}
+    ids = [e.msgid for e in pot]
+    # in the cell's order, before the tr() string that follows them
+    assert ids.index("Tell the trainee that the answers are kept, in one line below the cell.") \
+        < ids.index("Your answers are saved.") < ids.index("in their language")
+    assert pot.find("Tell the trainee that the answers are kept, in one line below the "
+                    "cell.").occurrences == [("01_sample.ipynb:marked", "")]
+    # a # inside a string, a pragma, commented-out code, the solution and test cells: out
+    assert not any(word in i for i in ids for word in (
+        "not a comment", "noqa", "getcwd", "Kept in English", "checksummed", "SOLUTION"))
+    assert "python-brace-format" not in pot.find("in their language").flags
+
+
+def test_comment_runs_split_at_a_new_column_a_blank_line_a_list_line_or_a_pragma():
+    source = ("# One sentence cut\n"
+              "# over two lines.\n"
+              "if True:\n"
+              "    # Inside the block.\n"
+              "    x = 1\n"
+              "# Back at the margin\n"
+              "#\n"
+              "# after an empty comment line.\n"
+              "x = 2\n"
+              "# Sources:\n"
+              "#   first publisher, 2023\n"
+              "#   second publisher, 2024\n"
+              "# type: ignore\n"
+              "x = 3  # the exercise type: single choice\n"
+              "# M&E is prose, df.head() is code:\n"
+              "# df.head()\n"
+              's = "# not a comment"  # but this is\n')
+    assert code_comments.messages(source) == [
+        "One sentence cut over two lines.", "Inside the block.", "Back at the margin",
+        "after an empty comment line.", "Sources:", "first publisher, 2023",
+        "second publisher, 2024", "the exercise type: single choice",
+        "M&E is prose, df.head() is code:", "but this is"]
+    assert code_comments.messages("x = (1  # unclosed") == []  # does not tokenize: left alone
+
+
+LONG = ("Une phrase traduite bien plus longue que l'anglais, qui ne tient plus sur une seule "
+        "ligne de cent caractères et doit donc être coupée entre deux mots.")
+
+
+def test_translated_comments_keep_their_indentation_and_are_rewrapped():
+    source = ("def f(rows):\n"
+              "    # Keep the rows\n"
+              "    # of the world.\n"
+              "    return [r for r in rows if r]\n"
+              "#   a list line\n")
+    table = {"Keep the rows of the world.": LONG, "a list line": "une ligne de liste"}
+    translated, missing = code_comments.translate_comments(source, table)
+    assert missing == []
+    lines = translated.splitlines()
+    assert lines[0] == "def f(rows):" and lines[-2:] == [
+        "    return [r for r in rows if r]", "#   une ligne de liste"]
+    comment = lines[1:-2]
+    assert len(comment) == 2 and all(line.startswith("    # ") for line in comment)
+    assert all(len(line) <= 100 for line in comment)
+    assert " ".join(line[6:] for line in comment) == LONG  # cut between words only
+    assert len(comment[0] + " " + comment[1].split()[2]) > 100  # the first line is full
+
+
+def test_an_inline_comment_stays_inline_if_it_fits_else_goes_above_its_statement():
+    source = ("total = 0  # start\n"
+              "for row in range(3):\n"
+              "    total += (row  # the row\n"
+              "              * 2)  # doubled\n")
+    table = {"start": "départ", "the row": LONG, "doubled": "doublé"}
+    translated, missing = code_comments.translate_comments(source, table)
+    assert missing == []
+    lines = translated.splitlines()
+    assert lines[0] == "total = 0  # départ"
+    assert lines[1] == "for row in range(3):"
+    above = lines[2:4]  # before the statement that the comment ended, at its indentation
+    assert all(line.startswith("    # ") and len(line) <= 100 for line in above)
+    assert " ".join(line[6:] for line in above) == LONG
+    assert lines[4:] == ["    total += (row", "              * 2)  # doublé"]
+    namespace = {}
+    exec(translated, namespace)
+    assert namespace["total"] == 6
+    assert ast.dump(ast.parse(translated)) == ast.dump(ast.parse(source))
+
+
+def test_a_rewrapped_comment_never_breaks_at_a_no_break_space():
+    french = "Réfugiés pour 1\u00a0000 habitants ; au-dessus de 5\u00a0% " * 6
+    translated, _missing = code_comments.translate_comments(
+        "\t# Refugees per 1,000 people.\n\tx = 1\n", {"Refugees per 1,000 people.": french})
+    lines = translated.splitlines()[:-1]
+    assert len(lines) > 1 and all(line.startswith("\t# ") for line in lines)  # tab kept
+    assert " ".join(line[3:] for line in lines) == french.strip()
+    assert not any(line.endswith(("1", "5")) for line in lines)
+
+
+def test_a_missing_comment_translation_leaves_the_english_as_it_is():
+    source = "# First line\n# second line.\nx = 1  # why\n"
+    translated, missing = code_comments.translate_comments(source, {"why": "pourquoi"})
+    assert missing == ["First line second line."]
+    assert translated == "# First line\n# second line.\nx = 1  # pourquoi\n"
+
+
+def test_a_released_language_reports_a_missing_comment_translation(course):
+    _need_msgfmt()
+    comment = "Tell the trainee that the answers are kept, in one line below the cell."
+    _write_catalog(course, "fr",
+                   lambda m: "" if m == comment else catalogs.pseudo_translate(m))
+    problems = catalogs.check_catalog(course, "fr", "core", release=True)
+    assert problems == [f'locales/fr/LC_MESSAGES/core.po: untranslated entry "{comment[:60]}"']
+    draft = course / "draft"
+    shutil.copytree(course / "notebooks" / "core", draft)
+    assert catalogs.translate_folder(draft, course, "fr", "core", release=False) == [comment]
+    marked = nbformat.read(draft / "01_sample.ipynb", as_version=4).cells[2].source
+    assert "# Tell the trainee that the answers are kept,\n# in one line below the cell.\n" \
+        in marked  # English stands in, as written
+    assert "# ⟦íñ théír láñgúágé⟧" in marked
+    with pytest.raises(catalogs.CatalogError, match="untranslated entry \"Tell the trainee"):
+        catalogs.translate_folder(draft, course, "fr", "core", release=True)
 
 
 def test_a_translation_must_keep_every_named_field():

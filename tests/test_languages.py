@@ -23,7 +23,8 @@ from nbgrader.utils import compute_checksum, is_grade
 
 from toolbox_widgets import Workbook
 from toolbox_widgets import data
-from toolbox_widgets.course import build, catalogs, code_text, glossary_catalog, layout
+from toolbox_widgets.course import (build, catalogs, code_comments, code_text, glossary_catalog,
+                                    layout)
 from toolbox_widgets.grading import keys
 from toolbox_widgets.trainee import i18n
 
@@ -200,7 +201,7 @@ def test_every_graded_cell_is_identical_in_core_and_its_translation(qps_course):
 
 
 @pytest.mark.slow
-def test_the_translation_reaches_every_marked_string_and_the_setup_cell(qps_course):
+def test_the_translation_reaches_every_marked_string_comment_and_the_setup_cell(qps_course):
     for path in sorted((qps_course / "release" / "core_qps").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         code = [c for c in notebook.cells if c.cell_type == "code" and not is_grade(c)]
@@ -208,6 +209,9 @@ def test_the_translation_reaches_every_marked_string_and_the_setup_cell(qps_cour
             english = [text for *_, text in code_text._literals(cell.source)
                        if not text.strip("\n").startswith("⟦")]
             assert english == [], f"{path.name}, cell {cell.id}: {english[:3]}"
+            comments = [c.text for c in code_comments.comments(cell.source)
+                        if code_comments.in_cell(cell) and not c.text.startswith("⟦")]
+            assert comments == [], f"{path.name}, cell {cell.id}: {comments[:3]}"
         assert any('language="qps")' in c.source for c in code), path.name
         assert notebook.metadata["mld"] == {"language": "qps"}
 

@@ -6,9 +6,11 @@ This module, used by `mld build` and by translators, never by a trainee's kernel
 * extracts their text into locales/<module>.pot: every Markdown cell split per block
   (heading, paragraph, list item, table cell), with code, inline code, links and HTML
   kept out of reach as {1}, {2} … placeholders (translate-toolkit's Markdown support);
-  and strings in code cells marked with ``_("…")`` (Babel's Python extractor);
+  strings in code cells marked with ``_("…")`` (Babel's Python extractor); and the
+  comments of code cells that nbgrader neither grades nor strips (code_comments.py);
 * builds a translated notebook from an English one and locales/<lang>/LC_MESSAGES/<module>.po.
-  Only Markdown text changes: code cells, nbgrader metadata and cell order are untouched;
+  Only text changes (Markdown, tr() strings, comments): nbgrader metadata, graded test
+  cells and cell order are untouched;
 * checks catalogs: GNU gettext's `msgfmt -c`, placeholders, links, inline code, numbers,
   Markdown structure, and, for a released language, completeness.
 
@@ -43,7 +45,7 @@ from babel.messages.pofile import read_po
 from mistletoe import block_token
 from translate.storage.markdown import MarkdownFile
 
-from . import code_text, layout
+from . import code_comments, code_text, layout
 
 LOCALES = "locales"
 PSEUDO = "qps"  # the pseudo-locale: every string wrapped in ⟦ ⟧ and accented
@@ -51,6 +53,7 @@ PSEUDO = "qps"  # the pseudo-locale: every string wrapped in ⟦ ⟧ and accente
 # toolbox_widgets.trainee.i18n._ under a name that a loop (`for _, row in …`) or IPython's
 # last-output variable cannot rebind in the middle of a notebook.
 MARKER = code_text.MARKER
+CODE_STRING = "code: tr()"  # the translators' note on entries marked with tr()
 WRAP = 79  # the width msgmerge and msginit use, so their output and ours agree
 
 
@@ -84,13 +87,31 @@ def markdown_messages(text: str) -> list[str]:
 
 def code_messages(source: str, where: str) -> list[str]:
     """Strings marked _("…") in a code cell, found by Babel's Python extractor."""
+    return [message for _line, message in _code_strings(source, where)]
+
+
+def _code_strings(source: str, where: str) -> list[tuple[int, str]]:
+    """(line, message) of every tr() string of a code cell."""
     try:
         found = babel_extract("python", io.BytesIO(source.encode()), keywords={MARKER: None})
-        return [message for _line, message, _comments, _context in found
+        return [(line, message) for line, message, _comments, _context in found
                 if isinstance(message, str)]
     except SyntaxError as error:  # IPython magics and the like: say where
         raise CatalogError(f"{where}: cannot read the code cell for tr() strings ({error}). "
                            "Fix the cell's Python.") from error
+
+
+def _code_entries(cell, where: str) -> list[tuple[str, str]]:
+    """(message, note) of a code cell: its tr() strings in Babel's order, each comment put
+    before the first string below it (an inline one after its line's strings), so that
+    translators read them in the cell's order."""
+    comments = code_comments.comments(cell.source) if code_comments.in_cell(cell) else []
+    found = []
+    for line, message in _code_strings(cell.source, where):
+        while comments and (comments[0].rows[0], comments[0].inline) < (line, True):
+            found.append((comments.pop(0).text, code_comments.COMMENT))
+        found.append((message, CODE_STRING))
+    return found + [(comment.text, code_comments.COMMENT) for comment in comments]
 
 
 def ensure_cell_ids(path: Path) -> bool:
@@ -134,21 +155,25 @@ def extract(folder: Path) -> polib.POFile:
         for cell in notebook.cells:
             where = f"notebooks/{folder.name}/{path.name}, cell {cell.id}"
             if cell.cell_type == "markdown":
-                messages, comment = markdown_messages(cell.source), ""
+                found = [(message, "") for message in markdown_messages(cell.source)]
             elif cell.cell_type == "code":
-                messages, comment = code_messages(cell.source, where), "code: tr()"
+                found = _code_entries(cell, where)
             else:
                 continue
-            for message in messages:
+            for message, comment in found:
                 entry = entries.get(message)
                 if entry is None:
                     entry = entries[message] = polib.POEntry(msgid=message, msgstr="",
                                                              comment=comment)
-                    if comment and FIELD.search(message):  # tr("… {n} …").format(n=…)
-                        entry.flags.append("python-brace-format")
-                    elif comment and PERCENT.search(message):
-                        entry.flags.append("python-format")
                     pot.append(entry)
+                elif comment and entry.comment and comment not in entry.comment.split("\n"):
+                    # written both as a tr() string and as a comment: both notes, tr() first
+                    entry.comment = "\n".join(sorted([entry.comment, comment], reverse=True))
+                if comment == CODE_STRING and not entry.flags:
+                    if FIELD.search(message):  # tr("… {n} …").format(n=…)
+                        entry.flags.append("python-brace-format")
+                    elif PERCENT.search(message):
+                        entry.flags.append("python-format")
                 occurrence = (f"{path.name}:{cell.id}", "")  # where: notebook and cell id
                 if occurrence not in entry.occurrences:
                     entry.occurrences.append(occurrence)

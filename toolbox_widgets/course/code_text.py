@@ -13,6 +13,8 @@ import io
 import re
 import tokenize
 
+from . import code_comments
+
 MARKER = "tr"
 WIDTH = 72  # a translated literal is cut into lines of about this length
 # The setup cell: Workbook("core_01_why_local") or Workbook("…", self_study=True).
@@ -94,14 +96,18 @@ def is_graded_test(cell) -> bool:
 
 
 def translate_cells(notebook, table: dict[str, str], language: str) -> list[str]:
-    """Translate the code cells of a notebook in place (never a graded test cell); returns
-    the marked strings left in English."""
+    """Translate the code cells of a notebook in place (never a graded test cell): tr()
+    strings, comments (code_comments.py) and the setup cell's language; returns the marked
+    strings and comments left in English."""
     missing = []
     for cell in notebook.cells:
         if cell.cell_type != "code" or is_graded_test(cell):
             continue
         cell.source, lacking = translate_code(cell.source, table)
         missing += lacking
+        if code_comments.in_cell(cell):  # never a solution cell: nbgrader strips it
+            cell.source, lacking = code_comments.translate_comments(cell.source, table)
+            missing += lacking
         if WORKBOOK_CALL.search(cell.source) and "language=" not in cell.source:
             cell.source = set_language(cell.source, language)
     return missing
