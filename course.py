@@ -122,17 +122,24 @@ def open_course(extra: list[str], version: str = "self-study",
               "marked by your instructor after you submit; Validate lists what is still "
               "open.", flush=True)
     os.chdir(ROOT)
-    first_page = f"/lab/tree/{where}/{first_notebook(language)}"
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         extra = [*extra, "--allow-root"]  # JupyterLab refuses root without it (containers)
-    os.execve(str(BIN / "jupyter"),
-              ["jupyter", "lab", f"--ServerApp.default_url={first_page}",
-               *trainee_lab_options(language), *extra], tool_env())
+    os.execve(str(BIN / "jupyter"), lab_command(mine, language, extra), tool_env())
+
+
+def lab_command(mine: Path, language: str | None, extra: list[str]) -> list[str]:
+    """JupyterLab serving the trainee's own copy only: the file browser shows their
+    workbooks, not the course's sources (source/ holds the class version's keys). The
+    overview is LabApp's default_url: ServerApp's would be overridden by LabApp's "/lab"."""
+    return ["jupyter", "lab", f"--ServerApp.root_dir={mine}",
+            f"--LabApp.default_url=/lab/tree/{first_notebook(language)}",
+            *trainee_lab_options(language), *extra]
 
 
 def trainee_lab_options(language: str | None = None) -> list[str]:
     """The trainee's JupyterLab settings (toolbox_widgets/course/trainee_setup.py): no cell
-    toolbar, no instructor tools, and "Run this cell" on a reopened notebook's exercises
+    toolbar, no instructor tools, no prompt about Jupyter's news feed (overrides.json),
+    and "Run this cell" on a reopened notebook's exercises
     (custom CSS). An instructor launch leaves them out. The same as trainee_setup.lab_options,
     written out here because this script runs before the course package is installed. In
     French or Spanish the interface follows: JupyterLab reads default settings
@@ -144,8 +151,9 @@ def trainee_lab_options(language: str | None = None) -> list[str]:
         own = lab_settings(language)
         own.mkdir(parents=True, exist_ok=True)
         shutil.copy2(lab / "page_config.json", own / "page_config.json")
-        locale = {"@jupyterlab/translation-extension:plugin": {"locale": LANGUAGES[language]}}
-        (own / "overrides.json").write_text(json.dumps(locale, indent=2) + "\n")
+        overrides = json.loads((lab / "overrides.json").read_text(encoding="utf-8"))
+        overrides["@jupyterlab/translation-extension:plugin"] = {"locale": LANGUAGES[language]}
+        (own / "overrides.json").write_text(json.dumps(overrides, indent=2) + "\n")
         settings = own
     custom = settings / "custom"
     return [f"--LabApp.app_settings_dir={settings}", "--LabApp.custom_css=True",

@@ -64,6 +64,9 @@ def test_open_lang_sets_jupyterlabs_own_interface_language_for_that_launch(cours
         f"--LabApp.app_settings_dir={course_py.ROOT / 'toolbox_widgets/course/trainee_lab'}")
     (course_py.ROOT / "toolbox_widgets/course/trainee_lab").mkdir(parents=True)
     (course_py.ROOT / "toolbox_widgets/course/trainee_lab/page_config.json").write_text("{}")
+    quiet = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
+    (course_py.ROOT / "toolbox_widgets/course/trainee_lab/overrides.json").write_text(
+        json.dumps(quiet))
     option, *rest = course_py.trainee_lab_options("fr")
     assert rest[0] == english[1]  # the custom CSS ("Run this cell") in every language,
     # served from the launch's own folder, where open_course writes it in French
@@ -72,8 +75,22 @@ def test_open_lang_sets_jupyterlabs_own_interface_language_for_that_launch(cours
     overrides = (course_py.WORKSPACE / ".lab-settings-fr" / "overrides.json").read_text()
     overrides = json.loads(overrides)
     assert settings.endswith(".lab-settings-fr")
-    assert overrides == {"@jupyterlab/translation-extension:plugin": {"locale": "fr_FR"}}
+    # the English launch's own settings (no news prompt) are kept, the locale added
+    assert overrides == {**quiet,
+                         "@jupyterlab/translation-extension:plugin": {"locale": "fr_FR"}}
     assert (course_py.WORKSPACE / ".lab-settings-fr" / "page_config.json").is_file()
+
+
+def test_open_serves_the_trainees_own_copy_and_starts_at_the_overview(course_py):
+    """The file browser shows the trainee's workbooks only, not the course's sources
+    (source/ holds the class version's keys), and the lab opens the overview."""
+    mine = course_py.copy_workbooks("self-study")
+    command = course_py.lab_command(mine, None, ["--no-browser"])
+    assert f"--ServerApp.root_dir={mine}" in command
+    page = "/lab/tree/" + course_py.first_notebook(None)
+    # LabApp's own default_url ("/lab") would override ServerApp's: the launcher, not the overview
+    assert f"--LabApp.default_url={page}" in command and (mine / page[10:]).is_file()
+    assert command[-1] == "--no-browser"
 
 
 def _css_content(css: str) -> str:
@@ -104,6 +121,11 @@ def test_a_launch_in_a_language_says_run_this_cell_in_it(language, tmp_path):
     assert _css_content(custom_css()) == RUN_AGAIN == _css_content(
         (CUSTOM / "custom.css").read_text(encoding="utf-8"))
     assert i18n.language() == "en"  # writing it left the package's language as it was
+    # The shared CSS (English launch, hub) also says it in each interface language:
+    # JupyterLab sets <html lang> to its own interface language.
+    shared = (CUSTOM / "custom.css").read_text(encoding="utf-8")
+    rule = re.search(rf"html:lang\({language}\) [^{{]*::before\{{[^}}]*\}}", shared)
+    assert rule and _css_content(rule.group(0)) == wanted
 
 
 def test_the_language_packs_that_open_lang_names_are_installed():

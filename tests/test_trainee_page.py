@@ -292,6 +292,12 @@ def test_course_open_and_the_hub_give_trainees_the_same_lab():
     on_hub = json.loads((hub / "labconfig" / "page_config.json").read_text())
     assert on_hub["disabledExtensions"] == {
         k: v for k, v in local.items() if k != "@jupyter/nbgrader:assignment-list"}
+    # No prompt about Jupyter's news feed, locally or on the hub: a trainee meets no
+    # question that is not about the course.
+    quiet = json.loads((SETTINGS / "overrides.json").read_text())
+    hub_overrides = json.loads((hub / "lab" / "overrides.json").read_text())
+    news = "@jupyterlab/apputils-extension:notification"
+    assert quiet[news]["fetchNews"] == "false" and hub_overrides[news] == quiet[news]
     server = json.loads((hub / "jupyter_server_config.json").read_text())["ServerApp"]
     assert server["contents_manager_class"].endswith("TraineeContentsManager")
     assert "static_custom_path" in (hub / "jupyter_server_config.py").read_text()

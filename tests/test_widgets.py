@@ -174,19 +174,25 @@ def test_every_control_has_a_label(book):
     exercises = [make(book, case) for case in CASES]
     exercises.append(book.reflection("r", "Reflect"))
     exercises.append(book.self_assessment("s", "Rate", ["data", "policy"]))
+    exercises.append(book.single_choice("p", "Which?", OPTIONS, key="nepal", why="Asia."))
 
     def controls(widget):
         for child in getattr(widget, "children", ()):
             yield child
             yield from controls(child)
 
+    buttons = 0
     for exercise in exercises:
         for control in controls(exercise):
             if isinstance(control, (widgets.Button,)):
                 assert control.description and control.tooltip
+                # as wide as its words in every language, never cut ("Comprobar mi re…")
+                assert control.layout.width == "auto", control.description
+                buttons += 1
             elif isinstance(control, widgets.ValueWidget) and not isinstance(
                     control, (widgets.HTML, widgets.Label)):
                 assert control.description, f"{exercise.id}: {type(control).__name__}"
+    assert buttons >= 3  # check, show the answer, show my profile
 
 
 def test_reflection_saves_text_and_shows_it_in_text_form(book, capsys):

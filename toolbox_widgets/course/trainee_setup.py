@@ -33,6 +33,8 @@ import nbformat
 
 SETTINGS = Path(__file__).resolve().parent / "trainee_lab"
 CUSTOM = SETTINGS / "custom"  # JupyterLab serves custom.css from here
+# The package's compiled catalogs, one folder per language (fr, es)
+COMPILED = Path(__file__).resolve().parents[1] / "trainee" / "locales"
 
 
 def lab_options() -> list[str]:
@@ -45,7 +47,7 @@ def lab_options() -> list[str]:
 def custom_css(language: str | None = None) -> str:
     """The custom CSS, its "Run this cell" line in language (English by default)."""
     from toolbox_widgets.trainee import i18n
-    from toolbox_widgets.trainee.page_style import RUN_AGAIN, reopened_rules
+    from toolbox_widgets.trainee.page_style import RUN_AGAIN, reopened_rule_for, reopened_rules
 
     note = i18n.use_language(language)
     try:
@@ -54,8 +56,16 @@ def custom_css(language: str | None = None) -> str:
         text = i18n._(RUN_AGAIN)
     finally:
         i18n.use_language()
-    return ("/* Written by python -m toolbox_widgets.course.trainee_setup --css from\n"
-            "   toolbox_widgets/trainee/page_style.py: edit it there. */\n" + reopened_rules(text))
+    css = ("/* Written by python -m toolbox_widgets.course.trainee_setup --css from\n"
+           "   toolbox_widgets/trainee/page_style.py: edit it there. */\n" + reopened_rules(text))
+    if language is None:  # the shared CSS (English launch, hub): each interface language
+        for other in sorted(p.name for p in COMPILED.iterdir() if p.is_dir()):
+            i18n.use_language(other)
+            try:
+                css += reopened_rule_for(other, i18n._(RUN_AGAIN))
+            finally:
+                i18n.use_language()
+    return css
 
 
 def kernel_language_info() -> dict:

@@ -67,6 +67,11 @@ class StatusLine(widgets.HTML):
         return bundle
 
 
+def fit() -> widgets.Layout:
+    """A button as wide as its words: ipywidgets' fixed width cuts "Comprobar mi respuesta"."""
+    return widgets.Layout(width="auto")
+
+
 class Exercise(widgets.VBox):
     """Shared behaviour: prompt, saving, status line, feedback and grading."""
 
@@ -109,13 +114,13 @@ class Exercise(widgets.VBox):
         tail = []
         if self.practice or (self.self_study and self.auto_graded and points):
             # The tooltip names the exercise only: never the key.
-            check = widgets.Button(description=_(words.CHECK),
+            check = widgets.Button(description=_(words.CHECK), layout=fit(),
                                    tooltip=_("Check your answer to exercise {id}").format(
                                        id=exercise_id))
             check.on_click(lambda _button: self.check())
             tail.append(check)
         if self.practice:
-            show = widgets.Button(description=_(words.SHOW),
+            show = widgets.Button(description=_(words.SHOW), layout=fit(),
                                   tooltip=_("Show the answer to exercise {id}").format(
                                       id=exercise_id))
             show.on_click(lambda _button: self.show_answer())

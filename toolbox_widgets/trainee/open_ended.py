@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from .answers import nbgrader_mode
 from .charts import show_chart
 from .controls import literal_dollars
-from .exercises import WIDE, AnswerError, Exercise, rows
+from .exercises import WIDE, AnswerError, Exercise, fit, rows
 from .i18n import N_, _, ngettext
 
 
@@ -130,7 +130,7 @@ class SelfAssessment(Exercise):
         for scale in self.scales:
             scale.observe(self._changed, names="value")
         self.chart = widgets.Output()
-        button = widgets.Button(description=_("Show my profile"),
+        button = widgets.Button(description=_("Show my profile"), layout=fit(),
                                 tooltip=_("Draw a chart of your self-assessment"))
         button.on_click(lambda _button: self.show_profile())
         return [rows(self.scales), button, self.chart]

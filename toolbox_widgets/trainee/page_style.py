@@ -41,4 +41,12 @@ def reopened_rules(text: str = RUN_AGAIN) -> str:
         "color:var(--jp-content-font-color1);visibility:visible}\n")
 
 
+def reopened_rule_for(language: str, text: str) -> str:
+    """The same line in another language, for a JupyterLab whose interface speaks it
+    (JupyterLab sets <html lang> to its interface language): a hub serves one custom CSS
+    to trainees of every language."""
+    return (f"html:lang({language}) .jp-OutputArea-output.jupyter-widgets:not(:has(*))::before"
+            f"{{content:{css_text(text)}}}\n")
+
+
 REOPENED_RULES = reopened_rules()
