@@ -450,3 +450,11 @@ def test_self_study_code_task_keeps_its_explanation_until_tried(study, capsys):
     assert "48%" not in capsys.readouterr().out
     assert t.grade(48.0, 48.0, why="The share is 48%.") == 1
     assert "The share is 48%." in capsys.readouterr().out
+
+
+def test_a_number_box_is_wide_enough_beside_a_long_label(book):
+    """ipywidgets gives a Text a fixed width, label included: "Su respuesta a q2 (US$ por
+    emigrante):" left a box a few letters wide. The box grows with its label instead."""
+    q = book.numeric("q", "How many?", unit="US$ per emigrant")
+    assert q.control.layout.width == "auto"
+    assert q.control.layout.min_width == "max-content"

@@ -491,7 +491,10 @@ class NumericAnswer(Exercise):
             label = _("Your answer to {id}:").format(id=self.id)
         self.control = widgets.Text(
             value="", placeholder=_("a number"), style=WIDE, description=label,
-            continuous_update=True)
+            continuous_update=True,
+            # As wide as the label plus a box for the number: ipywidgets' fixed width
+            # left a long label (with its unit) a box too narrow to read.
+            layout=widgets.Layout(width="auto", min_width="max-content"))
         self.control.observe(self._changed, names="value")
         unit = widgets.Label(self.unit) if self.unit else widgets.Label("")
         return [widgets.HBox([self.control, unit])]
