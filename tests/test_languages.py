@@ -15,7 +15,6 @@ import nbformat
 import polib
 import pytest
 from conftest import ROOT
-from nbclient import NotebookClient
 from nbgrader.api import Gradebook
 from nbgrader.utils import compute_checksum, is_grade
 
@@ -177,17 +176,12 @@ def test_the_translation_reaches_every_marked_string_and_the_setup_cell(qps_cour
 
 
 @pytest.fixture(scope="module")
-def qps_run(qps_course, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    """Every student notebook of core_qps, run once as a trainee would (Run All)."""
-    folder = tmp_path_factory.mktemp("qps-trainee") / "core_qps"
-    shutil.copytree(qps_course / "release" / "core_qps", folder)
-    ran = {}
-    for path in sorted(folder.glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(folder)}}).execute()
-        ran[path.name] = notebook
-    return ran
+def qps_run(qps_course, executions) -> dict[str, nbformat.NotebookNode]:
+    """Every student notebook of core_qps, run once as a trainee would (Run All), side by
+    side on the shared pool (tests/executions.py)."""
+    paths = sorted((qps_course / "release" / "core_qps").glob("*.ipynb"))
+    executions.start_runs(paths)
+    return {path.name: executions.run(path).notebook for path in paths}
 
 
 @pytest.mark.slow
