@@ -78,8 +78,7 @@ _FILE_SECONDS: dict[str, float] = defaultdict(float)
 # every module (and language). The others work on a fixed sample (notebook 01, a few
 # notebooks of core) or on no notebook at all.
 GROWS_WITH_THE_COURSE = ("test_notebooks.py", "test_selfstudy.py", "test_grading.py",
-                         "test_languages.py", "test_build.py", "test_catalogs.py",
-                         "test_trainee_page.py")
+                         "test_languages.py", "test_build.py", "test_catalogs.py")
 
 
 def pytest_runtest_logreport(report):
