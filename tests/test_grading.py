@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from conftest import nbgrader
+from executions import WORKERS
 from nbgrader.api import Gradebook
 from trainees import NotebookKey, answer_with_widgets, read_key, write_code_answer
 
@@ -155,15 +157,20 @@ def graded(built_course):
     for assignment in assignments(built_course):
         keys = [read_key(p) for p in sorted((built_course / "source" / assignment).glob("*.ipynb"))]
         target = next(k for k in keys if k.auto)  # the first notebook with graded exercises
-        for trainee, behave in TRAINEES.items():
-            folder = built_course / "submitted" / trainee / assignment
-            shutil.copytree(built_course / "release" / assignment, folder)
-            for key in keys:
-                if trainee in EVERY_NOTEBOOK or key is target:
-                    expected[trainee, assignment, key.name] = behave(folder, key)
-                else:
-                    (folder / f"{key.name}.ipynb").unlink()
-                    expected[trainee, assignment, key.name] = {e.grade_id: 0.0 for e in key.auto}
+        answering = {}
+        # Each notebook has its own answers file: the trainees answer side by side.
+        with ThreadPoolExecutor(WORKERS) as pool:
+            for trainee, behave in TRAINEES.items():
+                folder = built_course / "submitted" / trainee / assignment
+                shutil.copytree(built_course / "release" / assignment, folder)
+                for key in keys:
+                    if trainee in EVERY_NOTEBOOK or key is target:
+                        answering[trainee, assignment, key.name] = pool.submit(behave, folder, key)
+                    else:
+                        (folder / f"{key.name}.ipynb").unlink()
+                        expected[trainee, assignment, key.name] = {
+                            e.grade_id: 0.0 for e in key.auto}
+        expected.update({name: job.result() for name, job in answering.items()})
         runs[assignment] = nbgrader("autograde", assignment, "--force",
                                     f"--Execute.timeout={TIMEOUT}", cwd=built_course,
                                     check=False)

@@ -17,7 +17,6 @@ import nbformat
 import polib
 import pytest
 from conftest import ROOT
-from nbclient import NotebookClient
 from nbgrader.api import Gradebook
 from nbgrader.utils import compute_checksum, is_grade
 
@@ -261,21 +260,15 @@ def qps_locales(course: Path, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def qps_run(qps_course, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    """Every student notebook of core_qps, run once as a trainee would (Run All), with
-    the package's words, Core's explanations and the glossary in the pseudo-locale."""
-    folder = tmp_path_factory.mktemp("qps-trainee") / "core_qps"
-    shutil.copytree(qps_course / "release" / "core_qps", folder)
+def qps_run(qps_course, executions, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
+    """Every student notebook of core_qps, run once as a trainee would (Run All), side by
+    side on the shared pool (tests/executions.py), with the package's words, Core's
+    explanations and the glossary in the pseudo-locale."""
     locales = qps_locales(qps_course, tmp_path_factory.mktemp("qps-locales"))
-    ran = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(i18n.ENV_VAR, str(locales))  # the kernel inherits it
-        for path in sorted(folder.glob("*.ipynb")):
-            notebook = nbformat.read(path, as_version=4)
-            NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
-                           resources={"metadata": {"path": str(folder)}}).execute()
-            ran[path.name] = notebook
-    return ran
+    env = {i18n.ENV_VAR: str(locales)}  # the kernel reads its catalogs there
+    paths = sorted((qps_course / "release" / "core_qps").glob("*.ipynb"))
+    executions.start_runs(paths, env=env)
+    return {path.name: executions.run(path, env=env).notebook for path in paths}
 
 
 @pytest.mark.slow

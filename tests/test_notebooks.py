@@ -1,5 +1,8 @@
-"""Every notebook runs: instructor versions with full marks under papermill and
-nbval, student versions to their last cell, and nbgrader's Validate both ways."""
+"""Every notebook runs: instructor versions with full marks and under nbval, student
+versions to their last cell, and nbgrader's Validate both ways.
+
+Each notebook is executed once per test run (the ``executions`` fixture, tests/executions.py)
+and each check reads that run."""
 
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ import sys
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 from conftest import ROOT, instructor_notebooks, student_notebooks
+from executions import wanted
 
 from toolbox_widgets.course.build import tool_env
 from toolbox_widgets.trainee import i18n
@@ -25,13 +28,11 @@ def _ids(paths):
     return [str(p.relative_to(ROOT)) for p in paths]
 
 
-def _run(notebook: Path, tmp_path: Path) -> nbformat.NotebookNode:
-    """Run a copy in a scratch folder (answers files land there, not in the repo)."""
-    copy = tmp_path / notebook.name
-    shutil.copy2(notebook, copy)
-    papermill.execute_notebook(str(copy), str(copy), cwd=str(tmp_path), kernel_name="python3",
-                               progress_bar=False)
-    return nbformat.read(copy, as_version=4)
+def _run(notebook, executions, request) -> nbformat.NotebookNode:
+    """The one run of a copy of the notebook (in a scratch folder, where its answers file
+    lands), started with the runs the other selected tests of this function need."""
+    executions.start_runs(wanted(request, "notebook"))
+    return executions.run(notebook).notebook
 
 
 def _errors(notebook) -> list[str]:
@@ -45,8 +46,8 @@ def _grade_cells(notebook):
 
 
 @pytest.mark.parametrize("notebook", instructor_notebooks(), ids=_ids(instructor_notebooks()))
-def test_instructor_notebook_runs_with_full_marks(notebook, tmp_path):
-    executed = _run(notebook, tmp_path)
+def test_instructor_notebook_runs_with_full_marks(notebook, executions, request):
+    executed = _run(notebook, executions, request)
     assert not _errors(executed)
     for cell in _grade_cells(executed):
         points = float(cell.metadata["nbgrader"]["points"])
@@ -98,8 +99,8 @@ def _shown_names(notebook: Path, executed) -> None:
 
 
 @pytest.mark.parametrize("notebook", student_notebooks(), ids=_ids(student_notebooks()))
-def test_untouched_student_notebook_runs_to_the_last_cell(notebook, tmp_path):
-    executed = _run(notebook, tmp_path)
+def test_untouched_student_notebook_runs_to_the_last_cell(notebook, executions, request):
+    executed = _run(notebook, executions, request)
     assert not _errors(executed)
     streams = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
                if o["output_type"] == "stream"]
@@ -121,6 +122,7 @@ def test_untouched_student_notebook_runs_to_the_last_cell(notebook, tmp_path):
 
 
 def test_instructor_notebooks_pass_nbval_lax(tmp_path):
+    """nbval, as an author would run it: every instructor notebook, in one process."""
     copies = []
     for notebook in instructor_notebooks():
         target = tmp_path / notebook.parent.name / notebook.name
@@ -134,26 +136,44 @@ def test_instructor_notebooks_pass_nbval_lax(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def _validate(notebook: Path) -> dict:
-    """nbgrader's own Validate (the JupyterLab button runs the same code)."""
-    from nbgrader.validator import Validator
+NBVAL_MARK = re.compile(r"^\s*#\s*NBVAL_", re.MULTILINE)
 
-    return Validator().validate(str(notebook))
+
+def test_authored_notebooks_store_no_output_and_no_nbval_mark():
+    """Notebooks in git carry no outputs; and no nbval mark, so nbval's lax run above
+    checks that no cell raises. A mark or a stored output added one day fails here, so
+    that the outputs nbval would then compare are looked at on purpose."""
+    for notebook in instructor_notebooks():
+        code = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
+        assert not [c.id for c in code if c.get("outputs")], f"{notebook.name} stores outputs"
+        assert not [c.id for c in code if NBVAL_MARK.search(c.source)], (
+            f"{notebook.name} has an nbval mark: compare its outputs as nbval --nbval-lax does")
+
+
+def _validate(tree, built_course, executions, request) -> dict:
+    """nbgrader's own Validate (the JupyterLab button runs the same code) of the built
+    notebook in tree (source/ or release/), beside the others this function asks for."""
+    def built(notebook):
+        return built_course / tree / notebook.parent.name / notebook.name
+
+    executions.start_validations([built(n) for n in wanted(request, "notebook")])
+    return executions.validate(built(request.node.callspec.params["notebook"]))
 
 
 @pytest.mark.parametrize("notebook", instructor_notebooks(), ids=_ids(instructor_notebooks()))
-def test_nbgrader_validate_passes_the_instructor_version(notebook, built_course):
-    assignment = notebook.parent.name
-    report = _validate(built_course / "source" / assignment / notebook.name)
+def test_nbgrader_validate_passes_the_instructor_version(notebook, built_course, executions,
+                                                         request):
+    report = _validate("source", built_course, executions, request)
     assert report == {}, report
 
 
 @pytest.mark.parametrize("notebook", instructor_notebooks(), ids=_ids(instructor_notebooks()))
-def test_nbgrader_validate_fails_every_required_test_of_the_student_version(notebook, built_course):
+def test_nbgrader_validate_fails_every_required_test_of_the_student_version(
+        notebook, built_course, executions, request):
     """An untouched notebook fails on every required exercise and on the progress check;
     an optional code task is only noted, never a failure."""
     release = built_course / "release" / notebook.parent.name / notebook.name
-    report = _validate(release)
+    report = _validate("release", built_course, executions, request)
     failed = report.get("failed", [])
     graded = _grade_cells(nbformat.read(release, as_version=4))
     if not graded:

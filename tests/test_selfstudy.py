@@ -10,6 +10,7 @@ import sys
 import nbformat
 import pytest
 from conftest import ROOT, instructor_notebooks
+from executions import wanted
 from nbclient import NotebookClient
 from trainees import BEGIN, END, read_key, solution_regions
 
@@ -130,12 +131,12 @@ def test_a_perfect_learner_sees_full_marks_and_a_wrong_one_the_explanation(tmp_p
 
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", sorted(SELF_STUDY.glob("*/*.ipynb")), ids=lambda p: p.name)
-def test_an_untouched_self_study_notebook_runs_and_gives_nothing_away(notebook, tmp_path,
-                                                                     monkeypatch):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    study = tmp_path / notebook.name
-    study.write_bytes(notebook.read_bytes())
-    executed = _run(study, {})
+def test_an_untouched_self_study_notebook_runs_and_gives_nothing_away(notebook, executions,
+                                                                     request):
+    # the one run of this notebook (outside nbgrader, as a learner opens it), started with
+    # the other notebooks of this test so that they run side by side
+    executions.start_runs(wanted(request, "notebook"))
+    executed = executions.run(notebook).notebook
     errors = [o for c in executed.cells for o in c.get("outputs", [])
               if o["output_type"] == "error" or o.get("name") == "stderr"]
     assert not errors, errors

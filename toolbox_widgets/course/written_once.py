@@ -11,6 +11,7 @@ The same recording feeds the fair-key audit (fair_keys.py), which only warns.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -33,8 +34,10 @@ def letter_references(text: str) -> list[str]:
 def course_keys(root: Path, assignment: str) -> dict[str, dict]:
     """{notebook name: its recorded graded cells} for one built assignment (source/)."""
     cache = recorded.cache_folder(root, assignment)
-    return {notebook.name: recorded.recorded_keys(notebook, cache)
-            for notebook in sorted((root / "source" / assignment).glob("*.ipynb"))}
+    notebooks = sorted((root / "source" / assignment).glob("*.ipynb"))
+    # side by side, one warm kernel per core (as mld grade records them); then from the cache
+    recorded.record_all(notebooks, cache, os.cpu_count() or 1)
+    return {notebook.name: recorded.recorded_keys(notebook, cache) for notebook in notebooks}
 
 
 def disagreements(notebook: str, cells: dict[str, dict]) -> list[str]:
