@@ -458,3 +458,20 @@ def test_a_number_box_is_wide_enough_beside_a_long_label(book):
     q = book.numeric("q", "How many?", unit="US$ per emigrant")
     assert q.control.layout.width == "auto"
     assert q.control.layout.min_width == "max-content"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_an_unanswered_exercise_shows_the_typing_example_once(book, case):
+    """The status line says how to answer with the controls; the typed way is the hint
+    line's alone, not repeated in the status."""
+    exercise = make(book, case)
+
+    def texts(widget):
+        for child in getattr(widget, "children", ()):
+            if isinstance(child, widgets.HTML):
+                yield child.value
+            yield from texts(child)
+
+    shown = " ".join(texts(exercise))
+    assert "is not answered yet" in shown
+    assert shown.count(f"{exercise.id}.answer(") == 1, shown

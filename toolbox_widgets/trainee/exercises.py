@@ -79,6 +79,8 @@ class Exercise(widgets.VBox):
     code = ""  # the kind's name in scoring.py; empty for exercises without a key
     # How to answer, a whole sentence; {example} is the plain-Python way.
     how_to = N_("Answer with the controls above, or type {example} in a code cell.")
+    # The same under the widget, without the example: the typing hint follows below it.
+    do = N_("Answer with the controls above.")
     auto_graded = True  # scored from a key (reflections and self-assessments are not)
 
     def __init__(self, book, exercise_id: str, prompt: str, *, points: float = 1,
@@ -248,7 +250,7 @@ class Exercise(widgets.VBox):
             self._say("!", self.book.store.problem)
         elif value is None:
             self._say("○", _("Exercise {id} is not answered yet.").format(id=self.id) + " "
-                      + self._how_to())
+                      + _(self.do))
         elif self.practice:
             self._say("○", _("Your answer: {answer}. Click “Check my answer”.").format(
                 answer=self.describe(value)))
@@ -398,6 +400,7 @@ class SingleChoice(Exercise):
     kind = N_("single choice")
     code = "single_choice"
     how_to = N_("Choose one option above, or type {example} in a code cell.")
+    do = N_("Choose one option above.")
 
     def __init__(self, book, exercise_id, prompt, options, *, shuffle: bool = True, **kwargs):
         self.options = scoring.named(exercise_id, options)
@@ -444,6 +447,7 @@ class MultipleChoice(SingleChoice):
     kind = N_("multiple choice")
     code = "multiple_choice"
     how_to = N_("Tick every option that applies, or type {example} in a code cell.")
+    do = N_("Tick every option that applies.")
 
     def __init__(self, book, exercise_id, prompt, options, **kwargs):
         kwargs.setdefault("points", 2)
@@ -475,6 +479,7 @@ class NumericAnswer(Exercise):
     kind = N_("number")
     code = "number"
     how_to = N_("Type a number in the box above, or type {example} in a code cell.")
+    do = N_("Type a number in the box above.")
 
     def __init__(self, book, exercise_id, prompt, *, unit: str = "", tolerance: float = 0.0,
                  **kwargs):
@@ -534,6 +539,7 @@ class Matching(Exercise):
     kind = N_("matching pairs")
     code = "matching"
     how_to = N_("Pick a match for every item above, or type {example} in a code cell.")
+    do = N_("Pick a match for every item above.")
     BLANK = BLANK
 
     def __init__(self, book, exercise_id, prompt, left, right, *, shuffle: bool = True,
@@ -590,6 +596,7 @@ class Ordering(Exercise):
     kind = N_("ordering")
     code = "ordering"
     how_to = N_("Choose an item for every position above, or type {example} in a code cell.")
+    do = N_("Choose an item for every position above.")
     BLANK = BLANK
 
     def __init__(self, book, exercise_id, prompt, items, *, shuffle: bool = True, **kwargs):
