@@ -121,3 +121,13 @@ def test_self_study_reflections_are_for_the_learner_with_the_rubric_as_a_guide()
         assert "| Points | What the answer shows |" in study, path.name  # the rubric stays
         assert "How your tutor marks it (3 points)" in release, path.name
         assert "please report any error to the course team" in study.replace("\n", " ").lower()
+
+
+def test_the_self_study_points_table_adds_up_to_what_the_score_line_counts():
+    for path in sorted((ROOT / "selfstudy" / "core").glob("0[1-7]_*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        text = "\n".join(c.source for c in notebook.cells)
+        rows = re.findall(r"^\| [qrtsp][\w, ]* \|.*\| (\d+) \|$", text, re.MULTILINE)
+        total = re.search(r"^\| \| \*\*Total\*\* \| \| \*\*(\d+)\*\* \|$", text, re.MULTILINE)
+        scored = notebook.metadata["self_study"]["points"]
+        assert int(total.group(1)) == sum(map(int, rows)) == scored, path.name
