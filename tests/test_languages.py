@@ -343,7 +343,7 @@ def english_sentences(text: str, places: re.Pattern) -> list[str]:
 # A notebook cell that prints English outside tr(): the notebooks are not this branch's to
 # edit. The fix (mark each sentence with tr()) is in the report of issue 12's last
 # session; when it lands, this test fails until the line below is removed.
-NOTEBOOK_FIX_PENDING = {("01_why_local.ipynb", "d-after-2020")}
+NOTEBOOK_FIX_PENDING: set[tuple[str, str]] = set()
 
 
 def test_english_sentences_are_found_outside_the_translation_only():
