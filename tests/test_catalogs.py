@@ -17,7 +17,8 @@ from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.utils import compute_checksum, is_grade, is_solution
 
-from toolbox_widgets.course import build, catalogs, code_comments, code_text, layout
+from toolbox_widgets.course import (build, catalogs, code_comments, code_text, glossary_catalog,
+                                    layout)
 
 LINK_URL = "https://www.un.org/development/desa/pd/"
 SAMPLE_MARKDOWN = f"""# Sending money home
@@ -614,3 +615,22 @@ def test_mld_build_makes_a_released_language_its_own_assignment(course):
     assert result.returncode == 1
     assert 'core cannot be released in qps' in result.stderr
     assert 'locales/qps/LC_MESSAGES/core.po: fuzzy entry "Points"' in result.stderr
+
+
+def test_a_released_language_needs_the_package_words_and_the_glossary_complete(tmp_path):
+    """French is released for core, so its trainees read the package's words and the
+    glossary in every notebook: an untranslated entry there fails as one in core.po does."""
+    _need_msgfmt()
+    for folder in ("notebooks", "locales"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    assert catalogs.check(tmp_path) == []
+    for name in (catalogs.PACKAGE, glossary_catalog.MODULE):
+        path = catalogs.catalog_path(tmp_path, "fr", name)
+        original = path.read_text(encoding="utf-8")
+        po = polib.pofile(str(path))
+        entry = po.translated_entries()[0]
+        entry.msgstr = ""
+        po.save(str(path))
+        problems = catalogs.check(tmp_path)
+        assert any(f"{name}.po: untranslated entry" in p for p in problems), problems
+        path.write_text(original, encoding="utf-8")

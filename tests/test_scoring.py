@@ -176,3 +176,14 @@ def test_ids_are_unique_within_an_exercise():
     left = scoring.named("q7", {"stock": "A count", "flow": "Moves"}, "items to match")
     with pytest.raises(scoring.NamingError, match="'stock' is used twice"):
         scoring.named("q7", {"stock": "Stock"}, "matches", taken=tuple(left))
+
+
+def test_an_ordering_hint_counts_pairs_as_the_scorer_does():
+    """A practice hint must not describe another rule than the score: one neighbour swap
+    of four items leaves five of six pairs in order (not "2 of 4 in the right position")."""
+    from toolbox_widgets.trainee import feedback
+
+    key = ["a", "b", "c", "d"]
+    assert feedback.hint("ordering", ["b", "a", "c", "d"], key) == (
+        "5 of 6 pairs of items are in the right order.")
+    assert feedback.hint("ordering", key, key).startswith("6 of 6 pairs")

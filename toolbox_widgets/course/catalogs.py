@@ -209,6 +209,7 @@ def write_templates(root: Path, modules: list[str]) -> None:
 # compiled by `mld build` into the package (a hub image installs only the package).
 
 PACKAGE = "toolbox_widgets"
+SHARED_GLOSSARY = "glossary"  # glossary_catalog.MODULE (that module imports this one)
 PACKAGE_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
@@ -479,7 +480,11 @@ def check(root: Path) -> list[str]:
     releases = released(root)
     for path in sorted((root / LOCALES).glob("*/LC_MESSAGES/*.po")):
         language, module = path.parent.parent.name, path.stem
-        problems += check_catalog(root, language, module, module in releases.get(language, []))
+        # A language released for any module needs the package's words and the glossary
+        # complete too: its trainees read them in every notebook.
+        shared = module in (PACKAGE, SHARED_GLOSSARY) and bool(releases.get(language))
+        problems += check_catalog(root, language, module,
+                                  shared or module in releases.get(language, []))
     for language, listed in releases.items():
         problems += [f"{LOCALES}/{language}/released names {module}, which has no notebooks in "
                      f"notebooks/{module}/: correct the line" for module in listed

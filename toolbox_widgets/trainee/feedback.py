@@ -9,6 +9,8 @@ Signs: ✔ ◐ ✘ ○ always speak of correctness; "Saved" (a tag, no tick) spe
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from .i18n import N_, _, ngettext
 from .numbers import show
 
@@ -69,9 +71,13 @@ def hint(kind: str, value, key) -> str:
         return ngettext("Pairs that match: {right} of {total}.",
                         "Pairs that match: {right} of {total}.",
                         len(key)).format(right=right, total=len(key))
-    if kind == "ordering":
-        right = sum(a == b for a, b in zip(value, key))
-        return ngettext("Items in the right position: {right} of {total}.",
-                        "Items in the right position: {right} of {total}.",
-                        len(key)).format(right=right, total=len(key))
+    if kind == "ordering":  # counted as the scorer counts: pairs in the right order
+        place = {}
+        for slot, item in enumerate(value):
+            place.setdefault(item, slot)
+        pairs = list(combinations(key, 2))
+        agree = sum(a in place and b in place and place[a] < place[b] for a, b in pairs)
+        return ngettext("{agree} of {total} pair of items is in the right order.",
+                        "{agree} of {total} pairs of items are in the right order.",
+                        len(pairs)).format(agree=agree, total=len(pairs))
     return _("That is not the best answer. Read the options again and choose another one.")
