@@ -519,12 +519,14 @@ def test_a_released_language_fails_on_an_entry_the_english_no_longer_has(course)
     not marked obsolete, it would pass unnoticed."""
     _need_msgfmt()
     path = _write_catalog(course, "fr", catalogs.pseudo_translate)
-    assert catalogs.check_catalog(course, "fr", "core", release=True) == []
+    assert catalogs.stale_entries(course, "fr", "core") == []
     po = polib.pofile(str(path))
     po.append(polib.POEntry(msgid="A sentence the notebook no longer has.",
                             msgstr="Une phrase que le notebook n'a plus."))
     po.save(str(path))
-    problems = catalogs.check_catalog(course, "fr", "core", release=True)
+    # the release build still works (a course built from some notebooks has such entries)
+    assert catalogs.check_catalog(course, "fr", "core", release=True) == []
+    problems = catalogs.stale_entries(course, "fr", "core")
     assert len(problems) == 1 and "1 entries are no longer in the template" in problems[0]
     assert "A sentence the notebook no longer has." in problems[0]
 

@@ -449,15 +449,26 @@ def check_catalog(root: Path, language: str, module: str, release: bool,
         if po.obsolete_entries():
             problems.append(f"{name}: {len(po.obsolete_entries())} obsolete entries; "
                             "remove them (msgattrib --no-obsolete)")
-        # Entries the English no longer has, not yet marked obsolete: text a translator
-        # would keep updating for nothing, and a sign msgmerge was not run.
-        stale = [e for e in po if not e.obsolete and e.msgid not in wanted]
-        if stale:
-            problems.append(f"{name}: {len(stale)} entries are no longer in the template "
-                            f"(\"{stale[0].msgid[:60]}\" …); run msgmerge, then "
-                            "msgattrib --no-obsolete (docs/translating.md)")
         problems += [f"{name}: {p}" for p in _structure_problems(root, module, po)]
     return problems
+
+
+def stale_entries(root: Path, language: str, module: str) -> list[str]:
+    """Entries the English no longer has, not yet marked obsolete: text a translator would
+    keep updating for nothing, and a sign msgmerge was not run. Checked on the whole
+    repository only (a scratch course built from some notebooks has a smaller template)."""
+    path = catalog_path(root, language, module)
+    try:
+        po = _read(path)
+    except CatalogError:
+        return []  # check_catalog says why
+    wanted = {e.msgid for e in _read(template_path(root, module))}
+    stale = [e for e in po if not e.obsolete and e.msgid not in wanted]
+    if not stale:
+        return []
+    return [(f"{path.relative_to(root)}: {len(stale)} entries are no longer in the template "
+             f"(\"{stale[0].msgid[:60]}\" …); run msgmerge, then msgattrib --no-obsolete "
+             "(docs/translating.md)")]
 
 
 def check(root: Path) -> list[str]:
@@ -483,8 +494,10 @@ def check(root: Path) -> list[str]:
         # A language released for any module needs the package's words and the glossary
         # complete too: its trainees read them in every notebook.
         shared = module in (PACKAGE, SHARED_GLOSSARY) and bool(releases.get(language))
-        problems += check_catalog(root, language, module,
-                                  shared or module in releases.get(language, []))
+        release = shared or module in releases.get(language, [])
+        problems += check_catalog(root, language, module, release)
+        if release and path.exists():
+            problems += stale_entries(root, language, module)
     for language, listed in releases.items():
         problems += [f"{LOCALES}/{language}/released names {module}, which has no notebooks in "
                      f"notebooks/{module}/: correct the line" for module in listed
