@@ -352,7 +352,7 @@ def test_dollar_signs_never_pair_up_as_maths(book):
     ("matching", ("p", "Match", ids(["a", "b"]), {"one": "1", "two": "2"}),
      {"answer": {"a": "1", "b": "1"}, "key": {"a": "1", "b": "2"}}, "1 of 2"),
     ("ordering", ("p", "Order", ids(["x", "y", "z"])),
-     {"answer": ["y", "x", "z"], "key": ["x", "y", "z"]}, "1 of 3"),
+     {"answer": ["y", "x", "z"], "key": ["x", "y", "z"]}, "2 of 3 pairs"),
 ])
 def test_practice_hints_first_then_shows_the_answer(book, factory, args, wrong, hint):
     p = getattr(book, factory)(*args, key=wrong["key"], why="The reason.")
