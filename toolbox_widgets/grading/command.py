@@ -208,7 +208,11 @@ def _client(args):
     try:
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.per_worker,
                                processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR,
+                               # mld grade reports each task's failure itself, per trainee
+                               # and notebook; a worker's own ERROR lines are dask's
+                               # connection chatter (a Ctrl-C that closes the client while a
+                               # worker sends a result printed a traceback).
+                               silence_logs=logging.CRITICAL,
                                local_directory=os.environ.get("TMPDIR"))
     finally:
         signal.signal(signal.SIGINT, handler)
