@@ -181,15 +181,18 @@ def test_renamed_column(data_copy):
     assert "unexpected: migrant;" in str(err.value)
 
 
-def test_text_in_numeric_column(data_copy):
-    path = data_copy / "refugees_by_asylum.csv"
-
+def _text_in_the_refugees_column(data_copy):
+    """Line 6 of refugees_by_asylum.csv says "many" where a number belongs."""
     def break_row_5(lines):
         cells = lines[5].split(",")
         cells[4] = "many"  # the refugees column
         lines[5] = ",".join(cells)
 
-    edit_csv(path, break_row_5)
+    edit_csv(data_copy / "refugees_by_asylum.csv", break_row_5)
+
+
+def test_text_in_numeric_column(data_copy):
+    _text_in_the_refugees_column(data_copy)
     with pytest.raises(data.DataFileError, match=r"refugees_by_asylum\.csv") as err:
         data.refugees(by="asylum")
     message = str(err.value)
@@ -201,14 +204,7 @@ def test_a_damaged_file_is_explained_in_the_trainees_language(data_copy):
     from toolbox_widgets import set_language
     from toolbox_widgets.trainee import i18n
 
-    path = data_copy / "refugees_by_asylum.csv"
-
-    def break_row_5(lines):
-        cells = lines[5].split(",")
-        cells[4] = "many"  # the refugees column
-        lines[5] = ",".join(cells)
-
-    edit_csv(path, break_row_5)
+    _text_in_the_refugees_column(data_copy)
     try:
         set_language("fr")
         with pytest.raises(data.DataFileError) as err:

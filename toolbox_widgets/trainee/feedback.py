@@ -9,10 +9,9 @@ Signs: ✔ ◐ ✘ ○ always speak of correctness; "Saved" (a tag, no tick) spe
 
 from __future__ import annotations
 
-from itertools import combinations
-
 from .i18n import N_, _, ngettext
 from .numbers import show
+from .scoring import ordered_pairs
 
 SAVED_TAG = N_("Saved")
 CHECK = N_("Check my answer")
@@ -72,12 +71,8 @@ def hint(kind: str, value, key) -> str:
                         "Pairs that match: {right} of {total}.",
                         len(key)).format(right=right, total=len(key))
     if kind == "ordering":  # counted as the scorer counts: pairs in the right order
-        place = {}
-        for slot, item in enumerate(value):
-            place.setdefault(item, slot)
-        pairs = list(combinations(key, 2))
-        agree = sum(a in place and b in place and place[a] < place[b] for a, b in pairs)
+        agree, total, _place = ordered_pairs(value, key)
         return ngettext("{agree} of {total} pair of items is in the right order.",
                         "{agree} of {total} pairs of items are in the right order.",
-                        len(pairs)).format(agree=agree, total=len(pairs))
+                        total).format(agree=agree, total=total)
     return _("That is not the best answer. Read the options again and choose another one.")

@@ -234,22 +234,29 @@ def _matching(value, key):
     return right / len(key), detail
 
 
-def _ordering(value, key):
+def ordered_pairs(value, key) -> tuple[int, int, dict]:
+    """Pairs of the key's items that value puts in the key's order, all pairs, and each
+    placed item's slot (an item counts once, at its first position)."""
     place = {}
     for slot, item in enumerate(value):
         if item not in EMPTY and item not in place:
-            place[item] = slot  # an item counts once, at its first position
+            place[item] = slot
     pairs = list(combinations(key, 2))
-    if not pairs:  # a single item: right when it is placed
+    agree = sum(a in place and b in place and place[a] < place[b] for a, b in pairs)
+    return agree, len(pairs), place
+
+
+def _ordering(value, key):
+    agree, total, place = ordered_pairs(value, key)
+    if not total:  # a single item: right when it is placed
         return float(bool(place)), (_("The one item is placed.") if place
                                     else _("Nothing is placed."))
-    agree = sum(a in place and b in place and place[a] < place[b] for a, b in pairs)
     detail = ngettext("{agree} of {total} pair of items is in the right order.",
                       "{agree} of {total} pairs of items are in the right order.",
-                      len(pairs)).format(agree=agree, total=len(pairs))
+                      total).format(agree=agree, total=total)
     if len(place) < len([item for item in value if item not in EMPTY]):
         detail += " " + _("An item used twice counts only at its first position.")
-    return agree / len(pairs), detail
+    return agree / total, detail
 
 
 def _short(value) -> str:
