@@ -20,6 +20,7 @@ from .trainee import data
 from .trainee.charts import show_chart
 from .trainee.exercises import AnswerError
 from .trainee.glossary import define, lookup, search_box, terms
+from .trainee.home import show_home
 from .trainee.i18n import set_language
 from .trainee.i18n import _ as tr  # the notebooks' marker: IPython and loops rebind `_`
 from .trainee.overview import show_points
@@ -27,5 +28,5 @@ from .trainee.tables import show_table
 from .trainee.workbook import Workbook
 
 __all__ = ["AnswerError", "Workbook", "data", "define", "lookup", "search_box", "set_language",
-           "show_chart", "show_points", "show_table", "terms", "tr"]
+           "show_chart", "show_home", "show_points", "show_table", "terms", "tr"]
 __version__ = "0.1.0"

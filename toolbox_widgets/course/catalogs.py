@@ -544,7 +544,8 @@ def translate_notebook(notebook: nbformat.NotebookNode, table: dict[str, str],
             cell.source, lacking = translate_markdown(cell.source, table)
             missing += lacking
     missing += code_text.translate_cells(notebook, table, language)  # tr() and the setup cell
-    notebook.metadata["mld"] = {"language": language}  # which catalog made this notebook
+    # which catalog made this notebook (the author's mld.minutes stays)
+    notebook.metadata["mld"] = {**notebook.metadata.get("mld", {}), "language": language}
     return missing
 
 
