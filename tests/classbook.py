@@ -5,7 +5,7 @@
     module1:           01_plans q1 5 points
 
     ana   Ana Núñez         core 4 4+2 4 (14, finished, passed); module1 5 (passed)
-    fran  Françoise Çelik   core_fr 4 4 0 (8: stops at 03, not passed)
+    fran  Françoise Çelik-Muñoz core_fr 4 4 0 (8: stops at 03, not passed)
     bob   Bob Smith         core 4 0 0 (stops at 02)
     eve   Eve Ng            core 2 0 0 (stops at 02)
     cy    Cy                core 1 1 1 (3: finished, not passed)
@@ -30,8 +30,8 @@ SCORES = {  # trainee: (assignment, [score of q1 per notebook], written r1 score
     "eve": [("core", [2, 0, 0], None)],
     "cy": [("core", [1, 1, 1], 0)],
 }
-NAMES = {"ana": ("Ana", "Núñez"), "fran": ("Françoise", "Çelik"), "bob": ("Bob", "Smith"),
-         "eve": ("Eve", "Ng"), "cy": ("Cy", ""), "dee": ("Dee", "Okafor")}
+NAMES = {"ana": ("Ana", "Núñez"), "fran": ("Françoise", "Çelik-Muñoz"),
+         "bob": ("Bob", "Smith"), "eve": ("Eve", "Ng"), "cy": ("Cy", ""), "dee": ("Dee", "Okafor")}
 
 
 @pytest.fixture(scope="session")

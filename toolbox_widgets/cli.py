@@ -1,4 +1,5 @@
-"""The course's command-line tool: ``mld build [--check]`` and ``mld grade ASSIGNMENT``."""
+"""The course's command-line tool: ``mld build [--check]``, ``mld grade ASSIGNMENT`` and
+``mld certificates MODULE … | verify CODE``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from .course import build, catalogs, fair_keys, glossary_catalog, layout, page_text, written_once
 from .grading import add_grade_command
+from .grading.certificates import add_certificates_command
 
 
 def _course_root(path: str) -> Path:
@@ -72,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--root", default=".", help="the course folder (default: here)")
     build_parser.set_defaults(run=cmd_build)
     add_grade_command(commands)
+    add_certificates_command(commands)
     args = parser.parse_args(argv)
     return args.run(args)
 
