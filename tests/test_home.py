@@ -32,7 +32,7 @@ def copy(tmp_path, tree: str, assignment: str = "core"):
 
 def text(folder) -> str:
     """The home as the trainee reads it (tags and entities away)."""
-    page = home.home_html(home.find_modules(folder), folder)
+    page = home.home_html(home.find_modules(folder))
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)).replace("&#x27;", "'")
 
 

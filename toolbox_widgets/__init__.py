@@ -17,6 +17,7 @@ What a notebook imports is re-exported here::
 """
 
 from .trainee import data
+from .trainee.action_plan import my_documents
 from .trainee.charts import show_chart
 from .trainee.exercises import AnswerError
 from .trainee.glossary import define, lookup, search_box, terms
@@ -27,6 +28,6 @@ from .trainee.overview import show_points
 from .trainee.tables import show_table
 from .trainee.workbook import Workbook
 
-__all__ = ["AnswerError", "Workbook", "data", "define", "lookup", "search_box", "set_language",
-           "show_chart", "show_home", "show_points", "show_table", "terms", "tr"]
+__all__ = ["AnswerError", "Workbook", "data", "define", "lookup", "my_documents", "search_box",
+           "set_language", "show_chart", "show_home", "show_points", "show_table", "terms", "tr"]
 __version__ = "0.1.0"

@@ -80,6 +80,7 @@ class Notebook:
     required: list[str] = field(default_factory=list)  # exercises and reflections to do
     done: list[str] = field(default_factory=list)
     reflections: list[str] = field(default_factory=list)
+    points: dict[str, float] = field(default_factory=dict)  # per item (class: nbgrader's)
     answers: dict = field(default_factory=dict)
     note: str = ""  # a plain sentence when the answers file could not be read
     started: bool = False
@@ -192,6 +193,7 @@ def read_notebook(path: Path) -> Notebook:
             if found:
                 points.setdefault(found.group(1), 0.0)
     state.reflections = [r for s in code for r in REFLECTION.findall(s)]
+    state.points = points
     state.required = [i for i in points if i not in tasks] + [
         r for r in state.reflections if r not in points]
     if self_study:
@@ -266,7 +268,7 @@ def duration(minutes: float) -> str:
                                                       minutes=minutes % 60)
 
 
-def home_html(modules: list[Module], here: Path) -> str:
+def home_html(modules: list[Module]) -> str:
     """The course home as HTML: a sentence per module, a table per module, the next step."""
     if not modules:
         return "<p>" + html.escape(_("No module was found next to this notebook's folder.")) \
@@ -347,4 +349,4 @@ def _module_html(module: Module, self_study: bool) -> str:
 def show_home(folder: Path | str = ".") -> None:
     """Show the course home for the copy this notebook is in (the Core overview's cell)."""
     modules = find_modules(folder)
-    display(HTML(home_html(modules, Path(folder))))
+    display(HTML(home_html(modules)))

@@ -1,0 +1,171 @@
+"""My action plan (the trainee's reflections about their territory, as chapters) and the
+self-study statement of completion: written from the trainee's own copy by the overview's
+buttons, as HTML and PDF, in the copy's language. The PDFs are read back with pdftotext and
+rendered with pdftoppm; MLD_SCREENSHOTS=1 saves one page of each to docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from conftest import ROOT
+from test_certificates import SHOTS, pdf_text, render
+from test_home import CORE_01, copy
+
+from toolbox_widgets.trainee import action_plan, home, i18n
+from toolbox_widgets.trainee.answers import AnswerStore
+
+MINE = ("In Ñuñoa, the municipal registry counts residents born abroad every year; the "
+        "«Maison des migrants» at the façade of the town hall would keep the figures.")
+CASE = "Naga's one-stop centre would suit our district: the diaspora association is ready."
+
+
+@pytest.fixture(autouse=True)
+def english():
+    i18n.use_language("en")
+    yield
+    i18n.use_language("en")
+
+
+def words(path) -> str:
+    return " ".join(pdf_text(path).replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def reflect(core, self_study=True):
+    AnswerStore(CORE_01, core, self_study=self_study).set("r1", MINE)
+    AnswerStore("core_06_case_study_bicol", core, self_study=self_study).set("r1", CASE)
+
+
+def complete(core):
+    """Every scored exercise of Core checked right, each for its points (the class
+    version's marks; the self-study notebooks keep only their total)."""
+    marks = {n.path.name: n.points for n in
+             home.find_modules(ROOT / "release" / core.name)[0].notebooks}
+    for state in home.find_modules(core)[0].notebooks:
+        store = AnswerStore(state.workbook, core, self_study=True) if state.workbook else None
+        for item in state.required:
+            if item not in state.reflections:
+                store.set(item, "answer")
+                store.set_check(item, "answer", marks[state.path.name][item])
+
+
+def test_the_plan_gathers_the_reflections_as_chapters(tmp_path):
+    core = copy(tmp_path, "selfstudy")
+    reflect(core)
+    html_file, pdf_file = action_plan.write_plan(core, "Ana Núñez")
+    assert html_file.parent == pdf_file.parent == core.parent  # next to the module folders
+    text = words(pdf_file)
+    assert "My local migration-and-development action plan" in text
+    assert "Written by Ana Núñez on" in text
+    assert " ".join(MINE.split()) in text and CASE in text
+    assert ("Why local? Migration and development in numbers: Which two or three migration "
+            "figures would matter most") in text  # the question, from the notebook
+    diagnosis, partners = text.index("Diagnosis: migration"), text.index("Partners")
+    assert diagnosis < text.index("In Ñuñoa") < partners  # Core's reflections: diagnosis
+    assert "This chapter comes with Module 2: partnerships" in text  # not in the copy yet
+    page = html_file.read_text(encoding="utf-8")
+    assert "In Ñuñoa" in page and "<script" not in page
+    assert render(pdf_file, tmp_path / "plan.png").stat().st_size > 10_000
+    if os.environ.get("MLD_SCREENSHOTS") == "1":
+        shutil.copy(tmp_path / "plan.png", SHOTS / "action-plan-en.png")
+
+
+def test_a_plan_is_never_overwritten_and_takes_the_latest_answers(tmp_path):
+    core = copy(tmp_path, "release")
+    reflect(core, self_study=False)
+    first = action_plan.write_plan(core)[1]
+    AnswerStore(CORE_01, core).set("r1", "A newer plan for the district.")
+    second = action_plan.write_plan(core)[1]
+    assert first.name == "my-action-plan.pdf" and second.name == "my-action-plan-2.pdf"
+    assert "In Ñuñoa" in words(first) and "A newer plan for the district." in words(second)
+
+
+def test_a_damaged_answers_file_leaves_its_chapter_empty_not_broken(tmp_path):
+    core = copy(tmp_path, "selfstudy")
+    for state in home.find_modules(core)[0].notebooks:
+        if state.workbook:
+            (core / f"{state.workbook}.answers.json").write_text("{", encoding="utf-8")
+    text = words(action_plan.write_plan(core)[1])
+    assert "Nothing written yet: your reflections from these modules appear here" in text
+
+
+def test_the_statement_waits_for_the_threshold_and_says_what_is_missing(tmp_path):
+    core = copy(tmp_path, "selfstudy")
+    path, missing = action_plan.write_statement(core, "Ana Núñez")
+    assert path is None and not list(core.parent.glob("*.pdf"))
+    assert missing == [("Core: introduction to migration and local development: 0% of the "
+                       "points scored so far; 70% are needed.")]
+    complete(core)
+    path, missing = action_plan.write_statement(core, "Ana Núñez", ["module1"])
+    assert path is None and missing == [
+        ("Module 1: managing the link between migration and local development is not in your "
+        "course folder.")]
+    path, missing = action_plan.write_statement(core, "Ana Núñez")
+    assert missing == [] and path.name == "my-statement-of-completion.pdf"
+    text = words(path)
+    assert "Statement of completion (self-assessed)" in text and "Ana Núñez states" in text
+    assert "no instructor or institution has checked them. It is not a certificate." in text
+    assert "57 of 57 points (100%)" in text
+    assert render(path, tmp_path / "statement.png").stat().st_size > 10_000
+    if os.environ.get("MLD_SCREENSHOTS") == "1":
+        shutil.copy(tmp_path / "statement.png", SHOTS / "statement-en.png")
+
+
+def test_the_class_version_has_no_statement(tmp_path):
+    core = copy(tmp_path, "release")
+    path, missing = action_plan.write_statement(core, "Ana")
+    assert path is None and "your instructor issues certificates" in missing[0]
+    box = action_plan.my_documents(core)
+    assert [getattr(c, "description", "") for c in box.children][:2] == [
+        "Your name:", "Write my action plan"]
+    assert not any("statement" in getattr(c, "description", "") for c in box.children)
+
+
+def test_the_buttons_say_what_they_wrote_or_why_not(tmp_path):
+    core = copy(tmp_path, "selfstudy")
+    reflect(core)
+    box = action_plan.my_documents(core)
+    name, plan, statement, said = box.children  # no optional module in the copy: no list
+    name.value = "Françoise Çelik-Muñoz"
+    plan.click()
+    assert "✔ Written: my-action-plan.html" in said.value
+    assert "✔ Written: my-action-plan.pdf" in said.value and 'role="status"' in said.value
+    assert "Written by Françoise Çelik-Muñoz" in words(core.parent / "my-action-plan.pdf")
+    statement.click()
+    assert "○ Not yet:" in said.value and "70% are needed" in said.value
+    assert not (core.parent / "my-statement-of-completion.pdf").exists()
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("fr", ["Mon plan d'action", "Diagnostic", "Ñuñoa", "façade",
+            "Attestation de fin de formation (auto-évaluée)", "Ce n'est pas un certificat."]),
+    ("es", ["Mi plan de acción", "Diagnóstico", "Ñuñoa", "façade",
+            "Declaración de finalización (autoevaluada)", "No es un certificado."]),
+])
+def test_the_documents_speak_the_copy_language(tmp_path, language, expected):
+    core = copy(tmp_path, "selfstudy", f"core_{language}")
+    reflect(core)
+    complete(core)
+    page, plan = action_plan.write_plan(core, "Ana Núñez")
+    title = {"fr": "Mon plan d&#x27;action local pour la migration et le développement",
+             "es": "Mi plan de acción local de migración y desarrollo"}[language]
+    assert f"<h1>{title}</h1>" in page.read_text(encoding="utf-8")
+    assert f'<html lang="{language}">' in page.read_text(encoding="utf-8")
+    statement, missing = action_plan.write_statement(core, "Ana Núñez")
+    assert not missing
+    text = words(plan) + " " + words(statement)
+    for phrase in expected:
+        assert phrase in text, phrase
+    assert "Diagnosis" not in text and "Statement of completion" not in text
+    if os.environ.get("MLD_SCREENSHOTS") == "1":
+        shutil.copy(render(plan, tmp_path / "plan.png"), SHOTS / f"action-plan-{language}.png")
+        shutil.copy(render(statement, tmp_path / "statement.png"),
+                    SHOTS / f"statement-{language}.png")
+
+
+def test_the_questions_come_from_every_reflection_of_core():
+    for notebook in sorted((ROOT / "selfstudy" / "core").glob("0[1-7]_*.ipynb")):
+        questions = action_plan.reflection_questions(notebook)
+        assert list(questions) == ["r1"] and questions["r1"].endswith("?") or \
+            len(questions["r1"]) > 40, notebook.name
