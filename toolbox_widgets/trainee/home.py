@@ -337,7 +337,7 @@ def _module_html(module: Module, self_study: bool) -> str:
         rows.append("<tr>" + "".join(f'<td style="text-align: left;">{c}</td>'
                                      for c in cells) + "</tr>")
     notes = "".join(f"<p>! {html.escape(n.note)}</p>" for n in module.notebooks if n.note)
-    head = "".join(f"<th>{h}</th>" for h in (
+    head = "".join(f'<th scope="col" style="text-align: left;">{h}</th>' for h in (
         _("Notebook"), _("Status"), _("Exercises and reflections done"), heading,
         _("Time left")))
     return (f"<h3>{html.escape(_(TITLES[module.name]))}</h3>\n"
