@@ -169,3 +169,18 @@ def test_the_questions_come_from_every_reflection_of_core():
         questions = action_plan.reflection_questions(notebook)
         assert list(questions) == ["r1"] and questions["r1"].endswith("?") or \
             len(questions["r1"]) > 40, notebook.name
+
+
+def test_documents_made_with_a_module_tool_are_named_in_its_chapter(tmp_path):
+    core = copy(tmp_path, "selfstudy")
+    module1 = tmp_path / "selfstudy" / "module1"
+    module1.mkdir()
+    shutil.copy(core / "01_why_local.ipynb", module1 / "01_profile.ipynb")
+    (module1 / "migration_profile_são-tomé.pdf").write_bytes(b"%PDF-1.4")
+    (module1 / "notes.pdf").write_bytes(b"%PDF-1.4")  # not a tool's output
+    text = words(action_plan.write_plan(core)[1])
+    diagnosis, partners = text.index("Diagnosis: migration"), text.index("Partners")
+    named = text.index("module1/migration_profile_são-tomé.pdf")
+    assert diagnosis < named < partners
+    assert "Documents you made with the tools of Module 1: managing the link" in text
+    assert "notes.pdf" not in text

@@ -29,6 +29,10 @@ CHAPTERS = (
     (N_("Economic opportunities"), ("module4",)),
     (N_("(Re)integration"), ("module5",)),
 )
+# What the course's tools write into a module's folder (documents.write_new), which the
+# plan names in its chapter: the Module 1 profile builder's profiles so far. A tool that
+# writes a document for the plan adds its file pattern here.
+OUTPUTS = ("migration_profile_*.pdf", "migration_profile_*.html")
 PLAN_FILE = "my-action-plan"
 STATEMENT_FILE = "my-statement-of-completion"
 
@@ -93,6 +97,13 @@ def plan_document(modules: list[home.Module], name: str = "", made: datetime | N
                     doc.paragraph(_("{notebook}: {question}").format(
                         notebook=notebook.title, question=questions.get(item, item)))
                     doc.bullets([text.strip()])
+            made = sorted({path.relative_to(module.folder.parent).as_posix()
+                           for pattern in OUTPUTS for path in module.folder.glob(pattern)})
+            if made:
+                written += 1
+                doc.paragraph(_("Documents you made with the tools of {module}, in your course "
+                                "folder:").format(module=_(home.TITLES[module_name])))
+                doc.bullets(made)
         if not written and any(m in present for m in names):
             doc.paragraph(_("Nothing written yet: your reflections from these modules appear "
                             "here once you write them."))
