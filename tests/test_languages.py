@@ -234,7 +234,7 @@ def test_the_translation_reaches_every_marked_string_comment_and_the_setup_cell(
                         if code_comments.in_cell(cell) and not c.text.startswith("⟦")]
             assert comments == [], f"{path.name}, cell {cell.id}: {comments[:3]}"
         assert any('language="qps")' in c.source for c in code), path.name
-        assert notebook.metadata["mld"] == {"language": "qps"}
+        assert notebook.metadata["mld"]["language"] == "qps"
 
 
 def qps_locales(course: Path, folder: Path) -> Path:
