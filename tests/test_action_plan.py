@@ -184,3 +184,9 @@ def test_documents_made_with_a_module_tool_are_named_in_its_chapter(tmp_path):
     assert diagnosis < named < partners
     assert "Documents you made with the tools of Module 1: managing the link" in text
     assert "notes.pdf" not in text
+
+
+def test_no_buttons_under_nbgrader(tmp_path, monkeypatch):
+    core = copy(tmp_path, "release")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert action_plan.my_documents(core) is None
