@@ -353,6 +353,22 @@ def test_course_charts_carry_a_light_template():
     pio.templates.default = "plotly"
 
 
+def test_a_long_vertical_axis_title_goes_on_several_lines():
+    """Notebook 03's Spanish y-axis title was longer than the plot was tall, and cut."""
+    import plotly.graph_objects as go
+
+    from toolbox_widgets.trainee.charts import figure_json
+
+    long = "Entradas de remesas registradas (miles de millones de US$, escala logarítmica)"
+    layout = figure_json(go.Figure(go.Bar(x=[1], y=[2]), layout={
+        "yaxis_title": long, "yaxis2_title": long, "xaxis_title": "Año"}))["layout"]
+    for axis in ("yaxis", "yaxis2"):
+        lines = layout[axis]["title"]["text"].split("<br>")
+        assert len(lines) == 2 and max(map(len, lines)) <= 40
+        assert " ".join(lines) == long
+    assert layout["xaxis"]["title"]["text"] == "Año"
+
+
 def test_the_shipped_chart_template_is_plotlys_look():
     """chart_template.json is derived from the installed plotly's default template; a
     plotly upgrade that changes its look shows here."""

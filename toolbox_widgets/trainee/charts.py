@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import textwrap
 from pathlib import Path
 
 import plotly.io as pio
@@ -70,7 +71,22 @@ def figure_json(figure) -> dict:
     layout = spec.setdefault("layout", {})
     if _blank(layout.get("template") or {}):
         layout["template"] = course_template()
+    _wrap_axis_titles(layout)
     return spec
+
+
+# A vertical axis title longer than the plot is tall is cut (notebook 03 in Spanish):
+# long ones go on two or more lines, in every language.
+AXIS_TITLE_WIDTH = {"yaxis": 40, "xaxis": 90}  # characters per line
+
+
+def _wrap_axis_titles(layout: dict) -> None:
+    for key, axis in layout.items():
+        width = AXIS_TITLE_WIDTH.get(key.rstrip("0123456789"))
+        title = axis.get("title") if width and isinstance(axis, dict) else None
+        text = title.get("text") if isinstance(title, dict) else None
+        if isinstance(text, str) and len(text) > width and "<br>" not in text:
+            title["text"] = "<br>".join(textwrap.wrap(text, width))
 
 
 def _blank(template: dict) -> bool:
