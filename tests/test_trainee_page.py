@@ -361,7 +361,7 @@ def test_a_long_vertical_axis_title_goes_on_several_lines():
 
     long = "Entradas de remesas registradas (miles de millones de US$, escala logarítmica)"
     layout = figure_json(go.Figure(go.Bar(x=[1], y=[2]), layout={
-        "yaxis_title": long, "yaxis2_title": long, "xaxis_title": "Año"}))["layout"]
+        "yaxis_title": long, "yaxis2": {"title": {"text": long}}, "xaxis_title": "Año"}))["layout"]
     for axis in ("yaxis", "yaxis2"):
         lines = layout[axis]["title"]["text"].split("<br>")
         assert len(lines) == 2 and max(map(len, lines)) <= 40
