@@ -117,13 +117,9 @@ def class_graded_both_ways(course, tmp_path_factory):
     assert PROTECTION in config.read_text()
     config.write_text(config.read_text().split(PROTECTION)[0])
     shutil.rmtree(course / "submitted")
-    # Side by side: stock nbgrader grades one notebook after the other, mostly waiting on
-    # its kernel, so mld grade's workers use the cores beside it.
-    plain = subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", "core", "--force",
-                              f"--Execute.timeout={TIMEOUT}"], cwd=stock, env=tool_env(),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    nbgrader("autograde", "core", "--force", f"--Execute.timeout={TIMEOUT}", cwd=stock,
+             check=False)
     run = mld_grade(mine, "--csv", str(base / "grades.csv"))
-    plain.wait()
     return stock, mine, run, expected, base / "grades.csv"
 
 
