@@ -133,16 +133,16 @@ def pytest_terminal_summary(terminalreporter):
         write(f"Every module: {what} {seconds:.0f} s")
     grows = runs_wall + sum(_EVERY_MODULE.values())
     fixed = wall - grows
+    write(f"Tests: {wall:.0f} s in all for {modules} module(s): {grows:.0f} s of it grows with "
+          f"the course (notebook runs {runs_wall:.0f} s of wall time, and the rest above), "
+          f"{fixed:.0f} s is fixed.")
     outside = _outside_pytest()
     if outside:
         before, build_check = outside
         fixed += before - build_check
         grows += build_check
-        write(f"Before pytest: {before:.0f} s (install, ruff, `mld build --check` "
+        write(f"Before pytest: {before:.0f} s (install, ruff, and `mld build --check` "
               f"{build_check:.0f} s, which grows with the course).")
-    write(f"Tests: {wall:.0f} s in all for {modules} module(s): {grows:.0f} s of it grows with "
-          f"the course (notebook runs {runs_wall:.0f} s of wall time, and the rest above), "
-          f"{fixed:.0f} s is fixed.")
     six = fixed + 6 / modules * grows
     ran, every = len(_FILE_SECONDS), len(list(Path(__file__).parent.glob("test_*.py")))
     partly = "" if ran >= every else f" (from {ran} of {every} test files only)"
