@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -194,11 +195,15 @@ def trees_fingerprint() -> str:
 
 
 def test_course(extra: list[str]) -> None:
+    # pytest's closing estimate for six modules counts the time before it too
+    os.environ["MLD_CI_STARTED"] = str(time.time())
     install("test,hub")  # the hub test needs JupyterHub
     ensure_system_packages()
     install_axe()
     run(PYTHON, "-m", "ruff", "check", ".")
+    started = time.monotonic()
     run(PYTHON, "-m", "toolbox_widgets.cli", "build", "--check")
+    os.environ["MLD_CI_BUILD_CHECK_SECONDS"] = str(time.monotonic() - started)
     # The build check is a whole build of every module and language: pytest's own copy of
     # it (tests/test_build.py) is skipped when these very files were just checked.
     os.environ["MLD_TREES_CHECKED"] = trees_fingerprint()

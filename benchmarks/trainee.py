@@ -31,7 +31,7 @@ TARGET_RUN_ALL = 4.0  # seconds, median per notebook
 TARGET_KERNEL_FACTOR = 3.0
 TARGET_SIZE = 1_000_000  # bytes after Run All
 TARGET_SAVE = 0.100  # seconds
-SAME_PACKAGES = ("import pandas, plotly.express, plotly.graph_objects, plotly.io, "
+SAME_PACKAGES = ("import pandas, plotly.graph_objects, plotly.io, "
                  "ipywidgets, IPython.display")
 
 # Runs in the trainee's kernel after Run All: change each exercise's control the way a

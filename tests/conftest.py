@@ -7,11 +7,12 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from toolbox_widgets.course import layout
+from toolbox_widgets.course import catalogs, layout
 from toolbox_widgets.course.build import tool_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +41,9 @@ def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedP
 def built_course(tmp_path_factory) -> Path:
     """A course folder built from notebooks/ with its own gradebook."""
     root = layout.scratch_course(ROOT, tmp_path_factory.mktemp("course"))
-    subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root", str(root)],
-                   check=True, capture_output=True, env=tool_env())
+    with for_every_module("build of the course"):
+        subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root",
+                        str(root)], check=True, capture_output=True, env=tool_env())
     return root
 
 
@@ -69,20 +71,42 @@ def executions(tmp_path_factory):
     runs.close()
 
 
-# --- The time of a run, per test file and per module and language of the notebooks run,
-# printed at the end: the figure to watch as modules and languages are added.
+# --- The time of a run, and what it would be for six modules, printed at the end: the figure
+# to watch as modules and languages are added. What grows with the course is measured, not
+# listed by file: the notebook runs of tests/executions.py (kept per module and language),
+# and the work that the tests time with for_every_module() (a build of the whole course, the
+# grading regression of every notebook). The rest of the run is taken as fixed: tests on a
+# fixed sample of notebooks (two Core notebooks, one per kind in the browser), or on none.
 _RUNS: list[Executions] = []
-_STARTED = time.monotonic()
+_STARTED, _STARTED_AT = time.monotonic(), time.time()
 _FILE_SECONDS: dict[str, float] = defaultdict(float)
-# Test files whose work grows with the course: they run, build or grade every notebook of
-# every module (and language). The others work on a fixed sample (notebook 01, a few
-# notebooks of core) or on no notebook at all.
-GROWS_WITH_THE_COURSE = ("test_notebooks.py", "test_selfstudy.py", "test_grading.py",
-                         "test_languages.py", "test_build.py", "test_catalogs.py")
+_EVERY_MODULE: dict[str, float] = defaultdict(float)
+
+
+@contextmanager
+def for_every_module(what: str):
+    """Time work that covers every module of the course (and its languages): its wall time
+    is counted as growing with the number of modules in the six-module estimate."""
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        _EVERY_MODULE[what] += time.monotonic() - start
 
 
 def pytest_runtest_logreport(report):
     _FILE_SECONDS[report.nodeid.split("::")[0]] += report.duration
+
+
+def _outside_pytest() -> tuple[float, float] | None:
+    """(seconds before pytest in `python3 course.py test`, of which `mld build --check`):
+    set by course.py; None when pytest was started by hand."""
+    try:
+        started = float(os.environ["MLD_CI_STARTED"])
+        build_check = float(os.environ["MLD_CI_BUILD_CHECK_SECONDS"])
+    except (KeyError, ValueError):
+        return None
+    return _STARTED_AT - started, build_check
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -94,18 +118,34 @@ def pytest_terminal_summary(terminalreporter):
     for name, seconds in sorted(_FILE_SECONDS.items(), key=lambda item: -item[1]):
         if seconds >= 1:
             write(f"{seconds:7.0f} s  {name}")
+    runs_wall = 0.0
     for runs in _RUNS:
         write(f"Notebook runs ({runs.workers} side by side), kernel time per module "
               "and language:")
         for line in runs.summary():
             write(f"  {line}")
-    modules = {p.name for p in (ROOT / "notebooks").iterdir() if p.is_dir()}
-    grows = sum(s for n, s in _FILE_SECONDS.items() if Path(n).name in GROWS_WITH_THE_COURSE)
-    fixed = sum(_FILE_SECONDS.values()) - grows
-    write(f"Tests: {wall:.0f} s in all for {len(modules)} module(s); {grows:.0f} s in the files "
-          f"that grow with the course, {fixed:.0f} s in the others.")
-    six = fixed + 6 / len(modules) * grows
+        # Side by side, the wall time is about the kernel time shared by the workers. The
+        # pseudo-locale is a fixed sample (Core only, tests/test_languages.py).
+        runs_wall += sum(sum(t) for (_, _, language, _), t in runs.seconds.items()
+                         if language != catalogs.PSEUDO) / runs.workers
+    modules = len({p.name for p in (ROOT / "notebooks").iterdir() if p.is_dir()})
+    for what, seconds in sorted(_EVERY_MODULE.items()):
+        write(f"Every module: {what} {seconds:.0f} s")
+    grows = runs_wall + sum(_EVERY_MODULE.values())
+    fixed = wall - grows
+    write(f"Tests: {wall:.0f} s in all for {modules} module(s): {grows:.0f} s of it grows with "
+          f"the course (notebook runs {runs_wall:.0f} s of wall time, and the rest above), "
+          f"{fixed:.0f} s is fixed.")
+    outside = _outside_pytest()
+    if outside:
+        before, build_check = outside
+        fixed += before - build_check
+        grows += build_check
+        write(f"Before pytest: {before:.0f} s (install, ruff, and `mld build --check` "
+              f"{build_check:.0f} s, which grows with the course).")
+    six = fixed + 6 / modules * grows
     ran, every = len(_FILE_SECONDS), len(list(Path(__file__).parent.glob("test_*.py")))
     partly = "" if ran >= every else f" (from {ran} of {every} test files only)"
-    write(f"Six modules, estimated: {fixed:.0f} + 6 / {len(modules)} x {grows:.0f} = {six:.0f} s "
-          f"({six / 60:.0f} min){partly}.")
+    whole = "CI" if outside else "pytest (without the time before it)"
+    write(f"Six modules, estimated for the whole {whole}: {fixed:.0f} + 6 / {modules} x "
+          f"{grows:.0f} = {six:.0f} s ({six / 60:.0f} min){partly}.")

@@ -40,9 +40,16 @@ TIMEOUT = 600  # seconds per cell: far above any cell of the course, below CI's 
 
 # nbgrader's Validate in a process of its own: it sets NBGRADER_EXECUTION in os.environ
 # while it runs, which two runs in one process (or a plain run beside it) would share.
-VALIDATE = ("import json, sys\n"
+# One process validates every asked-for notebook of one folder, one after the other:
+# importing nbgrader takes about as long as validating a notebook.
+VALIDATE = ("import json, sys, traceback\n"
             "from nbgrader.validator import Validator\n"
-            "print(json.dumps(Validator().validate(sys.argv[1])))\n")
+            "for path in sys.argv[1:]:\n"
+            "    try:\n"
+            "        done = [path, Validator().validate(path)]\n"
+            "    except Exception:\n"
+            "        done = [path, None, traceback.format_exc()]\n"
+            "    print(json.dumps(done), flush=True)\n")
 
 
 @dataclass
@@ -116,19 +123,43 @@ class Executions:
 
     # --- nbgrader's Validate (the JupyterLab button runs the same code)
     def start_validations(self, paths) -> None:
-        for path in paths:
-            self._start("validate", path, self._validate)
+        """Start Validate of each path: the notebooks of one folder (source/core) are shared
+        out between as many processes as there are workers, so that both cores work."""
+        folders = defaultdict(list)
+        with self._lock:
+            for path in (Path(p).resolve() for p in paths):
+                if ("validate", path) not in self._futures and path not in folders[path.parent]:
+                    folders[path.parent].append(path)
+            for batch in folders.values():
+                for share in range(min(self.workers, len(batch))):
+                    futures = {path: Future() for path in batch[share::self.workers]}
+                    self._futures.update({("validate", p): f for p, f in futures.items()})
+                    self._pool.submit(self._validate_batch, futures)
 
     def validate(self, path: Path) -> dict:
-        return self._start("validate", path, self._validate).result()
+        self.start_validations([path])
+        return self._futures["validate", Path(path).resolve()].result()
 
-    @staticmethod
-    def _validate(path: Path) -> dict:
-        result = subprocess.run([sys.executable, "-c", VALIDATE, str(path)], capture_output=True,
-                                text=True, env=tool_env(), cwd=path.parent, check=False)
-        if result.returncode != 0:
-            raise RuntimeError(f"nbgrader's Validate of {path} failed:\n{result.stderr[-3000:]}")
-        return json.loads(result.stdout.strip().splitlines()[-1])
+    def _validate_batch(self, futures: dict[Path, Future]) -> None:
+        start = time.monotonic()
+        try:
+            result = subprocess.run([sys.executable, "-c", VALIDATE, *map(str, futures)],
+                                    capture_output=True, text=True, env=tool_env(),
+                                    cwd=next(iter(futures)).parent, check=False)
+            reports = {done[0]: done[1:] for done in map(
+                json.loads, (line for line in result.stdout.splitlines() if line[:2] == '["'))}
+            trouble = result.stderr
+        except Exception as error:  # noqa: BLE001 (handed to every waiting check)
+            reports, trouble = {}, repr(error)
+        seconds = (time.monotonic() - start) / len(futures)
+        for path, future in futures.items():
+            self.seconds[("validate", *kind_of(path))].append(seconds)
+            report, *failure = reports.get(str(path), [None, trouble])
+            if report is None:  # Validate itself failed on this notebook, or never got to it
+                future.set_exception(RuntimeError(
+                    f"nbgrader's Validate of {path} failed:\n{failure[0][-3000:]}"))
+            else:
+                future.set_result(report)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -28,10 +28,12 @@ def test_committed_trees_are_up_to_date():
 
 @pytest.fixture(scope="module")
 def english_build(tmp_path_factory) -> Path:
-    """The English course: these tests change English text, which a released language's
-    catalog would then lack (tests/test_languages.py builds the languages). Built once."""
+    """An English course of two notebooks: these tests change English text, which a
+    released language's catalog would then lack (tests/test_languages.py builds the
+    languages). Built once. A fixed sample: that a build of the whole course is idempotent
+    is what `mld build --check` (above, and in CI) proves on every module."""
     root = tmp_path_factory.mktemp("english-build")
-    layout.scratch_course(ROOT, root)
+    layout.scratch_course(ROOT, root, notebooks=("core/00_*.ipynb", "core/01_*.ipynb"))
     for listing in (root / "locales").glob("*/released"):
         listing.unlink()
     build.build(root)
@@ -64,7 +66,7 @@ def test_one_assignment_per_module_with_source_and_release(course):
 
 
 def test_check_mode_names_stale_and_stray_files(course):
-    notebook = next((course / "notebooks" / "core").glob("*.ipynb"))
+    notebook = course / "notebooks" / "core" / "01_why_local.ipynb"
     notebook.write_text(notebook.read_text().replace("Learning objectives", "Objectives"))
     (course / "release" / "core" / "stray.txt").write_text("left over")
     problems = build.stale_files(course)

@@ -636,3 +636,33 @@ def test_a_released_language_needs_the_package_words_and_the_glossary_complete(t
         problems = catalogs.check(tmp_path)
         assert any(f"{name}.po: untranslated entry" in p for p in problems), problems
         path.write_text(original, encoding="utf-8")
+
+
+def test_a_translation_left_in_english_is_refused_unless_a_comment_says_why(course):
+    """A translator who pastes the English (or forgets a sentence) leaves an entry that is
+    'translated' to gettext; the check reads it as English. An official title may stay
+    English when the translator's comment says so."""
+    _need_msgfmt()
+    english = next(e.msgid for e in _pot(course) if catalogs.reads_as_english(e.msgid))
+    path = _write_catalog(course, "fr", lambda m: m if m == english
+                          else catalogs.pseudo_translate(m))
+    problems = catalogs.check_catalog(course, "fr", "core", release=True)
+    assert len(problems) == 1 and "reads as English" in problems[0]
+    assert english[:40] in problems[0] and "# English kept: <why>" in problems[0]
+    po = polib.pofile(str(path))
+    po.find(english).tcomment = "English kept: the title as published"
+    po.save(str(path))
+    assert catalogs.check_catalog(course, "fr", "core", release=True) == []
+
+
+@pytest.mark.parametrize("text, english", [
+    ("The number of migrants rose in every period, and it is still rising.", True),
+    ("Le nombre de migrants a augmenté à chaque période, et il augmente encore.", False),
+    ("El número de migrantes aumentó en cada periodo y sigue aumentando.", False),
+    # an English title in quotes, a link or code is not a sentence left in English
+    (("Banque mondiale (2024). Blog *People Move*, « In 2024, the flows to the countries "
+      "of the South are expected to reach $685 billion »."), False),
+    ("Voir [the data of the world](https://example.org/the-data) et `the_table.csv`.", False),
+])
+def test_reads_as_english(text, english):
+    assert catalogs.reads_as_english(text) is english

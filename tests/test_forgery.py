@@ -180,20 +180,23 @@ def tampered_class(course, tmp_path_factory):
             _tamper(copy, tamper)
     stock = base / "stock"
     shutil.copytree(root, stock)
-    sandboxed = mld_grade(root, "--memory-mb=3072")
     # Stock nbgrader runs kernels unsandboxed: a private HOME keeps the planted startup
-    # file away from this machine's own IPython profile.
+    # file away from this machine's own IPython profile. It grades side by side with mld
+    # grade (one notebook after the other, mostly waiting on its kernel).
     home = base / "home"
     home.mkdir()
-    plain = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "autograde", "core", "--force",
-         f"--Execute.timeout={TIMEOUT}",
-         # nbgrader fails a whole submission when IOPub is silent for 4 s: a busy test
-         # machine is not a tamper
-         "--Execute.iopub_timeout=60"], cwd=stock, capture_output=True, text=True, check=False,
-        env={**tool_env(), "HOME": str(home), "IPYTHONDIR": str(home / ".ipython")})
-    return {"mld grade": (root, sandboxed.stderr), "nbgrader autograde": (stock, plain.stderr)
-            }, expected
+    with open(base / "stock.log", "w") as log:
+        plain = subprocess.Popen(
+            [sys.executable, "-m", "nbgrader", "autograde", "core", "--force",
+             f"--Execute.timeout={TIMEOUT}",
+             # nbgrader fails a whole submission when IOPub is silent for 4 s: a busy test
+             # machine is not a tamper
+             "--Execute.iopub_timeout=60"], cwd=stock, stdout=subprocess.DEVNULL, stderr=log,
+            env={**tool_env(), "HOME": str(home), "IPYTHONDIR": str(home / ".ipython")})
+        sandboxed = mld_grade(root, "--memory-mb=3072")
+        plain.wait()
+    said = (base / "stock.log").read_text()
+    return {"mld grade": (root, sandboxed.stderr), "nbgrader autograde": (stock, said)}, expected
 
 
 @pytest.mark.parametrize("grader", ["mld grade", "nbgrader autograde"])

@@ -1,25 +1,31 @@
-"""Grading regression suite: synthetic trainees submit, nbgrader autogrades them
-from a fresh kernel, and every graded cell must get exactly the expected score.
+"""Grading regression suite: synthetic trainees submit, `mld grade` grades them from a
+fresh kernel, and every graded cell must get exactly the expected score.
 
 The trainees answer through the widgets' own change path (see trainees.CLICK).
-Each assignment is graded in one autograde run, as an instructor would, so a bad
-submission must not stop the others.
+Each assignment is graded in one `mld grade` run, as an instructor would, so a bad
+submission must not stop the others. `mld grade` runs nbgrader's autograde, sandboxed
+and in parallel; that it gives stock `nbgrader autograde`'s scores is proven on a fixed
+sample of notebooks and these same trainees (test_grade_command.py), so the regression of
+every notebook of every module runs with the faster one.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import nbgrader
+from conftest import for_every_module, nbgrader
 from executions import WORKERS
 from nbgrader.api import Gradebook
 from trainees import NotebookKey, answer_with_widgets, read_key, write_code_answer
 
 from toolbox_widgets.course import layout
+from toolbox_widgets.course.build import tool_env
 
 pytestmark = pytest.mark.slow
 
@@ -151,7 +157,12 @@ def assignments(root: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def graded(built_course):
-    """Submit every trainee for every assignment, then autograde each assignment once."""
+    """Submit every trainee for every assignment, then grade each assignment once."""
+    with for_every_module("grading regression"):
+        return _submit_and_grade(built_course)
+
+
+def _submit_and_grade(built_course: Path):
     expected: dict[tuple[str, str, str], dict | None] = {}
     runs = {}
     for assignment in assignments(built_course):
@@ -171,9 +182,10 @@ def graded(built_course):
                         expected[trainee, assignment, key.name] = {
                             e.grade_id: 0.0 for e in key.auto}
         expected.update({name: job.result() for name, job in answering.items()})
-        runs[assignment] = nbgrader("autograde", assignment, "--force",
-                                    f"--Execute.timeout={TIMEOUT}", cwd=built_course,
-                                    check=False)
+        runs[assignment] = subprocess.run(
+            [sys.executable, "-m", "toolbox_widgets.grading", "grade", assignment, "--force",
+             f"--set=Execute.timeout={TIMEOUT}"], cwd=built_course, capture_output=True,
+            text=True, env=tool_env(), check=False)
     return built_course, expected, runs
 
 
@@ -203,19 +215,21 @@ def test_trainee_gets_exact_scores(graded, trainee):
 def test_a_broken_notebook_is_reported_and_the_rest_graded(graded):
     root, expected, runs = graded
     for assignment, run in runs.items():
-        log = run.stdout + run.stderr
-        assert "not-json" in log, "the unreadable submission is not named in the log"
-        assert not any((root / "autograded" / "not-json" / assignment).glob("*.ipynb"))
+        broken_notebooks = [nb for (who, a, nb), scores in expected.items()
+                            if who == "not-json" and a == assignment and scores is None]
+        assert broken_notebooks
+        # Its only notebook is not JSON: the submission is named, with what is wrong and
+        # that it scores 0, and every other trainee of the run is graded.
+        for notebook in broken_notebooks:
+            assert (f"not-json: FAILED: no notebook could be graded ({notebook}.ipynb: not a "
+                    "readable notebook: it is not valid JSON") in run.stderr, run.stderr[-3000:]
+        assert f"Done: {len(TRAINEES) - 1} graded, 1 failed" in run.stderr, run.stderr[-3000:]
+        assert run.returncode == 1  # a failed submission: the instructor's shell sees it
         with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-            broken_notebooks = [nb for (who, a, nb), scores in expected.items()
-                                if who == "not-json" and a == assignment and scores is None]
-            assert broken_notebooks
-            for notebook in broken_notebooks:
-                broken = gradebook.find_submission_notebook(notebook, assignment, "not-json")
-                assert all(g.auto_score is None for g in broken.grades)
-                # and the trainee graded after it in the same run still got scores
-                after = gradebook.find_submission_notebook(notebook, assignment, "partial")
-                assert any(g.auto_score is not None for g in after.grades)
+            scored = {s.student.id: s.score
+                      for s in gradebook.find_assignment(assignment).submissions}
+        assert not scored.get("not-json"), scored  # never a point it did not earn
+        assert scored["perfect"] > scored["partial"] > 0
     submitted = root / "submitted" / "not-json"
     assert any(submitted.rglob("*.ipynb")), "the broken submission itself must be kept"
 

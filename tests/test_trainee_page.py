@@ -325,22 +325,58 @@ def test_the_hubs_contents_manager_opens_notebooks_with_the_kernels_language_inf
 def test_course_charts_carry_a_light_template():
     """A chart's saved JSON holds the course's template, not plotly's whole default one
     (which styles ~25 trace types and 3-D, map and ternary axes the course never draws):
-    half the bytes in every saved figure, and less to validate on every Run All."""
-    import plotly.express as px
+    half the bytes in every saved figure. The kernel builds it with no template at all."""
+    import plotly.graph_objects as go
     import plotly.io as pio
 
-    from toolbox_widgets.trainee.charts import mime_bundle, use_course_template
+    from toolbox_widgets.trainee.charts import course_template, mime_bundle, use_course_renderers
 
-    frame = {"year": [2000, 2010, 2020], "people": [1.0, 2.0, 3.0]}
+    def line():
+        return go.Figure(go.Scatter(x=[2000, 2010, 2020], y=[1.0, 2.0, 3.0]))
+
     pio.templates.default = "plotly"
-    full = json.dumps(mime_bundle(px.line(frame, x="year", y="people")))
-    use_course_template()
-    light = mime_bundle(px.line(frame, x="year", y="people"))
+    full = json.dumps(mime_bundle(line()))
+    use_course_renderers()
+    assert pio.templates.default == "none"
+    light = mime_bundle(line())
     template = light["application/vnd.plotly.v1+json"]["layout"]["template"]
+    assert template == course_template()
     assert "scene" not in template["layout"] and "geo" not in template["layout"]
-    assert set(template["data"]) <= {"bar", "scatter", "heatmap", "barpolar", "scatterpolar"}
+    assert set(template["data"]) <= {"bar", "scatter", "heatmap", "barpolar", "scatterpolar",
+                                     "waterfall"}
     assert tuple(template["layout"]["colorway"]) == pio.templates["plotly"].layout.colorway
     assert len(json.dumps(light)) < 0.6 * len(full)
+    # An author's own template is kept.
+    own = go.Figure(go.Bar(x=[1], y=[2]), layout={"template": "plotly_dark"})
+    kept = mime_bundle(own)["application/vnd.plotly.v1+json"]["layout"]["template"]
+    assert kept["layout"]["paper_bgcolor"] == pio.templates["plotly_dark"].layout.paper_bgcolor
+    pio.templates.default = "plotly"
+
+
+def test_a_long_vertical_axis_title_goes_on_several_lines():
+    """Notebook 03's Spanish y-axis title was longer than the plot was tall, and cut."""
+    import plotly.graph_objects as go
+
+    from toolbox_widgets.trainee.charts import figure_json
+
+    long = "Entradas de remesas registradas (miles de millones de US$, escala logarítmica)"
+    layout = figure_json(go.Figure(go.Bar(x=[1], y=[2]), layout={
+        "yaxis_title": long, "yaxis2": {"title": {"text": long}}, "xaxis_title": "Año"}))["layout"]
+    for axis in ("yaxis", "yaxis2"):
+        lines = layout[axis]["title"]["text"].split("<br>")
+        assert len(lines) == 2 and max(map(len, lines)) <= 40
+        assert " ".join(lines) == long
+    assert layout["xaxis"]["title"]["text"] == "Año"
+
+
+def test_the_shipped_chart_template_is_plotlys_look():
+    """chart_template.json is derived from the installed plotly's default template; a
+    plotly upgrade that changes its look shows here."""
+    from toolbox_widgets.trainee.charts import course_template, derive_course_template
+
+    assert course_template() == derive_course_template(), (
+        "toolbox_widgets/trainee/chart_template.json differs from plotly's default look: "
+        "run `python -m toolbox_widgets.trainee.charts` to rewrite it, and commit it.")
 
 
 # Cells that printed a list of the very figures the next chart draws and says in words.

@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .course import build, catalogs, fair_keys, glossary_catalog, layout, page_text, written_once
+from .course import (build, catalogs, chart_style, fair_keys, glossary_catalog, layout, page_text,
+                     written_once)
 from .grading import add_grade_command
 from .grading.certificates import add_certificates_command
 
@@ -35,11 +36,15 @@ def _build(root: Path, check: bool) -> int:
             print("Some text would be shown as maths in JupyterLab:")
             print("\n".join(f"  {p}" for p in maths))
         problems = build.stale_files(root) + glossary_catalog.stale(root)
+        express = chart_style.express_problems(root)
+        if express:
+            print("Charts must be built with plotly.graph_objects (docs/architecture.md):")
+            print("\n".join(f"  {p}" for p in express))
         if problems:
             print("The generated trees are stale; run `mld build` and commit the result:")
             print("\n".join(f"  {p}" for p in problems))
         drift = _exercises_written_once(root)
-        if maths or problems or drift:
+        if maths or problems or express or drift:
             return 1
         print("source/, release/, selfstudy/ and locales/ are up to date with notebooks/, "
               "and no text would be shown as maths.")

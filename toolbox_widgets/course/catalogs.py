@@ -353,6 +353,15 @@ INLINE_CODE = re.compile(r"(`+)(.+?)\1")
 NUMBER = re.compile(r"(?<![\d])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)"
                     r"|\d+(?:[.,]\d+)*")
 BLOCK_START = re.compile(r"^\s*(#|>|[-+*]\s|\d+[.)]\s|\|)")
+# Words that are English and neither French nor Spanish. A translation where they make up a
+# good share of the words, outside quotes, titles, links and code, was left in English.
+ENGLISH_WORDS = frozenset("""the and of to is for with your you this that are was were by from
+    it its which who how what be have has in at an not their they will can should would more
+    than into when where these those there been does do""".split())
+# Quotes, titles in italics, Markdown links and HTML tags (addresses, code and fields are
+# the URL, INLINE_CODE and FIELD marks above).
+QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|\*[^*]+\*|\[[^\]]*\]\([^)]*\)|<[^>]+>")
+ENGLISH_KEPT = "English kept"  # a translator's comment that says why the English stays
 
 
 def _numbers(text: str) -> set[str]:
@@ -389,6 +398,15 @@ def check_entry(msgid: str, msgstr: str) -> list[str]:
     if extra:
         problems.append(f"the number(s) {', '.join(extra)} are not in the English text")
     return problems
+
+
+def reads_as_english(translation: str) -> bool:
+    """At least three English-only words, and 15% of the words, outside quotes and code."""
+    for mark in (URL, INLINE_CODE, FIELD, QUOTED):
+        translation = mark.sub(" ", translation)
+    words = re.findall(r"[A-Za-z]+", translation)
+    english = sum(word.lower() in ENGLISH_WORDS for word in words)
+    return english >= 3 and english >= 0.15 * len(words)
 
 
 def msgfmt_check(path: Path, required: bool = True) -> list[str]:
@@ -450,6 +468,12 @@ def check_catalog(root: Path, language: str, module: str, release: bool,
             problems.append(f"{name}: {len(po.obsolete_entries())} obsolete entries; "
                             "remove them (msgattrib --no-obsolete)")
         problems += [f"{name}: {p}" for p in _structure_problems(root, module, po)]
+        problems += [(f"{name}: the translation reads as English, in \"{entry.msgid[:60]}\": "
+                      f"translate it, or, where the English must stay (an official title), "
+                      f"add the translator comment \"# {ENGLISH_KEPT}: <why>\"")
+                     for entry in po.translated_entries()
+                     if language != PSEUDO  # the test locale is English, accented
+                     and reads_as_english(entry.msgstr) and ENGLISH_KEPT not in entry.tcomment]
     return problems
 
 

@@ -49,7 +49,7 @@ from .zygote import ForkedProvisioner, Zygote
 # code runs, so a forked kernel is as fresh as a new one.
 # nbformat (with jsonschema) is what plotly's notebook renderers load first: alone
 # more than half a second per kernel.
-PRELOAD = ("pandas", "pandas.io.formats.html", "plotly.express", "plotly.graph_objects",
+PRELOAD = ("pandas", "pandas.io.formats.html", "plotly.graph_objects",
            "plotly.io._renderers", "plotly.offline", "nbformat", "ipywidgets",
            "toolbox_widgets", "toolbox_widgets.trainee.charts", "toolbox_widgets.trainee.data")
 MIB = 1024 * 1024

@@ -79,14 +79,16 @@ def _kernel_child(argv: list[str]) -> None:
 
 
 def _warm_up_plotly() -> None:
-    """Build, and do not show, one small figure. plotly imports most of its graph
-    objects and its default template only when the first figure is made: about a
-    second of every notebook with a chart. No figure is shown, so the kernel still
-    embeds plotly.js with its first chart, as a new kernel does."""
-    import pandas as pd
-    import plotly.express as px
+    """Build, and do not show, one small figure as the course's notebooks do (graph
+    objects, template "none"). plotly imports most of its graph objects only when the
+    first figure is made. No figure is shown, so the kernel still embeds plotly.js
+    with its first chart, as a new kernel does."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
 
-    px.bar(pd.DataFrame({"x": ["a"], "y": [1]}), x="x", y="y", title="t").to_dict()
+    pio.templates.default = "none"
+    go.Figure(go.Bar(x=["a"], y=[1]), layout={"title": "t"}).to_dict()
+    pio.templates.default = "plotly"  # as a new kernel finds it, until its Workbook
 
 
 def main() -> None:
@@ -97,7 +99,7 @@ def main() -> None:
     for name in ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger",
                  "ipykernel_launcher"):
         importlib.import_module(name)
-    if "plotly.express" in sys.modules:
+    if "plotly.graph_objects" in sys.modules:
         _warm_up_plotly()
     # Keep the garbage collector of every kernel off the zygote's objects: walking
     # them would write to (and so copy) most of the memory the fork shares.
