@@ -107,6 +107,10 @@ def test_the_statement_waits_for_the_threshold_and_says_what_is_missing(tmp_path
     assert "Statement of completion (self-assessed)" in text and "Ana Núñez states" in text
     assert "no instructor or institution has checked them. It is not a certificate." in text
     assert "57 of 57 points (100%)" in text
+    assert "In this statement, written by the learner, Ana Núñez states that" in text
+    # Self-assessed: no code to verify, no one certifying, no issuer.
+    assert "Verification code" not in text and "certifies" not in text
+    assert "Issued" not in text and "This document is not issued by the ITC-ILO" in text
     assert render(path, tmp_path / "statement.png").stat().st_size > 10_000
     if os.environ.get("MLD_SCREENSHOTS") == "1":
         shutil.copy(tmp_path / "statement.png", SHOTS / "statement-en.png")
@@ -158,6 +162,7 @@ def test_the_documents_speak_the_copy_language(tmp_path, language, expected):
     for phrase in expected:
         assert phrase in text, phrase
     assert "Diagnosis" not in text and "Statement of completion" not in text
+    assert "Code de vérification" not in text and "Código de verificación" not in text
     if os.environ.get("MLD_SCREENSHOTS") == "1":
         shutil.copy(render(plan, tmp_path / "plan.png"), SHOTS / f"action-plan-{language}.png")
         shutil.copy(render(statement, tmp_path / "statement.png"),

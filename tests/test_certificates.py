@@ -1,5 +1,6 @@
 """mld certificates: one PDF per trainee who passed every module named, from the gradebook,
-and `verify`, which accepts an issued code and refuses a tampered, unknown or outdated one.
+in the language they took the course in, and `verify`, which accepts an issued code and
+refuses a tampered, unknown or outdated one.
 
 The PDFs are read back with pdftotext and rendered with pdftoppm; MLD_SCREENSHOTS=1 also
 saves the first page of a certificate in each language to docs/screenshots/."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -21,6 +23,17 @@ from toolbox_widgets.cli import main
 
 class_book = classbook.class_book  # the class's gradebook, made once
 SHOTS = ROOT / "docs" / "screenshots"
+ISSUER = "Aminata Diallo, Dakar Regional Council"
+# A long date as each language writes it: 5 December 2026, 5 décembre 2026, 5 de diciembre
+# de 2026 (never the ISO date or the English month on a French certificate).
+LONG_DATE = {
+    "en": r"\d{1,2} (January|February|March|April|May|June|July|August|September|October"
+          r"|November|December) \d{4}",
+    "fr": r"\d{1,2}(er)? (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
+          r"|novembre|décembre) \d{4}",
+    "es": r"\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre"
+          r"|noviembre|diciembre) de \d{4}",
+}
 
 
 def poppler(program: str) -> str:
@@ -54,15 +67,16 @@ def course(class_book, tmp_path):
     return tmp_path
 
 
-def run(course, *args, capsys) -> tuple[int, str]:
-    code = main(["certificates", *args, "--root", str(course)])
+def run(course, *args, capsys, issuer=ISSUER) -> tuple[int, str]:
+    given = ["--issuer", issuer] if issuer and args[0] != "verify" else []
+    code = main(["certificates", *args, *given, "--root", str(course)])
     out = capsys.readouterr()
     return code, out.out + out.err
 
 
 def issued_codes(output: str) -> dict[str, str]:
-    return {line.split(":")[0]: line.split("(code ")[1].rstrip(")")
-            for line in output.splitlines() if "(code " in line}
+    return {line.split(":")[0]: line.split(", code ")[1].rstrip(")")
+            for line in output.splitlines() if ", code " in line}
 
 
 def test_only_trainees_at_the_pass_mark_get_a_certificate_and_it_says_what_it_certifies(
@@ -77,11 +91,66 @@ def test_only_trainees_at_the_pass_mark_get_a_certificate_and_it_says_what_it_ce
     assert [p.name for p in pdfs] == ["certificate-ana.pdf"]
     text = " ".join(pdf_text(pdfs[0]).split())
     assert "Certificate of completion" in text and "Ana Núñez" in text
+    assert "reached the pass mark of 70% of the points in each" in text
     assert "Core: introduction to migration and local development" in text
     assert "14 of 14 points (100%)" in text
-    assert f"Verification code: {codes['ana']}" in text
+    assert ISSUER in text and "Issued by" in text
+    assert f"Verification code: {codes['ana']}." in text
+    assert f"mld certificates verify {codes['ana']}" in text
+    assert "This document is not issued by the ITC-ILO, IOM or the JMDI." in text
     code, output = run(course, "verify", codes["ana"], capsys=capsys)
     assert code == 0 and output.startswith("Valid: certificate of Ana Núñez (ana)")
+    assert f"by {ISSUER}" in output
+
+
+def test_the_certificate_claims_the_pass_mark_it_was_issued_at_and_no_more(course, capsys):
+    """fran's 57% earns nothing at 70%; at 50% her certificate says 50%, never success."""
+    _, output = run(course, "core", "--min", "70", "--lang", "fr", capsys=capsys)
+    assert "fran" not in issued_codes(output)
+    assert not (course / "certificates" / "certificate-fran.pdf").exists()
+    assert "fran: no certificate: core 57% (below 70%)" in output
+    _, output = run(course, "core", "--min", "50", "--lang", "fr", capsys=capsys)
+    assert "fran" in issued_codes(output)
+    text = " ".join(pdf_text(course / "certificates" / "certificate-fran.pdf")
+                    .replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert "au moins 50 % des points, la note minimale requise" in text
+    assert "8 points sur 14 (57 %)" in text
+    assert "succès" not in text and "réussite" not in text
+
+
+def test_a_pass_mark_just_missed_is_not_rounded_up(course, capsys):
+    _, output = run(course, "core", "--min", "57.5", capsys=capsys)  # fran: 8/14 = 57.14%
+    assert "fran: no certificate: core 57% (below 57.5%)" in output
+    _, output = run(course, "core", "--min", "57.1", "--lang", "fr", capsys=capsys)
+    assert "fran" in issued_codes(output)
+    text = " ".join(pdf_text(course / "certificates" / "certificate-fran.pdf")
+                    .replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert "au moins 57,1 % des points" in text  # the pass mark with a decimal comma
+
+
+def test_no_certificate_without_an_issuer(course, capsys):
+    code, output = run(course, "core", capsys=capsys, issuer=None)
+    assert code == 1 and "Say who issues the certificates" in output and "--issuer" in output
+    assert not (course / "certificates").exists()
+
+
+def test_each_trainee_gets_the_language_they_took_the_course_in(course, capsys):
+    """A mixed class: fran submitted core_fr, ana core; --lang forces one language."""
+    _, output = run(course, "core", "--min", "50", capsys=capsys)
+    assert re.search(r"^fran: certificates/certificate-fran.pdf \(French, code ", output, re.M)
+    assert re.search(r"^ana: certificates/certificate-ana.pdf \(English, code ", output, re.M)
+    folder = course / "certificates"
+    fran = " ".join(pdf_text(folder / "certificate-fran.pdf").split())
+    ana = " ".join(pdf_text(folder / "certificate-ana.pdf").split())
+    assert "Certificat d'achèvement" in fran and "Certificate of completion" not in fran
+    assert re.search("Délivré le " + LONG_DATE["fr"], fran)
+    assert "Certificate of completion" in ana and re.search("Issued on " + LONG_DATE["en"], ana)
+    _, output = run(course, "core", "--min", "50", "--lang", "es", capsys=capsys)
+    assert re.search(r"^fran: certificates/certificate-fran-2.pdf \(Spanish, code ", output,
+                     re.M)
+    forced = " ".join(pdf_text(folder / "certificate-fran-2.pdf").split())
+    assert "Certificado de finalización" in forced
+    assert re.search("Expedido el " + LONG_DATE["es"], forced)
 
 
 def test_a_lower_pass_mark_and_two_modules(course, capsys):
@@ -147,23 +216,40 @@ def test_an_unknown_module_or_an_ungraded_one_is_a_plain_message(course, capsys)
 
 
 @pytest.mark.parametrize("language, words", [
-    ("en", ["Certificate of completion", "Françoise Çelik-Muñoz", "8 of 14 points (57%)"]),
-    ("fr", ["Certificat de réussite", "Françoise Çelik-Muñoz", "8 points sur 14 (57 %)",
+    ("en", ["Certificate of completion", "This certifies that", "Françoise Çelik-Muñoz",
+            "8 of 14 points (57%)", "Issued by", "Verification code:",
+            "This document is not issued by the ITC-ILO, IOM or the JMDI."]),
+    ("fr", ["Certificat d'achèvement", "Le présent document certifie que",
+            "Françoise Çelik-Muñoz", "8 points sur 14 (57 %)",
             "Module de base : introduction à la migration et au développement local",
-            "Code de vérification"]),
-    ("es", ["Certificado de finalización", "Françoise Çelik-Muñoz", "8 de 14 puntos (57 %)",
+            "Délivré par", "Code de vérification :",
+            "Ce document n'est délivré ni par le CIF-OIT, ni par l'OIM, ni par la JMDI."]),
+    ("es", ["Certificado de finalización", "Se certifica que", "Françoise Çelik-Muñoz",
+            "8 de 14 puntos (57 %)",
             "Módulo básico: introducción a la migración y el desarrollo local",
-            "Código de verificación"]),
+            "Expedido por", "Código de verificación:",
+            "Este documento no lo expiden el CIF-OIT, la OIM ni la JMDI."]),
 ])
 def test_certificates_print_every_letter_in_three_languages(course, capsys, tmp_path,
                                                             language, words):
-    code, output = run(course, "core", "--min", "50", "--language", language, capsys=capsys)
+    code, output = run(course, "core", "--min", "50", "--lang", language, capsys=capsys)
     assert code == 0, output
     pdf = course / "certificates" / "certificate-fran.pdf"
     text = " ".join(pdf_text(pdf).replace("\u00a0", " ").replace("\u202f", " ").split())
-    for phrase in words:
+    for phrase in [*words, ISSUER, issued_codes(output)["fran"]]:
         assert phrase in text, phrase
+    assert re.search(LONG_DATE[language], text)
+    assert _one_landscape_page(pdf)
     png = render(pdf, tmp_path / "page.png")
     assert png.stat().st_size > 10_000  # a page with text, not a blank one
     if os.environ.get("MLD_SCREENSHOTS") == "1":
         shutil.copy(png, SHOTS / f"certificate-{language}.png")
+
+
+def _one_landscape_page(pdf: Path) -> bool:
+    """One page of A4 landscape: pdfinfo says 841.89 x 595.28 pts."""
+    info = subprocess.run([poppler("pdfinfo"), str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    return (re.search(r"Pages:\s+1\n", info) is not None and size is not None
+            and round(float(size[1])) == 842 and round(float(size[2])) == 595)

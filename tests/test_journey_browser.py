@@ -104,7 +104,8 @@ def test_a_trainee_sees_their_journey_and_writes_their_documents(browser_ready, 
     assert MINE in plan and "Written by Françoise Çelik-Muñoz" in plan
     statement = " ".join(pdf_text(mine / "my-statement-of-completion.pdf").split())
     assert "Statement of completion (self-assessed)" in statement
-    assert "It is not a certificate." in statement
+    assert "Françoise Çelik-Muñoz" in statement and "It is not a certificate." in statement
+    assert "Verification code" not in statement
     done = course_home.find_modules(core)[0]
     assert done.passed and not done.notebooks[1].finished  # 01: exercises still open
 
@@ -113,10 +114,16 @@ def test_an_instructor_issues_and_verifies_a_certificate(class_book, tmp_path):
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     shutil.copy(class_book, tmp_path / "gradebook.db")
     mld = [sys.executable, "-m", "toolbox_widgets.cli", "certificates"]
-    issued = subprocess.run([*mld, "core", "--min", "70"], cwd=tmp_path, capture_output=True,
-                            text=True, check=True).stdout
-    code = issued.split("(code ")[1].split(")")[0]
-    assert "Ana Núñez" in pdf_text(tmp_path / "certificates" / "certificate-ana.pdf")
+    issued = subprocess.run([*mld, "core", "--min", "70", "--issuer", "Course team, Dakar"],
+                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    code = issued.split(", code ")[1].split(")")[0]
+    assert "fran: no certificate: core 57% (below 70%)" in issued
+    text = pdf_text(tmp_path / "certificates" / "certificate-ana.pdf")
+    assert "Ana Núñez" in text and "Course team, Dakar" in text
     checked = subprocess.run([*mld, "verify", code], cwd=tmp_path, capture_output=True,
                              text=True, check=False)
     assert checked.returncode == 0 and checked.stdout.startswith("Valid:")
+    tampered = code[:-1] + ("A" if code[-1] != "A" else "B")
+    checked = subprocess.run([*mld, "verify", tampered], cwd=tmp_path, capture_output=True,
+                             text=True, check=False)
+    assert checked.returncode == 1 and checked.stdout.startswith("Refused:")

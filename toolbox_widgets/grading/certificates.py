@@ -1,7 +1,12 @@
 """``mld certificates``: certificates for a class, from the gradebook, and their check.
 
-    mld certificates core module1 --min 70          one PDF per trainee who passed them all
+    mld certificates core module1 --min 70 --issuer "A. Diallo, Dakar regional council"
     mld certificates verify ABCD-EFGH-JKLM-NPQR-STUV
+
+One PDF per trainee who reached the pass mark (--min) in every module named; the command
+names everyone left out and why, and a certificate never claims more than its scores show.
+Each certificate is in the language the trainee took the course in (core_fr: French; the
+first module named in a language other than English decides), unless --lang forces one.
 
 A certificate names the trainee, each module with its score, the date and a verification
 code: an HMAC-SHA256 of the certificate's content with a secret kept next to the gradebook
@@ -24,6 +29,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import sys
@@ -36,6 +42,7 @@ FOLDER = ".mld-grade"
 KEY = "certificates.key"
 REGISTER = "certificates.jsonl"
 CODE_LENGTH = 20  # base32 characters: 100 bits of the HMAC
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
 
 
 class CertificateError(Exception):
@@ -59,8 +66,14 @@ def add_certificates_command(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--out", default="certificates",
                         help="folder for the PDFs, inside the course folder unless absolute "
                              "(default: %(default)s)")
-    parser.add_argument("--language", default="en", choices=["en", "fr", "es"],
-                        help="the certificates' language (default: %(default)s)")
+    parser.add_argument("--issuer", metavar="TEXT",
+                        help="who issues the certificates, printed on each: the instructor "
+                             "and/or organisation, such as \"A. Diallo, Dakar regional "
+                             "council\" (needed to issue)")
+    parser.add_argument("--lang", "--language", dest="language", choices=["en", "fr", "es"],
+                        help="one language for every certificate (default: each trainee's "
+                             "language, from the assignment they submitted: core_fr is "
+                             "French)")
     parser.set_defaults(run=cmd_certificates)
     return parser
 
@@ -77,14 +90,18 @@ def cmd_certificates(args) -> int:
             valid, message = verify(root, url, args.modules[1])
             print(message)
             return 0 if valid else 1
+        if not (args.issuer or "").strip():
+            raise CertificateError(
+                'Say who issues the certificates, as it should be printed on them: '
+                '--issuer "A. Diallo, Dakar regional council".')
         issued, refused = issue(root, url, args.modules, args.min / 100,
-                                root / args.out, args.language)
+                                root / args.out, args.language, args.issuer.strip())
     except CertificateError as error:
         print(error, file=sys.stderr)
         return 1
-    for trainee, path, code in issued:
+    for trainee, path, code, language in issued:
         print(f"{trainee}: {path.relative_to(root) if path.is_relative_to(root) else path} "
-              f"(code {code})")
+              f"({LANGUAGE_NAMES.get(language, language)}, code {code})")
     for trainee, reason in refused:
         print(f"{trainee}: no certificate: {reason}")
     print(f"{len(issued)} certificate(s) issued, {len(refused)} trainee(s) without one.")
@@ -133,9 +150,11 @@ def normalized(code: str) -> str:
 
 # --- the gradebook ------------------------------------------------------------------
 
-def module_scores(url: str, modules: list[str]) -> tuple[dict, dict, dict]:
-    """({module: its points}, {trainee: {module: score}}, {trainee: name}) from the
-    gradebook, a module's languages as one."""
+def module_scores(url: str, modules: list[str]) -> tuple[dict, dict, dict, dict]:
+    """({module: its points}, {trainee: {module: score}}, {trainee: name},
+    {trainee: language}) from the gradebook, a module's languages as one. A trainee's
+    language is that of the first module, in the order named, they submitted in a language
+    other than English (a module not yet translated does not change it); else English."""
     from nbgrader.api import Gradebook
 
     from .command import gradebook_scores
@@ -144,7 +163,7 @@ def module_scores(url: str, modules: list[str]) -> tuple[dict, dict, dict]:
         names = [a.name for a in gradebook.assignments]
         people = {s.id: " ".join(p for p in (s.first_name, s.last_name) if p) or s.id
                   for s in gradebook.students}
-    possible, scores = {}, {p: {} for p in people}
+    possible, scores, spoken = {}, {p: {} for p in people}, {}
     for module in modules:
         if module not in layout.MODULES:
             raise CertificateError(f"{module!r} is not a module of the course: use "
@@ -157,31 +176,33 @@ def module_scores(url: str, modules: list[str]) -> tuple[dict, dict, dict]:
         possible[module] = float(columns[0][1])
         for row in rows:
             scores.setdefault(row["id"], {})[module] = float(row["scores"][0] or 0)
-    return possible, scores, people
+            if layout.language_of(row["assignment"]) and row["id"] not in spoken:
+                spoken[row["id"]] = layout.language_of(row["assignment"])
+    return possible, scores, people, {p: spoken.get(p, "en") for p in scores}
 
 
 def issue(root: Path, url: str, modules: list[str], share: float, out: Path,
-          language: str = "en") -> tuple[list, list]:
-    """Write a certificate for each trainee at or above share in every module; returns
-    ([(trainee, pdf, code)], [(trainee, reason)])."""
+          language: str | None = None, issuer: str = "") -> tuple[list, list]:
+    """Write a certificate for each trainee at or above share in every module, in their
+    language (or `language` for all); returns ([(trainee, pdf, code, language)],
+    [(trainee, reason)])."""
     from ..trainee import i18n
     from ..trainee.certificate import COURSE, certificate_document
     from ..trainee.documents import safe_stem, write_new
 
     if not 0 < share <= 1:
         raise CertificateError("--min is a percentage between 0 and 100, such as 70.")
-    possible, scores, people = module_scores(url, modules)
+    possible, scores, people, spoken = module_scores(url, modules)
     key = secret(root, create=True)
     today = datetime.now(timezone.utc).date()
-    note = i18n.use_language(language)
-    if note:
-        raise CertificateError(note)
     issued, refused = [], []
     try:
         for trainee in sorted(scores):
             mine = scores[trainee]
             missing = [m for m in modules if m not in mine]
-            low = [f"{m} {100 * mine[m] / possible[m]:.0f}%" for m in modules
+            # Rounded down: 69.6% is never shown as the 70% it did not reach.
+            low = [f"{m} {math.floor(100 * mine[m] / possible[m]) if possible[m] else 0}%"
+                   for m in modules
                    if m in mine and (not possible[m] or mine[m] < share * possible[m] - 1e-9)]
             if missing or low:
                 refused.append((trainee, "; ".join(
@@ -190,15 +211,21 @@ def issue(root: Path, url: str, modules: list[str], share: float, out: Path,
                 continue
             content = {"course": COURSE, "trainee": trainee, "name": people[trainee],
                        "modules": [[m, mine[m], possible[m]] for m in modules],
-                       "date": today.isoformat()}
+                       "date": today.isoformat(), "pass_mark": share, "issuer": issuer}
             code = code_for(content, key)
+            wanted = language or spoken[trainee]
+            note = i18n.use_language(wanted)
+            if note and language:
+                raise CertificateError(note)
+            if note:  # a language the package has no messages in: English, said in the list
+                wanted = "en"
             document = certificate_document(people[trainee],
                                             [(m, mine[m], possible[m]) for m in modules],
-                                            today, code)
+                                            today, code, issuer, share)
             path = write_new(out, f"certificate-{safe_stem(trainee)}", ".pdf",
                              document.pdf_bytes())
             _register(root, code, content)
-            issued.append((trainee, path, code))
+            issued.append((trainee, path, code, wanted))
     finally:
         i18n.use_language("en")
     return issued, refused
@@ -239,7 +266,7 @@ def verify(root: Path, url: str, code: str) -> tuple[bool, str]:
         return False, (f"Refused: the register entry of {code} does not match its code: "
                        f"{FOLDER}/{REGISTER} was changed after the certificate was issued.")
     modules = [m for m, _score, _possible in content["modules"]]
-    possible, scores, _people = module_scores(url, modules)
+    possible, scores, _people, _spoken = module_scores(url, modules)
     now = scores.get(content["trainee"], {})
     changed = [f"{m}: {score:g} of {most:g} on the certificate, "
                f"{now[m]:g} of {possible[m]:g} now" if m in now else f"{m}: no longer graded"
@@ -253,4 +280,5 @@ def verify(root: Path, url: str, code: str) -> tuple[bool, str]:
                        f"longer matches the gradebook ({'; '.join(changed)}). Issue a new one.")
     day = date.fromisoformat(content["date"])
     issued = f"{day.day} {day:%B %Y}"
-    return True, f"Valid: certificate of {who}, issued on {issued}: {summary}."
+    by = f" by {content['issuer']}" if content.get("issuer") else ""
+    return True, f"Valid: certificate of {who}, issued on {issued}{by}: {summary}."

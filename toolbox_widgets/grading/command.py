@@ -485,6 +485,7 @@ def gradebook_scores(url: str, assignment: str) -> tuple[list[tuple[str, float]]
                         f"the latest, {submission.assignment.name}, counts.")
             rows.append({"id": student.id, "first": student.first_name,
                          "last": student.last_name, "note": note,
+                         "assignment": submission.assignment.name,
                          "scores": [submission.score] + [scores.get(n, 0.0) for n in notebooks]})
     return columns, rows
 
