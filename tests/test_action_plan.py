@@ -6,11 +6,12 @@ rendered with pdftoppm; MLD_SCREENSHOTS=1 saves one page of each to docs/screens
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
 from conftest import ROOT
-from test_certificates import SHOTS, pdf_text, render
+from test_certificates import LONG_DATE, SHOTS, pdf_text, render
 from test_home import CORE_01, copy
 
 from toolbox_widgets.trainee import action_plan, home, i18n
@@ -163,6 +164,8 @@ def test_the_documents_speak_the_copy_language(tmp_path, language, expected):
         assert phrase in text, phrase
     assert "Diagnosis" not in text and "Statement of completion" not in text
     assert "Code de vérification" not in text and "Código de verificación" not in text
+    written = {"fr": "Établie le ", "es": "Redactada el "}[language]
+    assert re.search(written + LONG_DATE[language], words(statement))  # the language's date
     if os.environ.get("MLD_SCREENSHOTS") == "1":
         shutil.copy(render(plan, tmp_path / "plan.png"), SHOTS / f"action-plan-{language}.png")
         shutil.copy(render(statement, tmp_path / "statement.png"),
