@@ -128,10 +128,14 @@ def test_a_pass_mark_just_missed_is_not_rounded_up(course, capsys):
     assert "au moins 57,1 % des points" in text  # the pass mark with a decimal comma
 
 
-def test_no_certificate_without_an_issuer(course, capsys):
+def test_no_certificate_without_an_issuer_that_fits_the_page(course, capsys):
     code, output = run(course, "core", capsys=capsys, issuer=None)
     assert code == 1 and "Say who issues the certificates" in output and "--issuer" in output
+    code, output = run(course, "core", capsys=capsys, issuer="x" * 121)
+    assert code == 1 and "holds 120 characters; this one has 121" in output
     assert not (course / "certificates").exists()
+    code, output = run(course, "core", capsys=capsys, issuer="x" * 120)
+    assert code == 0 and (course / "certificates" / "certificate-ana.pdf").exists()
 
 
 def test_each_trainee_gets_the_language_they_took_the_course_in(course, capsys):

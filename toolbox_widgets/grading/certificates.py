@@ -42,6 +42,7 @@ FOLDER = ".mld-grade"
 KEY = "certificates.key"
 REGISTER = "certificates.jsonl"
 CODE_LENGTH = 20  # base32 characters: 100 bits of the HMAC
+ISSUER_LENGTH = 120  # three lines under the signature line, above the code
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish"}
 
 
@@ -94,6 +95,11 @@ def cmd_certificates(args) -> int:
             raise CertificateError(
                 'Say who issues the certificates, as it should be printed on them: '
                 '--issuer "A. Diallo, Dakar regional council".')
+        if len(args.issuer.strip()) > ISSUER_LENGTH:
+            raise CertificateError(
+                f"--issuer is printed under the signature line, which holds {ISSUER_LENGTH} "
+                f"characters; this one has {len(args.issuer.strip())}. Shorten it, such as "
+                '"A. Diallo, Dakar regional council".')
         issued, refused = issue(root, url, args.modules, args.min / 100,
                                 root / args.out, args.language, args.issuer.strip())
     except CertificateError as error:
