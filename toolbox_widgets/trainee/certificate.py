@@ -79,21 +79,8 @@ class CompletionPage:
     code_line: str = ""  # the verification code, and how to verify it
     note: str = ""  # the self-assessed statement's plain warning
 
-    def text(self) -> str:
-        """Every word of the page, in order (for checks)."""
-        parts = [_("Migration and Local Development, an open e-course"), self.title,
-                 self.lead, self.name, self.body, *(c for r in self.rows for c in r),
-                 self.note, _about_the_course(), self.dated, self.issuer_label, self.issuer,
-                 self.code_line]
-        return "\n".join(p for p in parts if p)
-
     def pdf_bytes(self) -> bytes:
         return _draw(self)
-
-    def write_pdf(self, folder: Path, stem: str) -> Path:
-        from .documents import write_new
-
-        return write_new(Path(folder), stem, ".pdf", self.pdf_bytes())
 
 
 def certificate_document(name: str, modules: list[tuple[str, float, float]], issued: date,
