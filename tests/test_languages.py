@@ -22,6 +22,7 @@ from nbgrader.utils import compute_checksum, is_grade
 
 from toolbox_widgets import Workbook
 from toolbox_widgets import data
+from toolbox_widgets.trainee.page_style import ANSWER_STUB
 from toolbox_widgets.course import (build, catalogs, code_comments, code_text, glossary_catalog,
                                     layout)
 from toolbox_widgets.grading import keys
@@ -195,6 +196,9 @@ def qps_course(tmp_path_factory) -> Path:
     catalogs.pseudo_catalog(polib.pofile(str(catalogs.template_path(root, "core")))).save(
         str(target))
     (root / "locales" / catalogs.PSEUDO / "released").write_text("core\n")
+    # The package's words too: the build reads the answer cells' stub from there.
+    catalogs.pseudo_catalog(catalogs.extract_package()).save(
+        str(catalogs.catalog_path(root, catalogs.PSEUDO, catalogs.PACKAGE)))
     assert build.build(root) == ["core", "core_qps"]
     return root
 
@@ -226,6 +230,7 @@ def test_every_graded_cell_is_identical_in_core_and_its_translation(qps_course):
 
 @pytest.mark.slow
 def test_the_translation_reaches_every_marked_string_comment_and_the_setup_cell(qps_course):
+    stubs = 0
     for path in sorted((qps_course / "release" / "core_qps").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         code = [c for c in notebook.cells if c.cell_type == "code" and not is_grade(c)]
@@ -238,6 +243,12 @@ def test_the_translation_reaches_every_marked_string_comment_and_the_setup_cell(
             assert comments == [], f"{path.name}, cell {cell.id}: {comments[:3]}"
         assert any('language="qps")' in c.source for c in code), path.name
         assert notebook.metadata["mld"] == {"language": "qps"}
+        # nbgrader's stub, where the solution was, is in the trainee's language too
+        answers = [c.source for c in code if c.metadata.get("nbgrader", {}).get("solution")]
+        assert not any(ANSWER_STUB in source for source in answers), path.name
+        assert all("# ⟦" in source for source in answers), path.name
+        stubs += len(answers)
+    assert stubs > 10  # the check above read the answer cells of the topic notebooks
 
 
 def qps_locales(course: Path, folder: Path) -> Path:

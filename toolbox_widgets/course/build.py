@@ -24,6 +24,7 @@ from .layout import find_assignments
 from .selfstudy import TREE as SELF_STUDY
 from .selfstudy import build_self_study
 from .student_view import collapse_builder_code
+from ..trainee.page_style import ANSWER_STUB
 
 
 def tool_env() -> dict[str, str]:
@@ -84,10 +85,12 @@ def build(root: Path) -> list[str]:
     for assignment in assignments:
         # nbgrader's own generate_assignment makes the student version and records
         # the graded cells in the course's gradebook.db (not in git), ready for autograde.
+        stub = {"MLD_CODE_STUB": catalogs.package_translation(root, assignment.language,
+                                                               ANSWER_STUB)}
         result = subprocess.run(
             [sys.executable, "-m", "nbgrader", "generate_assignment", assignment.name,
              "--force", "--log-level=WARN"],
-            cwd=root, capture_output=True, text=True, env=tool_env(), check=False)
+            cwd=root, capture_output=True, text=True, env={**tool_env(), **stub}, check=False)
         if result.returncode != 0:
             raise RuntimeError(
                 f"nbgrader could not make the student version of {assignment.name}:\n"
