@@ -81,7 +81,7 @@ def build(root: Path, gradebook: bool = True) -> list[str]:
     # its trees are its own. One lock keeps gradebook.db to one writer at a time.
     context = _pool_context()
     lock = context.Lock()
-    with ProcessPoolExecutor(max(1, min(len(assignments), os.cpu_count() or 1)), context,
+    with ProcessPoolExecutor(max(1, min(len(assignments), workers())), context,
                              initializer=_start_worker, initargs=(lock,)) as pool:
         futures = [pool.submit(_build_assignment, root, a, gradebook) for a in assignments]
         try:
@@ -91,6 +91,12 @@ def build(root: Path, gradebook: bool = True) -> list[str]:
             pool.shutdown(cancel_futures=True)
             raise
     return sorted(names)
+
+
+def workers() -> int:
+    """How many assignments are built side by side: one per core, or MLD_BUILD_WORKERS
+    (benchmarks/build.py compares)."""
+    return int(os.environ.get("MLD_BUILD_WORKERS") or os.cpu_count() or 1)
 
 
 def _pool_context():
