@@ -25,6 +25,7 @@ from . import catalogs, glossary_catalog, layout
 from .layout import find_assignments
 from .selfstudy import TREE as SELF_STUDY
 from .selfstudy import build_self_study
+from . import student_version
 from .student_version import generate_assignment
 from .student_view import collapse_builder_code
 
@@ -80,6 +81,8 @@ def build(root: Path, gradebook: bool = True) -> list[str]:
     # Each assignment is built whole by one process of a pool, side by side on every core:
     # its trees are its own. One lock keeps gradebook.db to one writer at a time.
     context = _pool_context()
+    if context.get_start_method() == "fork":
+        student_version.preload()
     lock = context.Lock()
     with ProcessPoolExecutor(max(1, min(len(assignments), workers())), context,
                              initializer=_start_worker, initargs=(lock,)) as pool:

@@ -23,6 +23,13 @@ from pathlib import Path
 _APPS: dict[tuple[Path, bool], object] = {}
 
 
+def preload() -> None:
+    """Import nbgrader now: processes forked afterwards share it instead of each paying
+    for the import."""
+    import nbgrader.apps  # noqa: F401
+    import nbgrader.converters  # noqa: F401
+
+
 def _app(root: Path, gradebook: bool):
     """The nbgrader application for root: made once per process."""
     if (root, gradebook) not in _APPS:
