@@ -6,12 +6,10 @@ c.CourseDirectory.course_id = "migration-local-development"
 
 # Student versions must run from top to bottom without a traceback: where the
 # instructor's solution was, leave a comment, not `raise NotImplementedError()`. `mld build`
-# gives the stub in the assignment's language (MLD_CODE_STUB); English otherwise.
-import os  # noqa: E402
-
+# gives each translated assignment the stub in its language.
 from toolbox_widgets.trainee.page_style import ANSWER_STUB  # noqa: E402
 
-c.ClearSolutions.code_stub = {"python": "# " + (os.environ.get("MLD_CODE_STUB") or ANSWER_STUB)}
+c.ClearSolutions.code_stub = {"python": "# " + ANSWER_STUB}
 c.ClearSolutions.text_stub = "Write your answer here."
 
 # A runaway cell (an infinite loop) is interrupted after this many seconds and
