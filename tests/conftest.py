@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 from executions import Executions  # noqa: E402 (tests/ is on the path just above)
+from lab_server import lab_server  # noqa: E402, F401 (one JupyterLab, for the browser tests)
 
 
 def instructor_notebooks() -> list[Path]:
