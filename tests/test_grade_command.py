@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, marked_processes, nbgrader
 from dask.distributed import Client
-from graded_class import NOTEBOOKS, stock_autograde, submit_answered
+from graded_class import NOTEBOOKS, stock_autograde, stock_copies, submit_answered
 from nbgrader.api import Gradebook
 from test_browser import _free_port, _stop, wait_for_server
 from test_grading import TRAINEES
@@ -90,8 +90,8 @@ def submit(root: Path, trainee: str) -> Path:
 
 @pytest.fixture(scope="module")
 def class_graded_both_ways(grade_course, answered_class, tmp_path_factory):
-    """The synthetic class of test_grading, graded by stock nbgrader and by mld grade, side
-    by side (stock nbgrader runs one kernel at a time)."""
+    """The synthetic class of test_grading, graded by stock nbgrader (in two halves: it runs
+    one kernel at a time) and by mld grade, all side by side."""
     base = tmp_path_factory.mktemp("both")
     stock, mine = base / "stock", base / "mld"
     for root in (stock, mine):
@@ -103,20 +103,23 @@ def class_graded_both_ways(grade_course, answered_class, tmp_path_factory):
     config = stock / "nbgrader_config.py"
     assert PROTECTION in config.read_text()
     config.write_text(config.read_text().split(PROTECTION)[0])
-    plain = stock_autograde(stock, base / "stock.log", f"--Execute.timeout={TIMEOUT}",
-                            # nbgrader fails a whole submission when IOPub is silent for 4 s:
-                            # a busy test machine is not a failed submission
-                            "--Execute.iopub_timeout=60")
+    names = sorted(TRAINEES)
+    halves = stock_copies(stock, {"stock-1": names[::2], "stock-2": names[1::2]})
+    # nbgrader fails a whole submission when IOPub is silent for 4 s: a busy test machine
+    # is not a failed submission
+    plain = [stock_autograde(half, base / f"{half.name}.log", f"--Execute.timeout={TIMEOUT}",
+                             "--Execute.iopub_timeout=60") for half in halves]
     run = mld_grade(mine, "--csv", str(base / "grades.csv"))
-    plain.wait()
-    return stock, mine, run, answered_class[1], base / "grades.csv"
+    for process in plain:
+        process.wait()
+    return halves, mine, run, answered_class[1], base / "grades.csv"
 
 
 def test_every_grade_cell_scores_as_with_stock_autograde(class_graded_both_ways):
     stock, mine, run, expected, _ = class_graded_both_ways
     # Stock nbgrader fails the whole not-json submission; mld grade scores its broken
     # notebook 0 and grades the rest (test below).
-    a = {k: v for k, v in all_scores(stock).items() if k[0] != "not-json"}
+    a = {k: v for half in stock for k, v in all_scores(half).items() if k[0] != "not-json"}
     b = {k: v for k, v in all_scores(mine).items() if k[0] != "not-json"}
     assert a.keys() == b.keys()
     # On honest submissions. A garbled answers file is not one: stock nbgrader still scores
