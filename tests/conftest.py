@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 from executions import Executions  # noqa: E402 (tests/ is on the path just above)
+from graded_class import answered_class, grade_course  # noqa: E402, F401 (fixtures: one
+# small graded class, shared by test_grade_command.py and test_forgery.py)
+from lab_server import lab_server  # noqa: E402, F401 (one JupyterLab, for the browser tests)
 
 
 def instructor_notebooks() -> list[Path]:
