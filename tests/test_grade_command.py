@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, marked_processes, nbgrader
+from conftest import ROOT, processes_left, nbgrader
 from dask.distributed import Client
 from graded_class import NOTEBOOKS, stock_autograde, stock_copies, submit_answered
 from nbgrader.api import Gradebook
@@ -60,9 +60,7 @@ def mld_grade(root: Path, *args: str, env: dict | None = None,
 @pytest.fixture(scope="module", autouse=True)
 def no_process_left():
     yield
-    deadline = time.monotonic() + 10  # a killed run's workers notice within seconds
-    while (left := marked_processes(MARK)) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    left = processes_left(MARK)  # a killed run's workers notice within seconds
     assert not left, f"processes of mld grade left behind: {left}"
 
 
