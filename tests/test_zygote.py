@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import marked_processes
+from conftest import processes_left
 
 from toolbox_widgets.grading.sandbox import Limits, UidLease, lease_uid
 from toolbox_widgets.grading.worker import Pool, Task
@@ -64,7 +64,7 @@ def no_process_left():
     yield
     if pool.cache_info().currsize:
         pool().close()
-    left = marked_processes(MARK)
+    left = processes_left(MARK)
     assert not left, f"processes left behind: {left}"
 
 
