@@ -8,10 +8,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 
 import pytest
 from conftest import ROOT
-from test_certificates import LONG_DATE, SHOTS, pdf_text, render
+from test_certificates import LONG_DATE, SHOTS, pdf_text, poppler, render
 from test_home import CORE_01, copy
 
 from toolbox_widgets.trainee import action_plan, home, i18n
@@ -31,6 +32,11 @@ def english():
 
 def words(path) -> str:
     return " ".join(pdf_text(path).replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def pdf_info(path) -> str:
+    return subprocess.run([poppler("pdfinfo"), str(path)], capture_output=True, text=True,
+                          check=True).stdout
 
 
 def reflect(core, self_study=True):
@@ -60,16 +66,50 @@ def test_the_plan_gathers_the_reflections_as_chapters(tmp_path):
     assert "My local migration-and-development action plan" in text
     assert "Written by Ana Núñez on" in text
     assert " ".join(MINE.split()) in text and CASE in text
-    assert ("Why local? Migration and development in numbers: Which two or three migration "
-            "figures would matter most") in text  # the question, from the notebook
+    # The notebook's name, then its question, then the trainee's words.
+    notebook = text.index("Why local? Migration and development in numbers")
+    question = text.index("Which two or three migration figures would matter most")
     diagnosis, partners = text.index("Diagnosis: migration"), text.index("Partners")
-    assert diagnosis < text.index("In Ñuñoa") < partners  # Core's reflections: diagnosis
+    assert diagnosis < notebook < question < text.index("In Ñuñoa") < partners
     assert "This chapter comes with Module 2: partnerships" in text  # not in the copy yet
+    assert not re.search(r"\b1 ?/ ?1\b", text)  # one page: no page number
     page = html_file.read_text(encoding="utf-8")
-    assert "In Ñuñoa" in page and "<script" not in page
+    assert "<script" not in page
+    # The HTML has the same hierarchy: the question small and grey, the answer the main text.
+    assert re.search(r'<p class="prompt"><span class="label">Why local\? Migration and '
+                     r"development in numbers</span><br>Which two or three", page)
+    assert '<div class="own-words"><p>In Ñuñoa, the municipal registry' in page
+    assert re.search(r"\.prompt \{ font-size: 0\.85rem; color: #505050;", page)
+    assert re.search(r"\.own-words \{ font-size: 1\.05rem;", page)
     assert render(pdf_file, tmp_path / "plan.png").stat().st_size > 10_000
     if os.environ.get("MLD_SCREENSHOTS") == "1":
         shutil.copy(tmp_path / "plan.png", SHOTS / "action-plan-en.png")
+
+
+def test_a_long_answer_is_kept_whole_in_order_with_its_line_breaks(tmp_path):
+    """300 words in four paragraphs, a line break after each sentence: every word, in order,
+    in the PDF (over pages numbered "1 / 2" …) and in the HTML, where the breaks stay."""
+    sentences = [f"Step {n}: the council meets the diaspora of Ñuñoa again."
+                 for n in range(1, 31)]  # 30 sentences of 10 words
+    paragraphs = ["\n".join(sentences[i:i + 8]) for i in range(0, 30, 8)]
+    long = "\n\n".join(paragraphs)
+    assert len(long.split()) == 300
+    core = copy(tmp_path, "selfstudy")
+    reflect(core)
+    AnswerStore(CORE_01, core, self_study=True).set("r1", long)
+    html_file, pdf_file = action_plan.write_plan(core, "Ana Núñez")
+    text = words(pdf_file)
+    assert " ".join(long.split()) in text  # whole and in order
+    pages = int(re.search(r"Pages:\s+(\d+)", pdf_info(pdf_file)).group(1))
+    assert pages >= 2  # pdftotext reads the small "1 / 2" as "1/2"
+    assert re.findall(r"\b(\d) ?/ ?(\d)\b", text) == [(str(n), str(pages))
+                                                    for n in range(1, pages + 1)]
+    lines = pdf_text(pdf_file).splitlines()
+    for sentence in sentences:  # short lines: the trainee's line breaks are the PDF's
+        assert sentence in lines, sentence
+    page = html_file.read_text(encoding="utf-8")
+    assert "".join(f"<p>{p}</p>" for p in paragraphs) in page
+    assert ".own-words p { white-space: pre-line;" in page  # the breaks inside a paragraph
 
 
 def test_a_plan_is_never_overwritten_and_takes_the_latest_answers(tmp_path):
@@ -89,6 +129,7 @@ def test_a_damaged_answers_file_leaves_its_chapter_empty_not_broken(tmp_path):
             (core / f"{state.workbook}.answers.json").write_text("{", encoding="utf-8")
     text = words(action_plan.write_plan(core)[1])
     assert "Nothing written yet: your reflections from these modules appear here" in text
+    assert "Written by" in text  # the rest of the plan is there
 
 
 def test_the_statement_waits_for_the_threshold_and_says_what_is_missing(tmp_path):

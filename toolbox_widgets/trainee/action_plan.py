@@ -73,10 +73,13 @@ def plan_document(modules: list[home.Module], name: str = "", made: datetime | N
     subtitle = _("Written by {name} on {date}, from the reflections in the course "
                  "Migration and Local Development.").format(
         name=name.strip() or _("the learner"), date=long_date(made.date()))
-    doc = Document(_("My local migration-and-development action plan"), subtitle=subtitle)
-    doc.paragraph(_("Each chapter gathers what you wrote about your own territory in the "
-                    "course's written reflections. Write the plan again as you go: it takes "
-                    "your latest answers."))
+    # The trainee's words are the plan, printed at reading size (size=10); the questions
+    # and the course's notes around them are smaller and grey.
+    doc = Document(_("My local migration-and-development action plan"), subtitle=subtitle,
+                   size=10)
+    doc.note(_("Each chapter gathers what you wrote about your own territory in the "
+               "course's written reflections. Write the plan again as you go: it takes "
+               "your latest answers."))
     present = {m.name: m for m in modules}
     for title, names in CHAPTERS:
         doc.heading(_(title))
@@ -84,8 +87,8 @@ def plan_document(modules: list[home.Module], name: str = "", made: datetime | N
         for module_name in names:
             module = present.get(module_name)
             if module is None:
-                doc.paragraph(_("This chapter comes with {module}, when it is in your "
-                                "course folder.").format(module=_(home.TITLES[module_name])))
+                doc.note(_("This chapter comes with {module}, when it is in your "
+                           "course folder.").format(module=_(home.TITLES[module_name])))
                 continue
             for notebook in module.notebooks:
                 questions = reflection_questions(notebook.path) if notebook.reflections else {}
@@ -94,19 +97,18 @@ def plan_document(modules: list[home.Module], name: str = "", made: datetime | N
                     if not isinstance(text, str) or not text.strip():
                         continue
                     written += 1
-                    doc.paragraph(_("{notebook}: {question}").format(
-                        notebook=notebook.title, question=questions.get(item, item)))
-                    doc.bullets([text.strip()])
+                    doc.prompt(notebook.title, questions.get(item, item))
+                    doc.own_words(text)
             made = sorted({path.relative_to(module.folder.parent).as_posix()
                            for pattern in OUTPUTS for path in module.folder.glob(pattern)})
             if made:
                 written += 1
-                doc.paragraph(_("Documents you made with the tools of {module}, in your course "
-                                "folder:").format(module=_(home.TITLES[module_name])))
+                doc.note(_("Documents you made with the tools of {module}, in your course "
+                           "folder:").format(module=_(home.TITLES[module_name])))
                 doc.bullets(made)
         if not written and any(m in present for m in names):
-            doc.paragraph(_("Nothing written yet: your reflections from these modules appear "
-                            "here once you write them."))
+            doc.note(_("Nothing written yet: your reflections from these modules appear "
+                       "here once you write them."))
     return doc
 
 

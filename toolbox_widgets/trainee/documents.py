@@ -9,6 +9,9 @@ plan or a certificate later. Each is a short list of blocks::
     doc.charts([(Chart("line", [1990, 2024], {_("Emigrants"): [0.4, 0.9]},
                        title=_("Emigrants"), y_title=_("Millions")), words)])
     doc.bullets([_("A stock is not a flow.")])
+    doc.prompt(_("Module 1"), _("Which figures matter most in your territory?"))
+    doc.own_words(answer)  # the author's own text: the main text, line breaks kept
+    doc.note(_("Nothing written yet."))
     doc.sources([_("UN DESA (2024). International Migrant Stock 2024.")])
     html_file = doc.write_html(folder, "profile_senegal")
     pdf_file = doc.write_pdf(folder, "profile_senegal")
@@ -19,6 +22,10 @@ nothing fetched, opens offline in any browser), embedded in the PDF. fpdf2 write
 (pure Python) in DejaVu Sans, the font matplotlib ships, so é, ñ, ç, ’ and “ ” print.
 Both libraries are imported only when a file is written, never when a notebook imports
 the course: a trainee's Run All does not wait for them.
+
+A document written by the trainee (the action plan) is read at ``size=10``: their words
+at that size, the prompts and notes smaller and grey; the profile's dense tables use 8.
+Page numbers ("2 / 3") are printed when the PDF has more than one page.
 
 Files are never overwritten: ``profile_senegal.pdf`` exists, so the next one is
 ``profile_senegal-2.pdf``, and the caller tells the trainee the name.
@@ -72,17 +79,33 @@ class Chart:
 
 @dataclass
 class Document:
-    """A title, a subtitle and blocks in order; see the module's docstring."""
+    """A title, a subtitle and blocks in order; see the module's docstring. `size` is the
+    body text's size in points in the PDF (headings and lists scale with it)."""
 
     title: str
     subtitle: str = ""
     blocks: list = field(default_factory=list)
+    size: float = 8.0
 
     def heading(self, text: str) -> None:
         self.blocks.append(("heading", text))
 
     def paragraph(self, text: str) -> None:
         self.blocks.append(("paragraph", text))
+
+    def prompt(self, label: str, text: str) -> None:
+        """What prompted the words that follow (e.g. a notebook's name and its question):
+        small and grey, above them."""
+        self.blocks.append(("prompt", (label, text)))
+
+    def own_words(self, text: str) -> None:
+        """The author's own text, the main text of the page: at body size, as paragraphs,
+        every line break kept."""
+        self.blocks.append(("own_words", text))
+
+    def note(self, text: str) -> None:
+        """A short grey line about the document rather than its content."""
+        self.blocks.append(("note", text))
 
     def bullets(self, items: list[str]) -> None:
         self.blocks.append(("bullets", list(items)))
@@ -108,8 +131,10 @@ class Document:
         """Every word of the document, in order (for checks and screen readers)."""
         parts = [self.title, self.subtitle]
         for kind, content in self.blocks:
-            if kind in ("heading", "paragraph"):
+            if kind in ("heading", "paragraph", "own_words", "note"):
                 parts.append(content)
+            elif kind == "prompt":
+                parts.extend(content)
             elif kind in ("bullets", "sources"):
                 parts.extend(content)
             elif kind == "table":
@@ -137,6 +162,16 @@ class Document:
                 out.append(f"<h2>{html.escape(content)}</h2>")
             elif kind == "paragraph":
                 out.append(f"<p>{html.escape(content)}</p>")
+            elif kind == "prompt":
+                label, text = (html.escape(c) for c in content)
+                out.append(f'<p class="prompt"><span class="label">{label}</span><br>{text}</p>')
+            elif kind == "own_words":
+                # Paragraphs at blank lines; a single line break stays one (pre-line).
+                paragraphs = re.split(r"\n\s*\n", content.strip())
+                out.append('<div class="own-words">' + "".join(
+                    f"<p>{html.escape(p)}</p>" for p in paragraphs) + "</div>")
+            elif kind == "note":
+                out.append(f'<p class="note">{html.escape(content)}</p>')
             elif kind in ("bullets", "sources"):
                 items = "".join(f"<li>{_linked(item)}</li>" for item in content)
                 out.append(f'<ul class="{kind}">{items}</ul>')
@@ -224,6 +259,11 @@ figure { flex: 1 1 22rem; margin: 0.5rem 0; }
 figure svg { width: 100%; height: auto; }
 figcaption { font-size: 0.9rem; }
 .sources { font-size: 0.85rem; color: #333; }
+.prompt { font-size: 0.85rem; color: #505050; margin: 1rem 0 0.2rem; }
+.prompt .label { font-weight: 600; }
+.own-words { font-size: 1.05rem; margin: 0 0 0.8rem; }
+.own-words p { white-space: pre-line; margin: 0 0 0.6rem; }
+.note { font-size: 0.9rem; color: #505050; margin: 0.3rem 0; }
 @media print { body { max-width: none; margin: 0; } figure { break-inside: avoid; } }
 @page { size: A4; margin: 15mm; }
 """
@@ -344,32 +384,89 @@ class _PdfWriter:
 
     def output(self) -> bytes:
         pdf, doc = self.pdf, self.doc
+        # Titles, headings and grey lines left-aligned: justified, a long French title
+        # spreads its few words across the page.
         pdf.set_font(FONT, "B", 15)
-        pdf.multi_cell(0, 7, doc.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, doc.title, align="L", new_x="LMARGIN", new_y="NEXT")
         if doc.subtitle:
             pdf.set_font(FONT, "", 8)
             pdf.set_text_color(*GREY)
-            pdf.multi_cell(0, 4, doc.subtitle, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4, doc.subtitle, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0)
+        pdf.ln(1)
         for kind, content in doc.blocks:
             getattr(self, "_" + kind)(content)
+        self._page_numbers()
         return bytes(pdf.output())
 
+    def _page_numbers(self):
+        """"2 / 3" at the foot of each page, when there is more than one."""
+        pdf = self.pdf
+        pages = pdf.pages_count
+        if pages < 2:
+            return
+        pdf.set_auto_page_break(False)
+        pdf.set_font(FONT, "", 7)
+        pdf.set_text_color(*GREY)
+        for number in range(1, pages + 1):
+            pdf.page = number  # fpdf2 writes on an earlier page when told to
+            pdf.set_xy(MARGIN, pdf.h - MARGIN + 4)
+            pdf.cell(0, 3, f"{number} / {pages}", align="C")
+        pdf.page = pages
+        pdf.set_text_color(0)
+
+    def _line(self, size: float) -> float:
+        """The line height in mm for text of `size` points."""
+        return size * 0.47
+
     def _heading(self, text):
-        self.pdf.ln(1.5)
-        self.pdf.set_font(FONT, "B", 10)
-        self.pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+        size = self.doc.size * 1.25
+        self.pdf.ln(1.5 + (size - 10) * 0.4)
+        self.pdf.set_font(FONT, "B", size)
+        self.pdf.multi_cell(0, self._line(size) + 0.3, text, align="L", new_x="LMARGIN",
+                            new_y="NEXT")
         y = self.pdf.get_y()
         self.pdf.set_draw_color(150)
         self.pdf.line(MARGIN, y, self.pdf.w - MARGIN, y)
         self.pdf.ln(1)
 
     def _paragraph(self, text):
-        self.pdf.set_font(FONT, "", 8)
-        self.pdf.multi_cell(0, 3.8, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font(FONT, "", self.doc.size)
+        self.pdf.multi_cell(0, self._line(self.doc.size) + 0.04, text, new_x="LMARGIN",
+                            new_y="NEXT")
         self.pdf.ln(0.8)
 
-    def _bullets(self, items, size=7.2, height=3.3):
+    def _prompt(self, content):
+        label, text = content
+        pdf, size = self.pdf, self.doc.size * 0.8
+        pdf.ln(1.5)
+        pdf.set_text_color(*GREY)
+        pdf.set_font(FONT, "B", size)
+        pdf.multi_cell(0, self._line(size), label, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", size)
+        pdf.multi_cell(0, self._line(size), text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0)
+        pdf.ln(1)
+
+    def _own_words(self, text):
+        # Left-aligned, not justified: the author's line breaks and spacing stay theirs.
+        self.pdf.set_font(FONT, "", self.doc.size)
+        self.pdf.multi_cell(0, self._line(self.doc.size) + 0.3, text.strip(), align="L",
+                            new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(1.5)
+
+    def _note(self, text):
+        size = self.doc.size * 0.8
+        self.pdf.set_text_color(*GREY)
+        self.pdf.set_font(FONT, "", size)
+        self.pdf.multi_cell(0, self._line(size) + 0.2, text, align="L", new_x="LMARGIN",
+                            new_y="NEXT")
+        self.pdf.set_text_color(0)
+        self.pdf.ln(0.8)
+
+    def _bullets(self, items, size=0.0, height=0.0):
+        size = size or self.doc.size * 0.9
+        height = height or self._line(size) - 0.1
         self.pdf.set_font(FONT, "", size)
         for item in items:
             self.pdf.set_x(MARGIN)
