@@ -104,6 +104,7 @@ def test_a_long_answer_is_kept_whole_in_order_with_its_line_breaks(tmp_path):
     assert pages >= 2  # pdftotext reads the small "1 / 2" as "1/2"
     assert re.findall(r"\b(\d) ?/ ?(\d)\b", text) == [(str(n), str(pages))
                                                     for n in range(1, pages + 1)]
+    assert text.count("Written by Ana Núñez on") == pages  # each page says whose it is
     lines = pdf_text(pdf_file).splitlines()
     for sentence in sentences:  # short lines: the trainee's line breaks are the PDF's
         assert sentence in lines, sentence

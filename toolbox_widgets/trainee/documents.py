@@ -25,7 +25,8 @@ the course: a trainee's Run All does not wait for them.
 
 A document written by the trainee (the action plan) is read at ``size=10``: their words
 at that size, the prompts and notes smaller and grey; the profile's dense tables use 8.
-Page numbers ("2 / 3") are printed when the PDF has more than one page.
+Page numbers ("2 / 3") are printed when the PDF has more than one page, and the subtitle
+heads every page after the first.
 
 Files are never overwritten: ``profile_senegal.pdf`` exists, so the next one is
 ``profile_senegal-2.pdf``, and the caller tells the trainee the name.
@@ -363,11 +364,11 @@ GREY = (80, 80, 80)
 
 class _PdfWriter:
     def __init__(self, document: Document):
-        from fpdf import FPDF
         import matplotlib
 
         self.doc = document
-        pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+        pdf = _pages_class()(orientation="portrait", unit="mm", format="A4")
+        pdf.head = document.subtitle
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
         pdf.set_auto_page_break(True, margin=MARGIN)
         fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -396,24 +397,8 @@ class _PdfWriter:
         pdf.ln(1)
         for kind, content in doc.blocks:
             getattr(self, "_" + kind)(content)
-        self._page_numbers()
+        pdf.closing = True  # the next footer is the last page's
         return bytes(pdf.output())
-
-    def _page_numbers(self):
-        """"2 / 3" at the foot of each page, when there is more than one."""
-        pdf = self.pdf
-        pages = pdf.pages_count
-        if pages < 2:
-            return
-        pdf.set_auto_page_break(False)
-        pdf.set_font(FONT, "", 7)
-        pdf.set_text_color(*GREY)
-        for number in range(1, pages + 1):
-            pdf.page = number  # fpdf2 writes on an earlier page when told to
-            pdf.set_xy(MARGIN, pdf.h - MARGIN + 4)
-            pdf.cell(0, 3, f"{number} / {pages}", align="C")
-        pdf.page = pages
-        pdf.set_text_color(0)
 
     def _line(self, size: float) -> float:
         """The line height in mm for text of `size` points."""
@@ -516,6 +501,40 @@ class _PdfWriter:
                            new_x="LEFT", new_y="NEXT")
             bottoms.append(pdf.get_y())
         pdf.set_xy(MARGIN, max(bottoms) + 1)
+
+
+def _pages_class():
+    """fpdf2's FPDF with the pages' head and foot: "2 / 3" at the foot when there is more
+    than one page, and the subtitle (who wrote it, when) at the head of every page after
+    the first, so that a printed page that comes loose still says whose it is."""
+    from fpdf import FPDF
+
+    class Pages(FPDF):
+        head = ""
+        closing = False  # set before output(): a footer then is the last page's
+
+        def _small_grey(self):
+            self.set_font(FONT, "", 7)
+            self.set_text_color(*GREY)
+
+        def header(self):
+            if self.page_no() > 1 and self.head:
+                self._small_grey()
+                head = self.head
+                while self.get_string_width(head) > self.epw:  # one line in the margin
+                    head = head[:-2].rstrip() + "…"
+                self.set_xy(MARGIN, MARGIN - 7)
+                self.cell(0, 3, head, align="L")
+                self.set_xy(MARGIN, MARGIN)
+
+        def footer(self):
+            if self.page_no() == 1 and self.closing:
+                return  # a single page: no number
+            self._small_grey()
+            self.set_xy(MARGIN, self.h - MARGIN + 4)
+            self.cell(0, 3, f"{self.page_no()} / {{nb}}", align="C")
+
+    return Pages
 
 
 def _heading_style():
