@@ -266,8 +266,11 @@ def hostile_graded(grade_course, tmp_path_factory):
     (folder / "00_overview.ipynb").write_text('{"cells": [')
     (submit(root, "bad_timestamp") / "timestamp.txt").write_text("the day before the deadline")
     # 8 MiB: a chart's plotly.js (5 MiB) is kept, the hostile outputs are cut.
+    # The fork bomb and the memory hog load the machine while the others are graded: an
+    # innocent cell's output may come later than nbgrader's 4 s IOPub wait (a cell then
+    # counts as timed out); 30 s, as a busy class would be given.
     run = mld_grade(root, "--output-mb=8", "--processes=128", "--memory-mb=3072",
-                    "--file-mb=5")
+                    "--file-mb=5", "--set=Execute.iopub_timeout=30")
     listener.close()
     return root, run
 

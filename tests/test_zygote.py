@@ -46,9 +46,10 @@ def printed(result: dict, name: str) -> list[str]:
 
 
 # Every process this module starts (bwrap, zygotes) inherits this mark, so that the end
-# of the module can check that none of them is left.
+# of the module can check that none of them is left. Set while the module runs only: set
+# at import (collection), it marked what other modules start for the whole session (the
+# browser tests' JupyterLab), which then counted as "left behind" here.
 MARK = f"mld-zygote-test-{os.getpid()}"
-os.environ["MLD_GRADE_TEST_MARK"] = MARK
 
 
 @functools.cache
@@ -61,7 +62,13 @@ def pool() -> Pool:
 def no_process_left():
     """When the module is done and its pool closed, no sandbox process may remain (a
     zygote once outlived a CI run by 40 minutes)."""
+    before = os.environ.get("MLD_GRADE_TEST_MARK")
+    os.environ["MLD_GRADE_TEST_MARK"] = MARK
     yield
+    if before is None:
+        os.environ.pop("MLD_GRADE_TEST_MARK", None)
+    else:
+        os.environ["MLD_GRADE_TEST_MARK"] = before
     if pool.cache_info().currsize:
         pool().close()
     left = processes_left(MARK)
