@@ -100,10 +100,33 @@ def test_class_points_are_those_of_the_answered_exercises_never_a_mark(tmp_path)
     assert state.required == ["q1", "q2", "q3", "q4", "q5", "r1"]
     assert state.done == ["q1", "r1"]
     page = text(core)
-    assert "Points of the exercises you answered: 5 of 85." in page
-    assert "not a mark" in page
-    assert "Points scored" not in page
+    assert "The exercises of this module are worth 85 points." in page
+    assert "Those you have answered are worth 5 points." in page
+    assert "Your mark comes from your instructor's grading" in page
+    assert "gives no mark" in page
+    # Nothing that reads as a score: no "5 of 85", no "5 of 12" in the table either.
+    assert "Points scored" not in page and "5 of 85" not in page and "5 of 12" not in page
+    # The row: the notebook's worth (12), then that of the exercises answered (5).
+    assert "Why local? Migration and development in numbers ◐ started 2 of 6 12 5 " in page
 
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", ["Your mark comes from your instructor's grading",
+            "Those you have answered are worth 1 point.", "worth 85 points."]),
+    ("fr", ["Votre note est celle que vous donne votre tuteur ou tutrice",
+            "Ceux auxquels vous avez répondu valent 1 point.", "valent 85 points."]),
+    ("es", ["Su calificación es la que le pone su tutor o tutora",
+            "Los que ha respondido valen 1 punto.", "valen 85 puntos."]),
+])
+def test_the_class_home_says_the_instructor_gives_the_mark_in_every_language(
+        tmp_path, language, words):
+    assignment = "core" if language == "en" else f"core_{language}"
+    core = copy(tmp_path, "release", assignment)
+    AnswerStore(CORE_01, core).set("q1", "wrong_on_purpose")  # one answered point, not earned
+    page = text(core)
+    for phrase in words:  # one point in the singular, the module's 85 in the plural
+        assert phrase in page, phrase
 
 def test_a_damaged_answers_file_shows_not_started_with_a_note_and_is_left_alone(tmp_path):
     core = copy(tmp_path, "selfstudy")

@@ -8,7 +8,8 @@ in a translated copy) and their answers files. It never reads a gradebook or a k
   (``checked``); a check counts while its answer is unchanged, as in the notebook's own
   score line (workbook.py);
 * class: the version holds no key, so the home counts what is answered and the points
-  those exercises carry; the instructor marks them after submission.
+  those exercises are worth, never as "x of y", which would read as a mark; the
+  instructor's grading gives the mark after submission.
 
 A missing answers file means "not started"; a damaged one too, with a plain note. The
 file is only read, never moved or repaired here: the notebook itself does that.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,7 @@ from pathlib import Path
 from IPython.display import HTML, display
 
 from . import i18n
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .numbers import show
 from .page_style import NO_MATHS
 
@@ -294,9 +296,11 @@ def home_html(modules: list[Module]) -> str:
                        "completed, you can write your statement of completion.").format(
             share=show(PASS_SHARE * 100)))
     else:
-        parts.append(_("Your instructor marks your answers after you submit and decides the "
-                       "pass mark. The points below are those of the exercises you have "
-                       "answered, not a mark."))
+        parts.append(_("Your mark comes from your instructor's grading, after you submit "
+                       "your notebooks. This page does not check your answers and gives no "
+                       "mark."))
+        parts.append(_("It counts the exercises you have answered, right or wrong, and the "
+                       "points those exercises are worth."))
     out = [f'<div class="course-home {NO_MATHS}">',
            "".join(f"<p>{p}</p>" for p in parts)]
     for module in modules:
@@ -319,26 +323,35 @@ def _module_html(module: Module, self_study: bool) -> str:
         if module.passed:
             summary += " " + _("✔ Completed: at least {share}% of the points.").format(
                 share=show(PASS_SHARE * 100))
-        heading = _("Points scored")
-    else:
-        summary = _("Notebooks answered in full: {done} of {count}. Points of the exercises "
-                    "you answered: {earned} of {possible}.").format(
-            done=done, count=count, earned=show(module.earned), possible=show(module.possible))
-        heading = _("Points of the exercises you answered")
+        headings = [_("Points scored")]
+    else:  # no "x of y": the answered exercises' worth must not read as a mark
+        summary = " ".join([
+            _("Notebooks answered in full: {done} of {count}.").format(done=done, count=count),
+            ngettext("The exercises of this module are worth {count} point.",
+                     "The exercises of this module are worth {count} points.",
+                     math.ceil(module.possible)).format(count=show(module.possible)),
+            ngettext("Those you have answered are worth {count} point.",
+                     "Those you have answered are worth {count} points.",
+                     math.ceil(module.earned)).format(count=show(module.earned))])
+        headings = [_("Points the notebook is worth"),
+                    _("Points the exercises you answered are worth")]
     rows = []
     for notebook in module.notebooks:
         items = _("{done} of {count}").format(done=len(notebook.done),
                                              count=len(notebook.required))
-        points = _("{earned} of {possible}").format(earned=show(round(notebook.earned, 2)),
-                                                    possible=show(notebook.possible))
+        if self_study:
+            points = [_("{earned} of {possible}").format(
+                earned=show(round(notebook.earned, 2)), possible=show(notebook.possible))]
+        else:
+            points = [show(notebook.possible), show(notebook.earned)]
         time = duration(notebook.minutes_left) if notebook.minutes_left else "–"
-        cells = [html.escape(notebook.title), html.escape(_(notebook.status)), items, points,
+        cells = [html.escape(notebook.title), html.escape(_(notebook.status)), items, *points,
                  time]
         rows.append("<tr>" + "".join(f'<td style="text-align: left;">{c}</td>'
                                      for c in cells) + "</tr>")
     notes = "".join(f"<p>! {html.escape(n.note)}</p>" for n in module.notebooks if n.note)
     head = "".join(f'<th scope="col" style="text-align: left;">{h}</th>' for h in (
-        _("Notebook"), _("Status"), _("Exercises and reflections done"), heading,
+        _("Notebook"), _("Status"), _("Exercises and reflections done"), *headings,
         _("Time left")))
     return (f"<h3>{html.escape(_(TITLES[module.name]))}</h3>\n"
             f"<p><em>{html.escape(_(SUITS[module.name]))}</em> {html.escape(summary)}</p>\n"
