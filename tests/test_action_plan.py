@@ -186,9 +186,9 @@ def test_the_buttons_say_what_they_wrote_or_why_not(tmp_path):
 
 @pytest.mark.parametrize("language, expected", [
     ("fr", ["Mon plan d'action", "Diagnostic", "Ñuñoa", "façade",
-            "Attestation de fin de formation (auto-évaluée)", "Ce n'est pas un certificat."]),
+            "Attestation de fin de formation (auto-évaluation)", "Ce n'est pas un certificat."]),
     ("es", ["Mi plan de acción", "Diagnóstico", "Ñuñoa", "façade",
-            "Declaración de finalización (autoevaluada)", "No es un certificado."]),
+            "Constancia de finalización (autoevaluación)", "No es un certificado."]),
 ])
 def test_the_documents_speak_the_copy_language(tmp_path, language, expected):
     core = copy(tmp_path, "selfstudy", f"core_{language}")

@@ -166,7 +166,8 @@ def _centred(pdf, text, family, style, size, height, colour=INK, fit=False):
     width = WIDTH - 2 * SIDE
     pdf.set_text_color(*colour)
     pdf.set_font(family, style, size)
-    while fit and size > 14 and pdf.get_string_width(text) > width:
+    # The cell's own inner margins count: without them a title that just fits wraps.
+    while fit and size > 14 and pdf.get_string_width(text) > width - 2 * pdf.c_margin:
         size -= 1  # a long name or title gets smaller, on one line, rather than wrap
         pdf.set_font(family, style, size)
     pdf.set_x(SIDE)
