@@ -208,3 +208,33 @@ def test_the_overview_shows_the_home_first():
         for path in (ROOT / built).glob("0[1-7]_*.ipynb"):
             minutes = json.loads(path.read_text())["metadata"]["mld"]["minutes"]
             assert 30 <= minutes <= 90, path  # every notebook states its time
+
+
+FRACTIONS = {"": 0, "¼": 0.25, "½": 0.5, "¾": 0.75}
+
+
+def test_the_times_a_trainee_reads_agree_with_the_notebooks_minutes():
+    """The overview's table and total, each notebook's own time line and the minutes the
+    home counts (metadata mld.minutes) say the same: a stale total misleads a trainee."""
+    notebooks = sorted((ROOT / "notebooks" / "core").glob("0*.ipynb"))
+    overview = json.loads(notebooks[0].read_text())
+    text = "\n".join("".join(c["source"]) for c in overview["cells"]
+                     if c["cell_type"] == "markdown")
+    rows = re.findall(r"^\| .+? \| (\d+)(?:–(\d+))? min \|$", text, re.M)
+    assert len(rows) == len(notebooks) == 8
+    for path, (low, high) in zip(notebooks, rows):
+        low, high = int(low), int(high or low)
+        notebook = json.loads(path.read_text())
+        assert low <= notebook["metadata"]["mld"]["minutes"] <= high, path.name
+        own = re.search(r"\*\*Time:\*\* about (\d+)–(\d+) minutes", "\n".join(
+            "".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"))
+        if path.name != "00_overview.ipynb":
+            assert own and (int(own[1]), int(own[2])) == (low, high), path.name
+    least = sum(int(low) for low, _ in rows)
+    most = sum(int(high or low) for low, high in rows)
+    total = re.search(r"In total: about (\d+)([¼½¾]?) to (\d+)([¼½¾]?) hours", text)
+    said_least = 60 * (int(total[1]) + FRACTIONS[total[2]])
+    said_most = 60 * (int(total[3]) + FRACTIONS[total[4]])
+    # Rounded to the quarter hour, down for the least and up for the most.
+    assert said_least <= least < said_least + 15, (least, total[0])
+    assert said_most - 15 < most <= said_most, (most, total[0])
