@@ -220,18 +220,18 @@ def test_the_times_a_trainee_reads_agree_with_the_notebooks_minutes():
     overview = json.loads(notebooks[0].read_text())
     text = "\n".join("".join(c["source"]) for c in overview["cells"]
                      if c["cell_type"] == "markdown")
-    rows = re.findall(r"^\| .+? \| (\d+)(?:–(\d+))? min \|$", text, re.M)
+    rows = [(int(low), int(high or low)) for low, high in
+            re.findall(r"^\| .+? \| (\d+)(?:–(\d+))? min \|$", text, re.M)]
     assert len(rows) == len(notebooks) == 8
     for path, (low, high) in zip(notebooks, rows):
-        low, high = int(low), int(high or low)
         notebook = json.loads(path.read_text())
         assert low <= notebook["metadata"]["mld"]["minutes"] <= high, path.name
         own = re.search(r"\*\*Time:\*\* about (\d+)–(\d+) minutes", "\n".join(
             "".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"))
         if path.name != "00_overview.ipynb":
             assert own and (int(own[1]), int(own[2])) == (low, high), path.name
-    least = sum(int(low) for low, _ in rows)
-    most = sum(int(high or low) for low, high in rows)
+    least = sum(low for low, _ in rows)
+    most = sum(high for _, high in rows)
     total = re.search(r"In total: about (\d+)([¼½¾]?) to (\d+)([¼½¾]?) hours", text)
     said_least = 60 * (int(total[1]) + FRACTIONS[total[2]])
     said_most = 60 * (int(total[3]) + FRACTIONS[total[4]])
