@@ -148,3 +148,20 @@ def test_the_cell_that_builds_a_grid_is_folded_in_the_student_version():
     cell = nbformat.v4.new_code_cell('a1 = book.rating_grid("a1", "Rate", SOURCES, SCALES)\na1')
     cell.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True}
     assert builds_control_or_chart(cell)
+
+
+def test_groups_put_headings_above_their_items_and_must_hold_every_item_once(book):
+    items = {"data": "We have data.", "laws": "We know the laws.", "budget": "We budget."}
+    groups = {"Mapping the local context": ["data", "laws"],
+              "Implementation and sustainability": ["budget"]}
+    grid = book.rating_grid("c1", "Rate", items, LEVELS, groups=groups)
+    shown = [getattr(child, "value", "") for child in grid.children[1:]]
+    assert "<strong>Mapping the local context</strong>" in shown[0]
+    assert "<strong>Implementation and sustainability</strong>" in shown[2]
+    assert [m.description for m in grid.children[2].children] == ["We have data.",
+                                                                  "We know the laws."]
+    grid.answer({"budget": 1})
+    text = grid.text_form()
+    assert text.index("Implementation and sustainability") < text.index("We budget. → Started")
+    with pytest.raises(ValueError, match="every item once"):
+        book.rating_grid("c2", "Rate", items, LEVELS, groups={"Only two": ["data", "laws"]})

@@ -31,22 +31,28 @@ NOT_RATED = ""  # the value of a menu's "— not rated —" entry
 
 class RatingGrid(Exercise):
     """``items`` is the author's {id: words}; ``scales`` is {id: (question, [choices])},
-    the choices in order (their position is what is saved). ``report(grid)`` displays
-    the notebook's chart and words for the current ratings; it runs when the trainee
-    presses ``button`` and again at every change once shown."""
+    the choices in order (their position is what is saved). ``groups`` ({heading: [item
+    ids]}, optional) shows the items under headings. ``report(grid)`` displays the
+    notebook's chart and words for the current ratings; it runs when the trainee presses
+    ``button`` and again at every change once shown."""
 
     kind = N_("rating grid")
     how_to = N_("Choose a rating in each menu above, or type {example} in a code cell.")
     do = N_("Choose a rating in each menu above.")
     auto_graded = False
 
-    def __init__(self, book, exercise_id, prompt, items, scales, *, report=None,
+    def __init__(self, book, exercise_id, prompt, items, scales, *, groups=None, report=None,
                  button: str = "", compare: bool = False, **kwargs):
         self.items = dict(items)
         self.scales = {key: (question, list(choices))
                        for key, (question, choices) in dict(scales).items()}
         if not self.items or not self.scales:
             raise ValueError(f"{exercise_id}: a rating grid needs items and scales")
+        groups = groups or {"": list(self.items)}
+        self.groups = {heading: list(keys) for heading, keys in groups.items()}
+        grouped = [key for keys in self.groups.values() for key in keys]
+        if sorted(grouped) != sorted(self.items):
+            raise ValueError(f"{exercise_id}: the groups must hold every item once")
         self.report = report
         self.button_words = button
         self.compare = compare
@@ -75,7 +81,11 @@ class RatingGrid(Exercise):
                     layout=widgets.Layout(width="auto"))
                 menu.observe(self._changed, names="value")
                 self.menus[item, scale] = menu
-        body = [rows(list(self.menus.values()))]
+        body = []
+        for heading, keys in self.groups.items():
+            if heading:  # a heading in words above its items, for every reader
+                body.append(widgets.HTML(f"<p><strong>{literal_dollars(heading)}</strong></p>"))
+            body.append(rows([self.menus[key, scale] for key in keys for scale in self.scales]))
         buttons = []
         if self.report is not None and self.button_words:
             show = widgets.Button(description=self.button_words, layout=fit(),
@@ -252,11 +262,14 @@ class RatingGrid(Exercise):
     def text_form(self) -> str:
         ratings = self.ratings()
         lines = [_("Rating grid {id} — {prompt}").format(id=self.id, prompt=self.prompt)]
-        for item in self.items:
-            for scale, (_question, choices) in self.scales.items():
-                n = ratings.get(item, {}).get(scale)
-                lines.append(f"  {self._label(item, scale)} → "
-                             + (_("not rated") if n is None else choices[n]))
+        for heading, keys in self.groups.items():
+            if heading:
+                lines.append(f"  {heading}")
+            for item in keys:
+                for scale, (_question, choices) in self.scales.items():
+                    n = ratings.get(item, {}).get(scale)
+                    lines.append(f"  {self._label(item, scale)} → "
+                                 + (_("not rated") if n is None else choices[n]))
         if self._before:
             lines.append(_("Starting point kept on {day}.").format(day=self.before_saved()))
         return "\n".join(lines)
