@@ -13,7 +13,7 @@ from pathlib import Path
 
 # The Workbook methods that make an exercise; code_task is left out on purpose.
 EXERCISES = ("single_choice", "multiple_choice", "numeric", "matching", "ordering",
-             "reflection", "self_assessment")
+             "reflection", "self_assessment", "rating_grid")
 _BUILDS = re.compile(r"\bshow_chart\(|\bbook\.(?:%s)\(" % "|".join(EXERCISES))
 # What a test cell of an exercise or the progress cell holds once nbgrader removed the tests.
 _CHECKS = re.compile(r"\A\s*(?:\w+\.status\(\)|book\.progress\(\))\s*\Z")

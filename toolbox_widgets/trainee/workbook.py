@@ -24,6 +24,7 @@ from .exercises import (
 from .i18n import _, ngettext, use_language
 from .recorder import recording
 from .open_ended import Reflection, SelfAssessment
+from .ratings import RatingGrid
 
 
 class Workbook:
@@ -83,6 +84,9 @@ class Workbook:
 
     def self_assessment(self, exercise_id, prompt, statements, **kwargs) -> SelfAssessment:
         return self._add(SelfAssessment(self, exercise_id, prompt, statements, **kwargs))
+
+    def rating_grid(self, exercise_id, prompt, items, scales, **kwargs) -> RatingGrid:
+        return self._add(RatingGrid(self, exercise_id, prompt, items, scales, **kwargs))
 
     def code_task(self, exercise_id, prompt="", *, points=1) -> CodeTask:
         return self._add(CodeTask(exercise_id, prompt, points=points, book=self,
