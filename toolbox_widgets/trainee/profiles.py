@@ -62,6 +62,10 @@ def read_municipal_table(content: bytes, name: str) -> pd.DataFrame:
             "The file {name} is too large for a municipal table ({size:,.1f} MB; the limit "
             "is 1 MB, several thousand lines). Keep one line per area and year, and upload "
             "only that table.").format(name=name, size=len(content) / 1e6))
+    if content.startswith(b"PK\x03\x04"):  # a zip: .xlsx or .ods
+        raise UploadError(_("The file {name} is a spreadsheet workbook, not a CSV file. In "
+                            "your spreadsheet, choose Save as, then the file type \"CSV "
+                            "UTF-8\", and upload the new file.").format(name=name))
     if not content.strip():
         raise UploadError(_("The file {name} is empty. Fill in the template, save it as CSV "
                             "and upload it again.").format(name=name))
@@ -76,7 +80,12 @@ def read_municipal_table(content: bytes, name: str) -> pd.DataFrame:
     lines = text.splitlines()
     # Spreadsheets set to French or Spanish save CSV with semicolons.
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:  # a stray quote mark or a NUL character
+        raise UploadError(_("The file {name} cannot be read as a table ({error}). Save it "
+                            "again from your spreadsheet as \"CSV UTF-8\".").format(
+            name=name, error=error)) from None
     header = [cell.strip().lower() for cell in rows[0]]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
@@ -121,14 +130,17 @@ def _record(row: list[str], where: dict, line: int, name: str) -> dict:
     record = {AREA: cell[AREA]}
     for column in (YEAR, *COUNTS):
         value = cell[column]
-        if not value.isdigit():
-            shown = value if value else _("an empty cell")
+        if not value:
             raise UploadError(_(
-                "In the file {name}, line {line}, column {column}: {value} is not a whole "
-                "number. Write a count with digits only (for example 1250: no spaces, "
-                "commas, points or % signs), and 0 where there is none.").format(
-                    name=name, line=line, column=column, value=repr(shown)
-                    if value else shown))
+                "In the file {name}, line {line}, column {column}: the cell is empty. Write "
+                "a whole number, and 0 where there is none.").format(
+                    name=name, line=line, column=column))
+        if not (value.isascii() and value.isdigit()):
+            raise UploadError(_(
+                "In the file {name}, line {line}, column {column}: \"{value}\" is not a "
+                "whole number. Write a count with digits only (for example 1250: no spaces, "
+                "commas, points or % signs).").format(
+                    name=name, line=line, column=column, value=value))
         record[column] = int(value)
     if not 1900 <= record[YEAR] <= 2100:
         raise UploadError(_("In the file {name}, line {line}, column {column}: {value} is "
