@@ -89,7 +89,7 @@ def test_country_profile_figures_equal_the_data(iso3):
     immigrants = shown["Immigrants (people born abroad who live here)"]
     assert immigrants.text == f"{expected[immigrants.label]:,}"
     assert shown["Women among emigrants"].text == (
-        f"{expected['Women among emigrants']:.1f} %")
+        f"{expected['Women among emigrants']:.1f}%")
     assert immigrants.year == "2024"
     # Every chart has words, and the words carry the chart's figures.
     charts = [pair for row in profile.chart_rows for pair in row]

@@ -25,8 +25,7 @@ import pandas as pd
 
 from . import data
 from .documents import Chart, Document, safe_stem
-from .i18n import N_, _, ngettext
-from .numbers import show
+from .i18n import N_, _, language, localized_digits, ngettext
 
 # ------------------------------------------------------------------------------------
 # The municipal template: one line per area (ward, village, neighbourhood) and year.
@@ -265,9 +264,14 @@ def plotly_figure(chart: Chart):
     return go.Figure(traces, layout=layout)
 
 
-def _pct(value: float | None, decimals: int = 1) -> str:
-    return _("not available") if value is None else _("{value:.{decimals}f} %").format(
-        value=value, decimals=decimals)
+def _pct(value: float | None) -> str:
+    return _("not available") if value is None else _("{value:.1f}%").format(value=value)
+
+
+def show(value: float, decimals: int = 0) -> str:
+    """A number as the trainee's language writes it in the course's sentences (the same
+    marks as tr(...).format: 1,234.5 / 1 234,5)."""
+    return localized_digits(format(float(value), f",.{decimals}f"), language())
 
 
 def _count(value: float | None) -> str:
@@ -411,7 +415,7 @@ def country_profile(iso3: str) -> Profile:
         rem_words = _(
             "Line chart of recorded remittances received by {place}, {first}–{last}, in US$ "
             "million: {first_value} in {first}, {last_value} in {last}; the highest, "
-            "{peak_value}, in {peak}. Source: World Bank–KNOMAD, June 2023.").format(
+            "{peak_value}, first reached in {peak}. Source: World Bank–KNOMAD, June 2023.").format(
                 place=place, first=rem_years[0], last=rem_years[-1],
                 first_value=_count(rem_values[0]), last_value=_count(rem_values[-1]),
                 peak_value=_count(max(rem_values)), peak=peak)
@@ -450,7 +454,7 @@ def country_profile(iso3: str) -> Profile:
           "hand, so a low figure can mean unrecorded rather than small."),
         _("The cost is a plain average over the corridors and providers in the course's "
           "table, not the World Bank's official average. SDG target 10.c asks for costs "
-          "below 3 % by 2030."),
+          "below 3% by 2030."),
         _("Refugees are those under UNHCR's mandate; Palestine refugees under UNRWA's "
           "mandate are not included. Each table has its own latest year: read the year "
           "beside each figure."),
@@ -542,7 +546,7 @@ def municipal_profile(table: pd.DataFrame, place: str, *, synthetic: bool = Fals
     by_area = Chart("bar", names, {label: [float(v) for v in areas[column]]
                                    for label, column in shares.items()},
                     title=_("Each area in {year} (%)").format(year=latest),
-                    y_title=_("% of households or residents"), value_format="{:.0f}")
+                    y_title=_("Per cent"), value_format="{:.0f}")
     by_area_words = _(
         "Grouped bar chart of the {count} areas of {place} in {year}. {details} Source: "
         "municipal table.").format(
@@ -559,7 +563,7 @@ def municipal_profile(table: pd.DataFrame, place: str, *, synthetic: bool = Fals
                                   for label, column in shares.items()},
                   title=_("The whole municipality, {first}–{last} (%)").format(
                       first=first, last=latest),
-                  y_title=_("% of households or residents"))
+                  y_title=_("Per cent"))
     trend_words = _(
         "Line chart of {place} from {first} to {last}. {details} Source: municipal "
         "table.").format(place=place, first=first, last=latest, details=" ".join(
@@ -618,22 +622,25 @@ def _downloads(profile_box, status):
     def save(kind):
         profile = profile_box.get("profile")
         if profile is None:
-            status.value = html.escape(_("○ Build a profile first, then save it."))
+            status.value = _say(_("○ Build a profile first, then save it."))
             return
-        status.value = html.escape(_("Writing the {kind} file …").format(kind=kind.upper()))
+        status.value = _say(_("Writing the {kind} file …").format(kind=kind.upper()))
         try:
             document = profile.document()
             writer = document.write_pdf if kind == "pdf" else document.write_html
             path = writer(Path.cwd(), profile.file_stem())
         except OSError as error:
-            status.value = html.escape(_(
+            status.value = _say(_(
                 "✘ The file could not be written in this folder ({error}). Check that the "
                 "folder is yours and not full, then press the button again.").format(
-                    error=error.strerror or error))
+                    error=error.strerror or error), alert=True)
             return
         link = f'<a href="{html.escape(path.name)}" download>{html.escape(path.name)}</a>'
-        status.value = _("✔ Saved as {link}, next to this notebook (see the file browser on "
-                         "the left). Earlier files are kept.").format(link=link)
+        words = _("✔ Saved as {link}, next to this notebook (see the file browser on the "
+                  "left). Earlier files are kept.")
+        before, _sep, after = words.partition("{link}")
+        status.value = (f'<p role="status" aria-live="polite">{html.escape(before)}{link}'
+                        f"{html.escape(after)}</p>")
 
     buttons = []
     for kind, words in (("html", _("Save as HTML")), ("pdf", _("Save as PDF"))):
@@ -643,6 +650,12 @@ def _downloads(profile_box, status):
         button.on_click(lambda _button, kind=kind: save(kind))
         buttons.append(button)
     return widgets.HBox(buttons)
+
+
+def _say(text: str, alert: bool = False) -> str:
+    """The builder's status line, read out by screen readers when it changes."""
+    role = 'role="alert"' if alert else 'role="status" aria-live="polite"'
+    return f"<p {role}>{html.escape(text)}</p>"
 
 
 def _builder(controls, build):
@@ -657,20 +670,20 @@ def _builder(controls, build):
     shown: dict = {}
 
     def run(*args):
-        status.value = html.escape(_("Building the profile …"))
+        status.value = _say(_("Building the profile …"))
         try:
             profile = build(*args)
-        except UploadError as error:
+        except (UploadError, data.DataFileError) as error:  # a plain sentence, never a traceback
             shown.pop("profile", None)
             output.clear_output()
-            status.value = f'<p role="alert">✘ {html.escape(str(error))}</p>'
+            status.value = _say(f"✘ {error}", alert=True)
             return
         shown["profile"] = profile
         output.clear_output(wait=True)
         with output:
             profile.show()
-        status.value = html.escape(_("✔ Profile of {place} built. Save it with the buttons "
-                                     "above.").format(place=profile.place))
+        status.value = _say(_("✔ Profile of {place} built. Save it with the buttons "
+                              "above.").format(place=profile.place))
 
     box = widgets.VBox([*controls(run), _downloads(shown, status), status, output, KeyGuard()])
     box.add_class("mld-exercise")
