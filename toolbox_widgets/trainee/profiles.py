@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import data
 from .documents import Chart, Document, safe_stem
+from .page_style import NO_MATHS
 from .i18n import N_, _, language, localized_digits, ngettext
 
 # ------------------------------------------------------------------------------------
@@ -226,8 +227,8 @@ class Profile:
         from .charts import show_chart
         from .tables import table_html
 
-        display(HTML(f"<h3>{html.escape(self.title())}</h3>"
-                     f"<p><em>{html.escape(self.subtitle())}</em></p>"))
+        display(HTML(f'<div class="{NO_MATHS}"><h3>{html.escape(self.title())}</h3>'
+                     f"<p><em>{html.escape(self.subtitle())}</em></p></div>"))
         frame = pd.DataFrame([[i.label, i.text, i.year, i.source] for i in self.indicators],
                              columns=["label", "text", "year", "source"])
         display(HTML(table_html(frame, {"label": _("Indicator"), "text": _("Value"),
@@ -237,9 +238,9 @@ class Profile:
                 show_chart(plotly_figure(chart), words)
         items = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes)
         sources = "".join(f"<li>{html.escape(s)}</li>" for s in self.sources)
-        display(HTML(f"<p><strong>{html.escape(_('Read with care'))}</strong></p><ul>{items}"
-                     f"</ul><p><strong>{html.escape(_('Sources'))}</strong></p>"
-                     f"<ul><small>{sources}</small></ul>"))
+        display(HTML(f'<div class="{NO_MATHS}"><p><strong>{html.escape(_("Read with care"))}'
+                     f"</strong></p><ul>{items}</ul><p><strong>{html.escape(_('Sources'))}"
+                     f'</strong></p><ul style="font-size: smaller">{sources}</ul></div>'))
 
 
 def plotly_figure(chart: Chart):
@@ -635,7 +636,7 @@ def _downloads(profile_box, status):
                 "folder is yours and not full, then press the button again.").format(
                     error=error.strerror or error), alert=True)
             return
-        link = f'<a href="{html.escape(path.name)}" download>{html.escape(path.name)}</a>'
+        link = f"<code>{html.escape(path.name)}</code>"  # a widget's links do not resolve
         words = _("✔ Saved as {link}, next to this notebook (see the file browser on the "
                   "left). Earlier files are kept.")
         before, _sep, after = words.partition("{link}")
