@@ -233,6 +233,22 @@ def test_the_builder_shows_a_bad_upload_as_a_sentence_and_a_good_one_as_a_profil
     assert "migration_profile_my_town.pdf" in status.value
 
 
+def test_the_country_builder_builds_and_saves_without_code(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    builder = profiles.country_builder()
+    status, (build,) = builder.children[-3], builder.children[0].children[1:]
+    build.click()  # nothing chosen yet: a sentence, no profile
+    assert "Choose a country in the menu first" in status.value
+    builder.menu.value = "SEN"
+    build.click()
+    assert "✔ Profile of Senegal built" in status.value
+    builder.children[-4].children[0].click()
+    builder.children[-4].children[0].click()  # twice: the first file is kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "migration_profile_senegal-2.html", "migration_profile_senegal.html"]
+    assert "migration_profile_senegal-2.html" in status.value
+
+
 def test_saving_before_building_asks_to_build_first(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     builder = profiles.country_builder()
