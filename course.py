@@ -63,10 +63,11 @@ def install(extras: str) -> None:
 
 def ensure_system_packages() -> None:
     """Browser tests need Debian's Chromium, mld grade bubblewrap, the trial hub Node.js
-    and python3-venv, the catalog checks GNU gettext: install what is missing when we are
-    allowed to."""
+    and python3-venv, the catalog checks GNU gettext, the profile builder's PDF checks
+    poppler (pdftotext, pdftoppm): install what is missing when we are allowed to."""
     needs = (("chromium", "chromium"), ("bubblewrap", "bwrap"), ("nodejs", "node"),
-             ("npm", "npm"), ("gettext", "msgfmt"))  # msgfmt -c checks the catalogs
+             ("npm", "npm"), ("gettext", "msgfmt"),  # msgfmt -c checks the catalogs
+             ("poppler-utils", "pdftotext"))
     missing = [package for package, program in needs if not shutil.which(program)]
     if Path("/usr/bin/python3").exists() and subprocess.run(
             ["/usr/bin/python3", "-c", "import ensurepip"], capture_output=True,
