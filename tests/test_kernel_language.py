@@ -318,8 +318,25 @@ def test_numbers_are_shown_in_the_trainees_format():
     assert numbers.show(2.5, code="en") == "2.5" and numbers.show(1000, code="en") == "1,000"
     assert numbers.show(2.5, code="fr") == "2,5"
     assert numbers.show(1000.5, code="fr") == "1\u202f000,5"
-    assert numbers.show(1000.5, code="es") == "1.000,5"
+    # Spanish (docs/style/es.md): a no-break space from five digits, none in four
+    assert numbers.show(1000.5, code="es") == "1000,5"
+    assert numbers.show(61082.5, code="es") == "61\u00a0082,5"
     assert numbers.show(3, decimals=1, code="fr") == "3,0"
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+@pytest.mark.parametrize("value", [2.5, 2500, 61082.5, 1234567, -12000, 0.125])
+def test_a_table_and_a_sentence_write_a_number_alike(language, value):
+    """show_table's numbers (numbers.show) and a message's {value:,} were two formatters:
+    a Spanish table wrote 61.082 above a sentence that wrote 61 082."""
+    from toolbox_widgets.trainee.i18n import Message, use_language
+
+    use_language(language)
+    try:
+        assert numbers.show(value) == Message("{v:,.12g}").format(v=value)
+        assert numbers.show(value, decimals=1) == Message("{v:,.1f}").format(v=value)
+    finally:
+        use_language("en")
 
 
 def test_a_numeric_exercise_in_french_accepts_a_comma_and_shows_one(locales, tmp_path):

@@ -1,8 +1,8 @@
 """Numbers as the trainee reads and types them, in the language in use (i18n.language()).
 
-Shown: Babel's CLDR formats ("1,000.5" in English, "1 000,5" in French, "1.000,5" in
-Spanish). Babel is imported on the first number shown in another language than English,
-so an English kernel never pays for it.
+Shown: with the marks of docs/style/ ("1,000.5" in English, "1 000,5" in French,
+"61 082,5" and "2500" in Spanish), the same as the numbers in messages
+(i18n.localized_digits).
 
 Typed (``read``): Babel's strict parser refuses what trainees type every day ("2.5" in
 Spanish, "1 000,5" with an ordinary space), so the rules are ours, one per language:
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from .i18n import ENGLISH, _, language
+from .i18n import ENGLISH, _, language, localized_digits
 
 SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 # Languages whose decimal sign is a point; every other course language uses a comma.
@@ -91,21 +91,12 @@ def read(text: str, code: str | None = None) -> float:
 def show(value: float, *, grouped: bool = True, decimals: int | None = None,
          code: str | None = None) -> str:
     """A number as the trainee's language writes it: at most 12 significant digits, or
-    exactly ``decimals`` decimals (tables)."""
+    exactly ``decimals`` decimals (tables). The same marks as the numbers in messages
+    (i18n.localized_digits), so a table and the sentence under it agree."""
     code = code or language()
-    number = float(value)
     if decimals is None:
         python = ",.12g" if grouped else ".12g"
-        pattern = "#,##0.###########"
     else:
         python = f"{',' if grouped else ''}.{decimals}f"
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    if code.split("_")[0] == ENGLISH:
-        return format(number, python)
-    from babel.core import UnknownLocaleError  # lazy: only kernels in another language
-    from babel.numbers import format_decimal
-    try:
-        return format_decimal(round(number, 12), format=pattern, locale=code,
-                              group_separator=grouped)
-    except (UnknownLocaleError, ValueError):  # a test locale such as qps: English forms
-        return format(number, python)
+    english = format(float(value), python)
+    return english if code.split("_")[0] == ENGLISH else localized_digits(english, code)
