@@ -52,6 +52,7 @@ function render({ model, el }) {
   const multiple = () => model.get("multiple");
 
   function choose(index) {
+    if (model.get("disabled")) return;  // a locked choice stays as it is
     if (multiple()) {
       const now = chosen();
       now.has(index) ? now.delete(index) : now.add(index);
@@ -70,6 +71,7 @@ function render({ model, el }) {
 
   function update() {
     const now = chosen();
+    group.setAttribute("aria-disabled", model.get("disabled") ? "true" : "false");
     if (!multiple() && now.size && document.activeElement !== items[current]) {
       current = [...now][0];  // a radio group's tab stop is its checked option
     }
@@ -118,6 +120,7 @@ function render({ model, el }) {
   model.on("change:options", draw);
   model.on("change:multiple", draw);
   model.on("change:label", draw);
+  model.on("change:disabled", update);
   draw();
 }
 export default { render };
@@ -150,6 +153,8 @@ COURSE_CSS = """
 .mld-choice-option:focus { outline: 2px solid var(--jp-brand-color1, #1565c0);
   outline-offset: 1px; }
 .mld-choice-option[aria-checked="true"] { font-weight: 600; }
+.mld-choice[aria-disabled="true"] .mld-choice-option { cursor: default; }
+.mld-choice[aria-disabled="true"] .mld-choice-option:hover { background: none; }
 .mld-choice-mark { flex: none; width: 1.2em; font-size: 1.1em; line-height: 1.25; }
 .mld-key-guard { display: none; }
 /* Matching and ordering: one row per item, its label beside its menu, all menus in line. */
@@ -175,6 +180,8 @@ class ChoiceGroup(anywidget.AnyWidget):
     options = traitlets.List(traitlets.Unicode()).tag(sync=True)
     multiple = traitlets.Bool(False).tag(sync=True)
     selected = traitlets.List(traitlets.Int()).tag(sync=True)  # indices of chosen options
+    # A locked choice: still readable and focusable, no longer changed by a click or a key.
+    disabled = traitlets.Bool(False).tag(sync=True)
 
 
 class KeyGuard(anywidget.AnyWidget):

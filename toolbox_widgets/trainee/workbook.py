@@ -25,6 +25,7 @@ from .i18n import _, ngettext, use_language
 from .recorder import recording
 from .open_ended import Reflection, SelfAssessment
 from .ratings import RatingGrid
+from .stepper import LockedChoice
 
 
 class Workbook:
@@ -64,7 +65,13 @@ class Workbook:
         self.exercises[exercise.id] = exercise
         return exercise
 
-    def single_choice(self, exercise_id, prompt, options, **kwargs) -> SingleChoice:
+    def single_choice(self, exercise_id, prompt, options, *, consequences=None,
+                      **kwargs) -> SingleChoice:
+        """``consequences`` ({option id: what happens next}): a stepper's step, told only
+        after the trainee locks the choice (stepper.py)."""
+        if consequences is not None:
+            return self._add(LockedChoice(self, exercise_id, prompt, options,
+                                          consequences=consequences, **kwargs))
         return self._add(SingleChoice(self, exercise_id, prompt, options, **kwargs))
 
     def multiple_choice(self, exercise_id, prompt, options, **kwargs) -> MultipleChoice:

@@ -1,0 +1,143 @@
+"""A single choice that is locked before its consequence is shown: one step of a stepper.
+
+A stepper (Module 1, notebook 2) tells what happens after each choice. Shown at once, the
+story would let a trainee try every option until the story looks good, and the grade would
+measure nothing. So the trainee chooses, then presses "Lock my choice": only then is the
+answer saved (and so graded), the options frozen and the story told. The saved answer is
+the lock, so reopening the notebook shows the step locked, with its story.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from .controls import literal_dollars
+from .exercises import AnswerError, SingleChoice, fit
+from .i18n import N_, _
+
+LOCK = N_("Lock my choice")
+NEXT = N_("What happens next:")
+PENDING = N_("Your choice: {answer}. It is not saved yet: press “Lock my choice” to make it "
+             "final and see what happens next. A locked choice cannot be changed.")
+LOCKED = N_("your answer {answer}, locked: this choice is final.")
+LOCKED_GRADED = N_("your answer {answer}, locked: this choice is final. It is graded after you "
+                   "submit.")
+LOCKED_SELF_STUDY = N_("your answer {answer}, locked: this choice is final. Press “Check my "
+                       "answer” to see if it is right.")
+ALREADY_LOCKED = N_("Exercise {id} is locked: your choice {answer} is final and stays as it is.")
+LOCK_FIRST = N_("Choose an option, then press “Lock my choice”.")
+
+
+class LockedChoice(SingleChoice):
+    """``consequences`` is {option id: what happens next}, one story per option."""
+
+    how_to = N_("Choose one option above and press “Lock my choice”, or type {example} in a "
+                "code cell.")
+    do = N_("Choose one option above, then press “Lock my choice”.")
+
+    def __init__(self, book, exercise_id, prompt, options, *, consequences: dict, **kwargs):
+        self.consequences = dict(consequences)
+        missing = set(options) ^ set(self.consequences)
+        if missing:  # the author's mistake: stop the build, naming the exercise
+            raise ValueError(f"Exercise {exercise_id}: every option needs one consequence, "
+                             f"and only the options: check {sorted(missing)}.")
+        self.locked = exercise_id in book.store
+        self.story = widgets.HTML("")
+        super().__init__(book, exercise_id, prompt, options, **kwargs)
+        if self.locked and self._read() is None:
+            self.locked = False  # a saved answer that no longer fits: the step is open again
+        self._lock_button = widgets.Button(
+            description=_(LOCK), layout=fit(),
+            tooltip=_("Lock your choice in exercise {id}").format(id=exercise_id))
+        self._lock_button.on_click(lambda _button: self.lock())
+        # The button just under the options; the story just under the status line.
+        children = list(self.children)
+        children.insert(children.index(self.control) + 1, self._lock_button)
+        children.insert(children.index(self.feedback) + 1, self.story)
+        self.children = children
+        self._show_lock()
+
+    # --- the pending choice and the lock -----------------------------------------------
+    def _pending(self):
+        """What the options show now, locked or not."""
+        return super()._read()
+
+    def _read(self):
+        # Only a locked choice is an answer: it alone is saved, checked and graded.
+        return self._pending() if getattr(self, "locked", False) else None
+
+    def _changed(self, _change=None) -> None:
+        if self._restoring:
+            return
+        if self.locked:  # a change from code, past the frozen options: put the lock back
+            self._show_quietly(self.book.store.get(self.id))
+            return
+        self._refresh_status()
+
+    def lock(self) -> None:
+        """Save the chosen option as the final answer and tell what happens next."""
+        if self.locked:
+            return
+        value = self._pending()
+        if value is None:
+            self._say("○", _(LOCK_FIRST))
+            return
+        self.book.store.set(self.id, value)
+        self.locked = True
+        self._show_lock()
+        self._refresh_status()
+
+    def _show_lock(self) -> None:
+        self.control.disabled = self.locked
+        self._lock_button.disabled = self.locked
+        if self.locked:
+            self.story.value = (f'<p role="status" aria-live="polite"><strong>'
+                                f"{html.escape(_(NEXT))}</strong> "
+                                f"{literal_dollars(self.consequences[self._read()])}</p>")
+        else:
+            self.story.value = ""
+
+    def answer(self, value) -> None:
+        """Plain Python, exactly as choosing and pressing "Lock my choice"."""
+        if self.locked:
+            print(_(ALREADY_LOCKED).format(id=self.id, answer=self.describe(self._read())))
+            return
+        try:
+            normalized = self._normalize(value)
+        except AnswerError:
+            super().answer(value)  # says why the answer could not be used
+            return
+        self._show(normalized)
+        self.lock()
+        print(_("Exercise {id}: saved your answer {answer}.").format(
+            id=self.id, answer=self.describe(normalized)))
+        print(f"{_(NEXT)} {self.consequences[normalized]}")
+
+    def check(self):
+        if not self.locked and self._pending() is not None:
+            self._say("○", _(PENDING).format(answer=self.describe(self._pending())))
+            return None
+        return super().check()
+
+    def _refresh_status(self) -> None:
+        building = getattr(self, "_lock_button", None) is None
+        if building or self.book.store.problem:
+            super()._refresh_status()
+        elif self.locked:
+            if self.practice:
+                text = LOCKED
+            else:
+                text = LOCKED_SELF_STUDY if self.self_study else LOCKED_GRADED
+            self._saved(_(text).format(answer=self.describe(self._read())))
+        elif self._pending() is not None:
+            self._say("○", _(PENDING).format(answer=self.describe(self._pending())))
+        else:
+            super()._refresh_status()
+
+    def text_form(self) -> str:
+        text = super().text_form()
+        if self.locked:
+            text += "\n" + f"{_(NEXT)} {self.consequences[self._read()]}"
+        return text
