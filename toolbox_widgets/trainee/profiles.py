@@ -18,6 +18,7 @@ import csv
 import datetime
 import html
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -460,13 +461,23 @@ def country_profile(iso3: str) -> Profile:
           "mandate are not included. Each table has its own latest year: read the year "
           "beside each figure."),
     ]
-    sources = [data.citation("migrant_stock_by_destination"),
-               data.citation("refugees_by_asylum"), data.citation("remittances"),
-               data.citation("remittance_costs_2016_2025")]
+    sources = [_cited(name) for name in ("migrant_stock_by_destination", "refugees_by_asylum",
+                                         "remittances", "remittance_costs_2016_2025")]
     return Profile(place, "country", indicators,
                    [[(trend, trend_words), (sexes, sexes_words)],
                     [(rem_chart, rem_words), (refugees_chart, refugees_words)]],
                    notes, sources)
+
+
+def _cited(name: str) -> str:
+    """A course table's source line: the publisher's reference as published (names and
+    titles stay as their publishers write them in every language, as in the notebooks'
+    Sources), then its licence and the course's note in the trainee's language."""
+    reference, _sep, rest = data.citation(name).partition(" Licence: ")
+    licence = re.match(r"CC BY \d+(?:\.\d+)?(?: IGO)?", rest)
+    return _("{reference} Licence: {licence}. Extract prepared for this course from the "
+             "published table.").format(reference=reference,
+                                        licence=licence.group(0) if licence else rest)
 
 
 def _share(part: float | None, whole: float | None) -> float | None:
