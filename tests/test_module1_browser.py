@@ -196,6 +196,9 @@ def test_the_profile_builder_by_keyboard_writes_the_html_and_pdf_files(class_lab
     tab_until(page, lambda a: a["box"] == country and a["tag"] == "SELECT", backwards=True,
               limit=120)
     pick_in_menu(page, "Senegal")
+    # Each arrow key sends the menu's value to the kernel; the menu shows no status line to
+    # wait for, so give the last one time to arrive before the button is pressed.
+    page.wait_for_timeout(3000)
     tab_until(page, lambda a: a["box"] == country and a["text"] == "Build the profile")
     page.keyboard.press("Enter")
     status = builder.locator(".mld-status")
