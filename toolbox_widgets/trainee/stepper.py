@@ -14,7 +14,7 @@ import html
 import ipywidgets as widgets
 
 from .controls import literal_dollars
-from .exercises import AnswerError, SingleChoice, fit
+from .exercises import AnswerError, SingleChoice
 from .i18n import N_, _
 
 LOCK = N_("Lock my choice")
@@ -48,16 +48,16 @@ class LockedChoice(SingleChoice):
         super().__init__(book, exercise_id, prompt, options, **kwargs)
         if self.locked and self._read() is None:
             self.locked = False  # a saved answer that no longer fits: the step is open again
-        self._lock_button = widgets.Button(
-            description=_(LOCK), layout=fit(),
-            tooltip=_("Lock your choice in exercise {id}").format(id=exercise_id))
-        self._lock_button.on_click(lambda _button: self.lock())
-        # The button just under the options; the story just under the status line.
+        # The lock button is drawn by the options' own control (controls.ChoiceGroup): a
+        # press then always reaches Python after the choice it locks.
+        self.control.lock_label = _(LOCK)
+        self.control.observe(lambda _change: self.lock(), names="lock_pressed")
+        # The story just under the status line.
         children = list(self.children)
-        children.insert(children.index(self.control) + 1, self._lock_button)
         children.insert(children.index(self.feedback) + 1, self.story)
         self.children = children
         self._show_lock()
+        self._refresh_status()
 
     # --- the pending choice and the lock -----------------------------------------------
     def _pending(self):
@@ -89,9 +89,12 @@ class LockedChoice(SingleChoice):
         self._show_lock()
         self._refresh_status()
 
+    def press_lock(self) -> None:
+        """As pressing "Lock my choice" in the page does."""
+        self.control.lock_pressed += 1
+
     def _show_lock(self) -> None:
         self.control.disabled = self.locked
-        self._lock_button.disabled = self.locked
         if self.locked:
             self.story.value = (f'<p role="status" aria-live="polite"><strong>'
                                 f"{html.escape(_(NEXT))}</strong> "
@@ -122,7 +125,7 @@ class LockedChoice(SingleChoice):
         return super().check()
 
     def _refresh_status(self) -> None:
-        building = getattr(self, "_lock_button", None) is None
+        building = not hasattr(self, "story") or not self.control.lock_label
         if building or self.book.store.problem:
             super()._refresh_status()
         elif self.locked:
