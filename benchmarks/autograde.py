@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from toolbox_widgets.course import layout
@@ -100,7 +101,11 @@ def make_class(course: Path, count: int, runaway: str = "first") -> None:
     looping = [name for name, key in keys.items() if key]
     if runaway == "first":
         looping = looping[:1]
-    saved = {kind: saved_answers(release, kind, keys) for kind in ("correct", "partial")}
+    # Two kernels side by side: each mostly waits on its own start and imports.
+    with ThreadPoolExecutor(2) as pool:
+        runs = {kind: pool.submit(saved_answers, release, kind, keys)
+                for kind in ("correct", "partial")}
+        saved = {kind: run.result() for kind, run in runs.items()}
     saved["runaway"] = saved["correct"]  # the loop was typed after the last run
     for n in range(count):
         kind = kinds[n % 4]

@@ -3,6 +3,12 @@ the time a widget change takes to reach the answers file. Prints the figures aga
 the targets (2 cores): Run All <= 4 s median, kernel side <= 3x the time a bare kernel
 takes to import the same packages, <= 1 MB after Run All, save <= 100 ms.
 
+"The same packages" are read from the kernel after Run All, not listed by hand: every
+module of a third-party package (pandas, plotly, ipywidgets, anywidget …) the notebook
+loaded, its lazily loaded parts included (plotly loads a chart type's code at its first
+chart), imported in the same order in a fresh kernel. The course's own package and the
+standard library are not counted: their time is the course's.
+
     .venv/bin/python benchmarks/trainee.py [--repeat 3] [--notebooks 01 03] [--module module1]
 
 Run All is timed from a started kernel (as after opening a notebook in JupyterLab) to
@@ -32,8 +38,17 @@ TARGET_RUN_ALL = 4.0  # seconds, median per notebook
 TARGET_KERNEL_FACTOR = 3.0
 TARGET_SIZE = 1_000_000  # bytes after Run All
 TARGET_SAVE = 0.100  # seconds
-SAME_PACKAGES = ("import pandas, plotly.graph_objects, plotly.io, "
-                 "ipywidgets, IPython.display")
+OWN_PACKAGE = "toolbox_widgets"
+# Prints, as JSON, the modules of third-party packages loaded in this kernel.
+LOADED = ("import sys as _s, json as _j; print(_j.dumps([m for m in list(_s.modules) "
+          "if m.partition('.')[0] not in _s.stdlib_module_names]))")
+IMPORT_ALL = """import importlib
+for _m in {modules!r}:
+    try:
+        importlib.import_module(_m)
+    except Exception:  # a module that only imports as part of another
+        pass
+"""
 
 # Runs in the trainee's kernel after Run All: change each exercise's control the way a
 # click does, and time it until the answers file holds the new value.
@@ -74,8 +89,16 @@ def started_kernel(folder: Path) -> KernelManager:
     return manager
 
 
-def run_all(notebook: Path, folder: Path) -> tuple[float, int, list[float]]:
-    """Seconds for Run All from a started kernel, bytes after, save times (s).
+def loaded_modules(client) -> list[str]:
+    printed = []
+    client.execute_interactive(LOADED, timeout=60, output_hook=lambda m: printed.append(
+        m["content"]["text"]) if m["msg_type"] == "stream" else None)
+    return json.loads("".join(printed))
+
+
+def run_all(notebook: Path, folder: Path) -> tuple[float, int, list[float], list[str]]:
+    """Seconds for Run All from a started kernel, bytes after, save times (s), and the
+    third-party modules Run All loaded.
 
     Like JupyterLab's Run All, every cell is sent at once and the kernel works through
     the queue; the time ends when the last cell's work is done (kernel idle)."""
@@ -86,6 +109,7 @@ def run_all(notebook: Path, folder: Path) -> tuple[float, int, list[float]]:
     client.start_channels()
     try:
         client.wait_for_ready(timeout=60)
+        before = set(loaded_modules(client))
         start = time.perf_counter()
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -103,6 +127,8 @@ def run_all(notebook: Path, folder: Path) -> tuple[float, int, list[float]]:
             elif kind in ("stream", "display_data", "execute_result", "error"):
                 cell.outputs.append(nbformat.v4.output_from_msg(message))
         elapsed = time.perf_counter() - start
+        modules = [m for m in loaded_modules(client) if m not in before
+                   and m.partition(".")[0] != OWN_PACKAGE]
         copy = folder / notebook.name
         nbformat.write(nb, copy)
         size = copy.stat().st_size
@@ -115,13 +141,15 @@ def run_all(notebook: Path, folder: Path) -> tuple[float, int, list[float]]:
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
-    return elapsed, size, saves
+    return elapsed, size, saves, modules
 
 
-def bare_import(folder: Path) -> float:
+def bare_import(folder: Path, modules: list[str]) -> float:
+    """Seconds a fresh kernel takes to import these modules, in this order."""
     manager = started_kernel(folder)
     try:
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SAME_PACKAGES)])
+        code = IMPORT_ALL.format(modules=modules)
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
         client = NotebookClient(nb, km=manager, timeout=120)
         with client.setup_kernel():
             start = time.perf_counter()
@@ -144,23 +172,20 @@ def main() -> int:
         notebooks = [n for n in notebooks if n.name.startswith(tuple(args.notebooks))]
     with tempfile.TemporaryDirectory() as scratch:
         base = Path(scratch)
-        imports = statistics.median(bare_import(base) for _ in range(args.repeat))
-        print(f"Bare kernel importing the same packages: {imports:.2f} s (median of "
-              f"{args.repeat}); kernel-side target {TARGET_KERNEL_FACTOR:g}x = "
-              f"{TARGET_KERNEL_FACTOR * imports:.2f} s\n")
-        print(f"{'notebook':<28}{'Run All (s)':>12}{'x imports':>11}{'size (KB)':>11}"
-              f"{'save (ms)':>11}{'slowest':>9}  verdict")
+        print(f"{'notebook':<28}{'Run All (s)':>12}{'imports (s)':>12}{'x imports':>11}"
+              f"{'size (KB)':>11}{'save (ms)':>11}{'slowest':>9}  verdict")
         misses = 0
         for notebook in notebooks:
             times, sizes, saves = [], [], []
             for attempt in range(args.repeat):
                 folder = base / f"{notebook.stem}-{attempt}"
                 shutil.copytree(ROOT / "release" / args.module, folder)
-                elapsed, size, save = run_all(folder / notebook.name, folder)
+                elapsed, size, save, modules = run_all(folder / notebook.name, folder)
                 times.append(elapsed)
                 sizes.append(size)
                 saves += save
             median = statistics.median(times)
+            imports = statistics.median(bare_import(base, modules) for _ in range(args.repeat))
             save = statistics.median(saves) if saves else 0.0
             worst_save = max(saves) if saves else 0.0
             factor = median / imports if imports else float("inf")
@@ -170,11 +195,13 @@ def main() -> int:
                 ("size", max(sizes) > TARGET_SIZE),
                 ("save", save > TARGET_SAVE)) if bad]
             misses += bool(failed)
-            print(f"{notebook.name:<28}{median:>12.2f}{factor:>11.1f}{max(sizes) / 1000:>11.0f}"
+            print(f"{notebook.name:<28}{median:>12.2f}{imports:>12.2f}{factor:>11.1f}"
+                  f"{max(sizes) / 1000:>11.0f}"
                   f"{save * 1000:>11.1f}{worst_save * 1000:>9.1f}  "
                   + ("meets the targets" if not failed else "MISSES: " + ", ".join(failed)))
         print(f"\nTargets: Run All <= {TARGET_RUN_ALL:g} s median, kernel <= "
-              f"{TARGET_KERNEL_FACTOR:g}x bare imports, size <= {TARGET_SIZE / 1e6:g} MB, "
+              f"{TARGET_KERNEL_FACTOR:g}x the bare import of the third-party modules the "
+              f"notebook loads (imports, median), size <= {TARGET_SIZE / 1e6:g} MB, "
               f"save <= {TARGET_SAVE * 1000:g} ms (median over the graded controls; the slowest "
               "is shown too). Size: the file as the kernel's outputs make it; JupyterLab also "
               "stores a PNG of each chart, so a file saved there is larger (the browser test "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
 from executions import Executions  # noqa: E402 (tests/ is on the path just above)
+from graded_class import answered_class, grade_course  # noqa: E402, F401 (fixtures: one
+# small graded class, shared by test_grade_command.py and test_forgery.py)
+from lab_server import lab_server  # noqa: E402, F401 (one JupyterLab, for the browser tests)
 
 
 def instructor_notebooks() -> list[Path]:
@@ -41,6 +45,12 @@ def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedP
 def built_course(tmp_path_factory) -> Path:
     """A course folder built from notebooks/ with its own gradebook."""
     root = layout.scratch_course(ROOT, tmp_path_factory.mktemp("course"))
+    # Keys recorded already (by `mld build --check` before pytest) are not recorded again:
+    # each cached file is named by the hash of its notebook and of the recording code, so
+    # it only ever answers for the very same notebook (grading/keys.py).
+    keys = ROOT / ".mld-grade" / "keys"
+    if keys.is_dir():
+        shutil.copytree(keys, root / ".mld-grade" / "keys")
     with for_every_module("build of the course"):
         subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root",
                         str(root)], check=True, capture_output=True, env=tool_env())

@@ -212,6 +212,7 @@ class Lab:
     course: Path
     log: Path
     work: Path
+    tree: str = ""  # home's folder under the server's root, as a path prefix ("name/")
 
     def log_tail(self, lines: int = 40) -> str:
         if not self.log.exists():
@@ -285,14 +286,18 @@ def jupyterlab(home: Path, tmp_path: Path, *options: str):
 
 
 @pytest.fixture
-def lab(browser_ready, built_course, tmp_path):
-    """A course copy, a trainee home holding the student files, and JupyterLab on it."""
+def lab(lab_server, built_course, tmp_path):
+    """A course copy, and a trainee home of this test's own, holding the student files, on
+    the session's JupyterLab (tests/lab_server.py)."""
     course = tmp_path / "course"
     shutil.copytree(built_course, course)
-    home = tmp_path / "home"
+    home = lab_server.root / tmp_path.name
     shutil.copytree(course / "release" / ASSIGNMENT, home / ASSIGNMENT)
-    with jupyterlab(home, tmp_path) as (url, token):
-        yield Lab(url, token, home, course, tmp_path / "jupyterlab.log", tmp_path)
+    try:
+        yield Lab(lab_server.url, lab_server.token, home, course, lab_server.log, tmp_path,
+                  f"{tmp_path.name}/")
+    finally:
+        lab_server.stop_kernels()
 
 
 # --- the trainee in the browser -------------------------------------------------------------
@@ -501,7 +506,8 @@ def trainee_in_browser(lab: Lab, tasks: list[Task], shot: Path) -> None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page.goto(f"{lab.url}/lab/tree/{ASSIGNMENT}/{NOTEBOOK}?token={lab.token}",
+            page.goto(f"{lab.url}/lab/tree/{lab.tree}{ASSIGNMENT}/{NOTEBOOK}"
+                      f"?reset&token={lab.token}",
                       timeout=PAGE_LOAD)
             answer_every_task(page, tasks, folder, expect)
             first = next(t for t in tasks if t.exercise_id)
@@ -599,7 +605,7 @@ def test_notebook7_renders_the_widgets_and_brings_answers_back(lab):
     expect.set_options(timeout=SAVED)
     instructor = lab.course / "source" / ASSIGNMENT / NOTEBOOK
     choice = next(t for t in trainee_tasks(instructor) if t.kind == "single_choice")
-    url = f"{lab.url}/notebooks/{ASSIGNMENT}/{NOTEBOOK}?token={lab.token}"
+    url = f"{lab.url}/notebooks/{lab.tree}{ASSIGNMENT}/{NOTEBOOK}?token={lab.token}"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, for_every_module
 
 from toolbox_widgets.course import build, layout
 
@@ -23,7 +24,9 @@ def test_committed_trees_are_up_to_date():
     if os.environ.get("MLD_TREES_CHECKED") == course.trees_fingerprint():
         pytest.skip("`mld build --check` passed on these very files earlier in this run "
                     "(python3 course.py test)")
-    assert build.stale_files(ROOT) == []
+    with for_every_module("`mld build --check` of the course"):  # a build of every module
+        problems = build.stale_files(ROOT)
+    assert problems == []
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +99,34 @@ def test_outside_a_course_folder_the_tool_says_what_to_do(tmp_path):
                              str(tmp_path)], capture_output=True, text=True, check=False)
     assert result.returncode != 0
     assert "is not a course folder" in result.stderr
+
+
+def _gradebook(root: Path) -> dict[str, list[str]]:
+    """{assignment: its notebooks} as recorded in root's gradebook.db."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        return {a.name: sorted(n.name for n in a.notebooks) for a in gradebook.assignments}
+
+
+def test_the_build_records_the_gradebook_and_the_check_builds_the_same_files_without(
+        course, tmp_path):
+    authored = sorted(p.stem for p in (course / "notebooks" / "core").glob("*.ipynb"))
+    assert _gradebook(course) == {"core": authored}  # ready for autograde
+    scratch = layout.scratch_course(course, tmp_path / "scratch")
+    build.build(scratch, gradebook=False)  # as `mld build --check` builds
+    assert not (scratch / "gradebook.db").exists()
+    assert _snapshot(scratch) == _snapshot(course)
+
+
+def test_a_notebook_nbgrader_refuses_stops_the_build_naming_the_assignment_and_why(course):
+    path = course / "notebooks" / "core" / "01_why_local.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    graded = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id")]
+    graded[1].metadata["nbgrader"]["grade_id"] = graded[0].metadata["nbgrader"]["grade_id"]
+    nbformat.write(notebook, path)
+    with pytest.raises(RuntimeError) as refused:
+        build.build(course)
+    assert "nbgrader could not make the student version of core" in str(refused.value)
+    assert f"Duplicate grade id: {graded[0].metadata['nbgrader']['grade_id']}" in str(
+        refused.value)

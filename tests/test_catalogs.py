@@ -64,8 +64,9 @@ def sample_notebook() -> nbformat.NotebookNode:
                       'title = tr("Share of migrants (%s)") % "2024"', id="marked"),
         _graded("code", 'book = Workbook("core_01_sample")\n'
                 'q1 = book.single_choice("q1", "Which?", {"yes": "Yes", "no": "No"}, points=2)\n'
-                '# Kept in English: nbgrader strips this cell.\n'
-                '### BEGIN SOLUTION\nq1.answer("no")\n### END SOLUTION\nq1',
+                '# Shown to the trainee around the solution.\n'
+                '### BEGIN SOLUTION\n# Kept in English: nbgrader strips the solution.\n'
+                'q1.answer("no")\n### END SOLUTION\nq1',
                 "q1", solution=True),
         _graded("code", 'q1.status()  # checksummed by nbgrader\n'
                 '### BEGIN HIDDEN TESTS\nq1.grade("no", why="No.")\n'
@@ -205,7 +206,10 @@ def test_pseudo_locale_round_trip_keeps_code_links_and_structure(course):
     assert 'print(tr("⟦Ýóúr áñswérs áré sávéd.⟧"))  # ⟦íñ théír láñgúágé⟧' in marked
     assert 'print("an unmarked string stays out # not a comment")' in marked
     assert "import os  # noqa: F401\n# print(os.getcwd())\n" in marked
-    assert "# Kept in English: nbgrader strips this cell.\n" in translated.cells[3].source
+    # An answer cell: what the trainee sees around the solution is translated, the
+    # solution (which nbgrader replaces with the stub) stays as the instructor wrote it.
+    assert "# ⟦Shówñ tó thé tráíñéé áróúñd thé sólútíóñ.⟧\n" in translated.cells[3].source
+    assert "# Kept in English: nbgrader strips the solution.\n" in translated.cells[3].source
     assert translated.cells[4].source == english.cells[4].source  # graded test cell
     assert translated.metadata["mld"] == {"language": catalogs.PSEUDO}
 
@@ -242,11 +246,17 @@ def _code_tree(source: str) -> str:
     return ast.dump(ast.parse(_code_logic(source)))
 
 
+def _solution_logic(source: str) -> tuple:
+    """An answer cell: its solutions byte for byte, and what the whole cell does."""
+    solutions = re.findall(r"### BEGIN SOLUTION\n.*?### END SOLUTION", source, flags=re.S)
+    return solutions, _code_tree(source)
+
+
 def _graded_logic(notebook):
     """What grading depends on: order, ids, points, nbgrader's checksums of the graded
-    test cells (code and hidden tests) byte for byte, solution cells byte for byte but for
-    their tr() strings, and every other code cell's syntax tree (its comments are
-    translated) but for its tr() strings and the setup cell's language."""
+    test cells (code and hidden tests) byte for byte, the solutions of answer cells byte for
+    byte, and every code cell's syntax tree (comments outside a solution are translated)
+    but for its tr() strings and the setup cell's language."""
     cells = []
     for cell in notebook.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -254,7 +264,7 @@ def _graded_logic(notebook):
         cells.append((cell.cell_type, cell.id, meta.get("grade_id"), meta.get("points"),
                       is_solution(cell), compute_checksum(cell) if graded else None,
                       cell.source if graded else
-                      _code_logic(cell.source) if is_solution(cell) else
+                      _solution_logic(cell.source) if is_solution(cell) else
                       _code_tree(cell.source) if cell.cell_type == "code" else None))
     return cells
 
@@ -272,7 +282,7 @@ def test_graded_cells_are_byte_identical_in_a_translation(path):
     assert 'language="qps")' in "".join(ours for ours, _ in code)
     marked = [text for ours, _ in code for *_, text in code_text._literals(ours)]
     assert marked and all(text.strip("\n").startswith("⟦") for text in marked)  # all of them
-    # Comments of the cells nbgrader neither grades nor strips: all translated, and the
+    # Comments of the cells nbgrader does not grade, outside solutions: all translated, and the
     # code still the same program (_graded_logic compares syntax trees).
     comments = [c.text for cell in translated.cells if code_comments.in_cell(cell)
                 for c in code_comments.comments(cell.source)]
@@ -319,14 +329,15 @@ def test_comments_are_extracted_whole_and_never_from_strings_pragmas_code_or_gra
     assert notes == {  # one paragraph per run of lines; an inline comment alone
         "Tell the trainee that the answers are kept, in one line below the cell.":
             "code comment",
-        "in their language": "code comment"}
+        "in their language": "code comment",
+        "Shown to the trainee around the solution.": "code comment"}
     ids = [e.msgid for e in pot]
     # in the cell's order, before the tr() string that follows them
     assert ids.index("Tell the trainee that the answers are kept, in one line below the cell.") \
         < ids.index("Your answers are saved.") < ids.index("in their language")
     assert pot.find("Tell the trainee that the answers are kept, in one line below the "
                     "cell.").occurrences == [("01_sample.ipynb:marked", "")]
-    # a # inside a string, a pragma, commented-out code, the solution and test cells: out
+    # a # inside a string, a pragma, commented-out code, a solution and a test cell: out
     assert not any(word in i for i in ids for word in (
         "not a comment", "noqa", "getcwd", "Kept in English", "checksummed", "SOLUTION"))
     assert "python-brace-format" not in pot.find("in their language").flags

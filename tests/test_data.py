@@ -322,3 +322,56 @@ def test_damaged_new_table_is_named(data_copy):
     with pytest.raises(data.DataFileError, match=r"bilateral_remittances_2021\.csv") as err:
         data.bilateral_remittances()
     assert "column year" in str(err.value) and "line 4" in str(err.value)
+
+
+# --- the fast typed reading agrees with the checked one -----------------------------
+
+
+def _arguments(path: Path, resource: dict) -> tuple:
+    schema = resource["schema"]
+    return (str(path), schema["fields"], set(schema.get("primaryKey", [])),
+            set(schema.get("missingValues", [""])))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_typed_reading_equals_the_checked_reading(name):
+    """Every shipped table takes the fast path, and it gives the very frame (values,
+    missing values, dtypes) that the column-by-column checked reading gives."""
+    resource = next(r for r in PACKAGE["resources"] if r["name"] == name)
+    arguments = _arguments(DATA / resource["path"], resource)
+    typed, checked = data._read_typed(*arguments), data._read_checked(*arguments)
+    assert typed is not None, f"{name} fell back to the slow checked reading"
+    pd.testing.assert_frame_equal(typed, checked)
+
+
+# Texts pandas.to_numeric would not read as a number, and whole-number and key troubles:
+# the typed reading must leave each to the checked reading, which names it.
+@pytest.mark.parametrize("bad, column", [
+    ("nan", "inflow_usd_million"), ("NA", "inflow_usd_million"), ("1,5", "inflow_usd_million"),
+    ("1_000", "inflow_usd_million"), ("0x10", "inflow_usd_million"), ("--5", "inflow_usd_million"),
+    ("١٢", "inflow_usd_million"), ("null", "inflow_usd_million"), ("2020.5", "year"),
+    ("", "year")])
+def test_typed_reading_leaves_every_bad_value_to_the_checked_reading(data_copy, bad, column):
+    path = data_copy / "remittances.csv"
+    header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    at = header.index(column)
+
+    def change(lines):
+        cells = lines[1].rstrip("\n").split(",")
+        cells[at] = f'"{bad}"'
+        lines[1] = ",".join(cells) + "\n"
+
+    edit_csv(path, change)
+    resource = next(r for r in PACKAGE["resources"] if r["name"] == "remittances")
+    assert data._read_typed(*_arguments(path, resource)) is None
+    with pytest.raises(data.DataFileError, match=rf"remittances\.csv.*{column}.*line 2"):
+        data.remittances()
+
+
+def test_typed_reading_leaves_whole_numbers_beyond_float_precision(data_copy):
+    """A count beyond 2**53 would lose digits as float64: the checked reading takes it."""
+    path = data_copy / "refugees_by_asylum.csv"
+    edit_csv(path, lambda lines: lines.__setitem__(
+        1, lines[1].rsplit(",", 1)[0] + ",9007199254740993\n"))
+    resource = next(r for r in PACKAGE["resources"] if r["name"] == "refugees_by_asylum")
+    assert data._read_typed(*_arguments(path, resource)) is None

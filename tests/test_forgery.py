@@ -20,14 +20,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT
-from test_grade_command import NOTEBOOKS, TIMEOUT, all_scores, course, mld_grade, submit
-from test_grading import blank, partial
-from trainees import read_key
+from graded_class import NOTEBOOKS, stock_autograde, stock_copies, submit_answered
+from test_grade_command import TIMEOUT, all_scores, mld_grade, submit
 
 from toolbox_widgets.course.build import tool_env
 from toolbox_widgets.grading.keys import cache_folder, recorded_keys
 
-__all__ = ["course"]  # a fixture, shared with test_grade_command
 pytestmark = pytest.mark.slow
 
 # Patch the exercise classes so every test passes.
@@ -124,7 +122,7 @@ TAMPERS = {
     "feed-key": FEED_KEY,
     "custom-exception": CUSTOM_EXCEPTION,
 }
-BASES = {"blank": blank, "partial": partial}
+BASES = ("blank", "partial")  # trainees of test_grading.py, answered once (graded_class.py)
 
 
 def _inject_first_answer_cell(path: Path, code: str) -> None:
@@ -162,50 +160,52 @@ ALL_TAMPERS = [*TAMPERS, "startup-file", "shadow-import"]
 
 
 @pytest.fixture(scope="module")
-def tampered_class(course, tmp_path_factory):
+def tampered_class(grade_course, answered_class, tmp_path_factory):
     """Blank and partial trainees, each also with every tamper; graded by both graders."""
     base = tmp_path_factory.mktemp("forgery")
     root = base / "course"
-    shutil.copytree(course, root)
-    keys = [k for k in (read_key(root / "source" / "core" / n) for n in NOTEBOOKS) if k.auto]
+    shutil.copytree(grade_course, root)
     expected = {}
-    for base_name, behave in BASES.items():
-        folder = submit(root, base_name)
-        for key in keys:
-            for grade_id, points in behave(folder, key).items():
-                expected[base_name, key.name, grade_id] = points
+    for base_name in BASES:
+        folder = submit_answered(answered_class, root, base_name)
+        for (who, notebook), scores in answered_class[1].items():
+            if who == base_name:
+                expected.update({(who, notebook, g): p for g, p in scores.items()})
         for tamper in ALL_TAMPERS:
             copy = root / "submitted" / f"{tamper}-{base_name}" / "core"
             shutil.copytree(folder, copy)
             _tamper(copy, tamper)
-    stock = base / "stock"
-    shutil.copytree(root, stock)
     # Stock nbgrader runs kernels unsandboxed: a private HOME keeps the planted startup
-    # file away from this machine's own IPython profile. It grades side by side with mld
-    # grade (one notebook after the other, mostly waiting on its kernel).
-    home = base / "home"
-    home.mkdir()
-    with open(base / "stock.log", "w") as log:
-        plain = subprocess.Popen(
-            [sys.executable, "-m", "nbgrader", "autograde", "core", "--force",
-             f"--Execute.timeout={TIMEOUT}",
-             # nbgrader fails a whole submission when IOPub is silent for 4 s: a busy test
-             # machine is not a tamper
-             "--Execute.iopub_timeout=60"], cwd=stock, stdout=subprocess.DEVNULL, stderr=log,
-            env={**tool_env(), "HOME": str(home), "IPYTHONDIR": str(home / ".ipython")})
-        sandboxed = mld_grade(root, "--memory-mb=3072")
-        plain.wait()
-    said = (base / "stock.log").read_text()
-    return {"mld grade": (root, sandboxed.stderr), "nbgrader autograde": (stock, said)}, expected
+    # file away from this machine's own IPython profile. It grades one kernel at a time, so
+    # the blank and the partial submissions (each with its tampers) are graded by two runs
+    # of it in two copies of the course, side by side with mld grade.
+    stocks = stock_copies(root, {f"stock-{b}": [b, *(f"{t}-{b}" for t in ALL_TAMPERS)]
+                                 for b in BASES})
+    plain = []
+    for stock in stocks:
+        home = base / f"home-{stock.name}"
+        home.mkdir()
+        plain.append(stock_autograde(
+            stock, base / f"{stock.name}.log", f"--Execute.timeout={TIMEOUT}",
+            # nbgrader fails a whole submission when IOPub is silent for 4 s: a busy test
+            # machine is not a tamper
+            "--Execute.iopub_timeout=60",
+            env={**tool_env(), "HOME": str(home), "IPYTHONDIR": str(home / ".ipython")}))
+    sandboxed = mld_grade(root, "--memory-mb=3072")
+    for process in plain:
+        process.wait()
+    said = "".join((base / f"{stock.name}.log").read_text() for stock in stocks)
+    return {"mld grade": ([root], sandboxed.stderr), "nbgrader autograde": (stocks, said)}, \
+        expected
 
 
 @pytest.mark.parametrize("grader", ["mld grade", "nbgrader autograde"])
-@pytest.mark.parametrize("base_name", list(BASES))
+@pytest.mark.parametrize("base_name", BASES)
 @pytest.mark.parametrize("tamper", ALL_TAMPERS)
 def test_a_tamper_scores_exactly_as_without_it(tampered_class, grader, base_name, tamper):
     graded, expected = tampered_class
-    root, log = graded[grader]
-    scores = all_scores(root)
+    roots, log = graded[grader]
+    scores = {k: v for root in roots for k, v in all_scores(root).items()}
     honest = {k[1:]: v for k, v in scores.items() if k[0] == base_name}
     forged = {k[1:]: v for k, v in scores.items() if k[0] == f"{tamper}-{base_name}"}
     assert honest and forged.keys() == honest.keys(), log[-3000:]
@@ -218,7 +218,7 @@ def test_a_tamper_scores_exactly_as_without_it(tampered_class, grader, base_name
 
 def test_tampered_notebooks_show_the_graders_feedback(tampered_class):
     graded, _ = tampered_class
-    root, _ = graded["mld grade"]
+    (root,), _ = graded["mld grade"]
     path = root / "autograded" / "patch-classes-partial" / "core" / NOTEBOOKS[1]
     notebook = nbformat.read(path, as_version=4)
     source = nbformat.read(root / "source" / "core" / NOTEBOOKS[1], as_version=4)
@@ -237,11 +237,11 @@ def test_tampered_notebooks_show_the_graders_feedback(tampered_class):
     assert seen == len(tests)
 
 
-def test_the_keys_never_reach_the_sandbox(course, tmp_path):
+def test_the_keys_never_reach_the_sandbox(grade_course, tmp_path):
     """The files `mld grade` sends to a worker (the sanitized autograded folder) hold no
     hidden test and no explanation of a key."""
     root = tmp_path / "course"
-    shutil.copytree(course, root)
+    shutil.copytree(grade_course, root)
     submit(root, "reader")
     script = '''
 import json, sys
@@ -276,9 +276,9 @@ json.dump(files, sys.stdout)
     assert cache and not list((root / "autograded").rglob("*.mld*"))
 
 
-def test_a_test_cell_without_a_key_stops_grading_loudly(course, tmp_path):
+def test_a_test_cell_without_a_key_stops_grading_loudly(grade_course, tmp_path):
     root = tmp_path / "course"
-    shutil.copytree(course, root)
+    shutil.copytree(grade_course, root)
     path = root / "source" / "core" / NOTEBOOKS[1]
     notebook = nbformat.read(path, as_version=4)
     cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")

@@ -3,7 +3,9 @@ hostile code graded or reported, resumable after a crash, a CSV for Moodle or Ca
 Dask cluster and into any gradebook URL; the dashboard over the grades, as a report and as
 a Voilà app.
 
-Runs on a scratch course with two Core notebooks to stay within a few minutes.
+Runs on a scratch course with two Core notebooks to stay within a few minutes, built once
+and answered once for the session (tests/graded_class.py); independent gradings run side by
+side.
 """
 
 from __future__ import annotations
@@ -24,17 +26,15 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, marked_processes, nbgrader
 from dask.distributed import Client
+from graded_class import NOTEBOOKS, stock_autograde, stock_copies, submit_answered
 from nbgrader.api import Gradebook
 from test_browser import _free_port, _stop, wait_for_server
 from test_grading import TRAINEES
-from trainees import read_key
 
-from toolbox_widgets.course import layout
 from toolbox_widgets.course.build import tool_env
 
 pytestmark = pytest.mark.slow
 
-NOTEBOOKS = ("00_overview.ipynb", "01_why_local.ipynb")
 TIMEOUT = 10
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 PROTECTION = "# --- Grades no trainee code can forge"  # the last block of nbgrader_config.py
@@ -82,15 +82,6 @@ def all_scores(root: Path, url: str | None = None) -> dict[tuple, float | None]:
     return found
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory) -> Path:
-    root = layout.scratch_course(ROOT, tmp_path_factory.mktemp("grade-course"),
-                                 notebooks=tuple(f"core/{name}" for name in NOTEBOOKS))
-    subprocess.run([sys.executable, "-m", "toolbox_widgets.cli", "build", "--root", str(root)],
-                   check=True, capture_output=True, env=tool_env())
-    return root
-
-
 def submit(root: Path, trainee: str) -> Path:
     folder = root / "submitted" / trainee / "core"
     shutil.copytree(root / "release" / "core", folder)
@@ -98,36 +89,37 @@ def submit(root: Path, trainee: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def class_graded_both_ways(course, tmp_path_factory):
-    """The synthetic class of test_grading, graded by stock nbgrader and by mld grade."""
+def class_graded_both_ways(grade_course, answered_class, tmp_path_factory):
+    """The synthetic class of test_grading, graded by stock nbgrader (in two halves: it runs
+    one kernel at a time) and by mld grade, all side by side."""
     base = tmp_path_factory.mktemp("both")
-    keys = [read_key(course / "source" / "core" / name) for name in NOTEBOOKS]
-    keys = [key for key in keys if key.auto]  # 00_overview has no exercises
-    expected = {}
-    for trainee, behave in TRAINEES.items():
-        folder = submit(course, trainee)
-        for key in keys:
-            expected[trainee, key.name] = behave(folder, key)
     stock, mine = base / "stock", base / "mld"
-    shutil.copytree(course, stock)
-    shutil.copytree(course, mine)
+    for root in (stock, mine):
+        shutil.copytree(grade_course, root)
+        for trainee in TRAINEES:
+            submit_answered(answered_class, root, trainee)
     # Stock nbgrader as shipped: the hidden tests run in the trainee's kernel (they call
     # the same scorer that mld grade uses from the answers file).
     config = stock / "nbgrader_config.py"
     assert PROTECTION in config.read_text()
     config.write_text(config.read_text().split(PROTECTION)[0])
-    shutil.rmtree(course / "submitted")
-    nbgrader("autograde", "core", "--force", f"--Execute.timeout={TIMEOUT}", cwd=stock,
-             check=False)
+    names = sorted(TRAINEES)
+    halves = stock_copies(stock, {"stock-1": names[::2], "stock-2": names[1::2]})
+    # nbgrader fails a whole submission when IOPub is silent for 4 s: a busy test machine
+    # is not a failed submission
+    plain = [stock_autograde(half, base / f"{half.name}.log", f"--Execute.timeout={TIMEOUT}",
+                             "--Execute.iopub_timeout=60") for half in halves]
     run = mld_grade(mine, "--csv", str(base / "grades.csv"))
-    return stock, mine, run, expected, base / "grades.csv"
+    for process in plain:
+        process.wait()
+    return halves, mine, run, answered_class[1], base / "grades.csv"
 
 
 def test_every_grade_cell_scores_as_with_stock_autograde(class_graded_both_ways):
     stock, mine, run, expected, _ = class_graded_both_ways
     # Stock nbgrader fails the whole not-json submission; mld grade scores its broken
     # notebook 0 and grades the rest (test below).
-    a = {k: v for k, v in all_scores(stock).items() if k[0] != "not-json"}
+    a = {k: v for half in stock for k, v in all_scores(half).items() if k[0] != "not-json"}
     b = {k: v for k, v in all_scores(mine).items() if k[0] != "not-json"}
     assert a.keys() == b.keys()
     # On honest submissions. A garbled answers file is not one: stock nbgrader still scores
@@ -243,9 +235,9 @@ def _outputs(root: Path, trainee: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_graded(course, tmp_path_factory):
+def hostile_graded(grade_course, tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(course, root, dirs_exist_ok=True)
+    shutil.copytree(grade_course, root, dirs_exist_ok=True)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     submit(root, "control")
@@ -393,9 +385,9 @@ def test_sandbox_hides_the_course_and_the_network(hostile_graded):
     assert "BLOCKED network" in network and "LEAKED" not in network
 
 
-def test_refuses_without_bubblewrap_unless_told(course, tmp_path):
+def test_refuses_without_bubblewrap_unless_told(grade_course, tmp_path):
     root = tmp_path / "c"
-    shutil.copytree(course, root)
+    shutil.copytree(grade_course, root)
     submit(root, "blank")
     env = grade_env(MLD_GRADE_NO_BWRAP="1")
     refused = mld_grade(root, env=env)
@@ -406,9 +398,9 @@ def test_refuses_without_bubblewrap_unless_told(course, tmp_path):
     assert all(v is not None for v in all_scores(root).values())
 
 
-def test_a_killed_run_resumes_without_losing_or_repeating(course, tmp_path):
+def test_a_killed_run_resumes_without_losing_or_repeating(grade_course, tmp_path):
     root = tmp_path / "c"
-    shutil.copytree(course, root)
+    shutil.copytree(grade_course, root)
     trainees = [f"t{n}" for n in range(4)]
     for trainee in trainees:
         submit(root, trainee)
@@ -441,9 +433,9 @@ def test_a_killed_run_resumes_without_losing_or_repeating(course, tmp_path):
             trainee
 
 
-def test_ctrl_c_stops_in_one_line_and_leaves_nothing(course, tmp_path):
+def test_ctrl_c_stops_in_one_line_and_leaves_nothing(grade_course, tmp_path):
     root = tmp_path / "c"
-    shutil.copytree(course, root)
+    shutil.copytree(grade_course, root)
     for trainee in ("t0", "t1", "t2", "t3"):
         submit(root, trainee)
     scratch = tmp_path / "tmp"
@@ -541,17 +533,16 @@ PAIR = ("perfect", "partial")
 
 
 @pytest.fixture(scope="module")
-def pair_course(course, tmp_path_factory) -> tuple[Path, dict]:
+def pair_course(grade_course, answered_class, tmp_path_factory) -> tuple[Path, dict]:
     """A copy of the course with two trainees' submissions, and the scores each cell should get."""
     root = tmp_path_factory.mktemp("pair") / "course"
-    shutil.copytree(course, root)
-    keys = [read_key(course / "source" / "core" / name) for name in NOTEBOOKS]
+    shutil.copytree(grade_course, root)
     expected = {}
     for trainee in PAIR:
-        folder = submit(root, trainee)
-        for key in (k for k in keys if k.auto):
-            for grade_id, points in TRAINEES[trainee](folder, key).items():
-                expected[trainee, key.name, grade_id] = points
+        submit_answered(answered_class, root, trainee)
+        for (who, notebook), scores in answered_class[1].items():
+            if who == trainee:
+                expected.update({(trainee, notebook, g): p for g, p in scores.items()})
     return root, expected
 
 

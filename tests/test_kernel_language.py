@@ -466,3 +466,20 @@ def test_the_build_compiles_package_catalogs_and_removes_stale_ones(tmp_path):
     import gettext
     with open(catalogs.compiled_folder(tmp_path) / compiled[0], "rb") as file:
         assert gettext.GNUTranslations(file).gettext("Saved") == "Enregistré"
+
+
+@pytest.mark.parametrize("language, written", [
+    ("en", "10 October 2013"), ("fr", "10 octobre 2013"), ("es", "10 de octubre de 2013")])
+def test_a_date_in_a_sentence_is_written_out_in_the_trainees_language(language, written):
+    """Chart words gave Spanish and French trainees ISO dates (2013-10-10)."""
+    import datetime
+
+    from toolbox_widgets.trainee.i18n import Message, use_language
+
+    use_language(language)
+    try:
+        day = datetime.date(2013, 10, 10)
+        assert Message("{start}").format(start=day) == written
+        assert Message("{start:%Y}").format(start=day) == "2013"  # a spec is the author's
+    finally:
+        use_language("en")

@@ -24,6 +24,7 @@ from nbgrader.utils import compute_checksum, is_grade
 
 from toolbox_widgets import Workbook
 from toolbox_widgets import data
+from toolbox_widgets.trainee.page_style import ANSWER_STUB
 from toolbox_widgets.course import (build, catalogs, code_comments, code_text, glossary_catalog,
                                     layout)
 from toolbox_widgets.grading import keys
@@ -201,6 +202,9 @@ def qps_course(tmp_path_factory) -> Path:
         catalogs.pseudo_catalog(polib.pofile(str(catalogs.template_path(root, module)))).save(
             str(target))
     (root / "locales" / catalogs.PSEUDO / "released").write_text("\n".join(QPS_MODULES) + "\n")
+    # The package's words too: the build reads the answer cells' stub from there.
+    catalogs.pseudo_catalog(catalogs.extract_package()).save(
+        str(catalogs.catalog_path(root, catalogs.PSEUDO, catalogs.PACKAGE)))
     built = build.build(root)  # any other module is built too, in English only
     assert set(QPS_MODULES) <= set(built) and sorted(
         name for name in built if layout.language_of(name)) == [
@@ -238,6 +242,7 @@ def test_every_graded_cell_is_identical_in_core_and_its_translation(qps_course):
 
 @pytest.mark.slow
 def test_the_translation_reaches_every_marked_string_comment_and_the_setup_cell(qps_course):
+    stubs = 0
     for path in sorted(p for m in QPS_MODULES
                        for p in (qps_course / "release" / f"{m}_qps").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
@@ -253,6 +258,12 @@ def test_the_translation_reaches_every_marked_string_comment_and_the_setup_cell(
             # points table speaks the language of the notebook's metadata
             assert any('language="qps")' in c.source for c in code), path.name
         assert notebook.metadata["mld"] == {"language": "qps"}
+        # nbgrader's stub, where the solution was, is in the trainee's language too
+        answers = [c.source for c in code if c.metadata.get("nbgrader", {}).get("solution")]
+        assert not any(ANSWER_STUB in source for source in answers), path.name
+        assert all("# ⟦" in source for source in answers), path.name
+        stubs += len(answers)
+    assert stubs > 10  # the check above read the answer cells of the topic notebooks
 
 
 def qps_locales(course: Path, folder: Path) -> Path:
@@ -420,24 +431,30 @@ def test_keys_recorded_from_a_translation_are_the_english_keys(qps_course, tmp_p
 
 @pytest.mark.slow
 @needs_c2
-def test_a_perfect_trainee_scores_full_and_a_blank_one_zero_in_the_translation(qps_course):
-    """Through mld grade, on the notebook with every kind of exercise."""
+def test_a_perfect_trainee_scores_full_and_a_blank_one_zero_in_the_translation(qps_course,
+                                                                                 tmp_path):
+    """Through mld grade, on the notebook with every kind of exercise (in a copy of the
+    course whose core_qps source holds that notebook: the run records its keys only)."""
     from test_grading import blank, perfect
     from trainees import read_key
 
     name = "01_why_local"
-    key = read_key(qps_course / "source" / "core_qps" / f"{name}.ipynb")
+    root = tmp_path / "course"
+    shutil.copytree(qps_course, root, ignore=lambda folder, names: {
+        n for n in names if Path(folder).name == "core_qps" and Path(folder).parent.name ==
+        "source" and n.endswith(".ipynb") and n != f"{name}.ipynb"})
+    key = read_key(root / "source" / "core_qps" / f"{name}.ipynb")
     expected = {}
     for trainee, behave in (("perfect", perfect), ("blank", blank)):
-        folder = qps_course / "submitted" / trainee / "core_qps"
+        folder = root / "submitted" / trainee / "core_qps"
         folder.mkdir(parents=True)
-        shutil.copy2(qps_course / "release" / "core_qps" / f"{name}.ipynb", folder)
+        shutil.copy2(root / "release" / "core_qps" / f"{name}.ipynb", folder)
         expected[trainee] = behave(folder, key)
     run = subprocess.run([sys.executable, "-m", "toolbox_widgets.grading", "grade", "core_qps",
-                          "--unsafe-no-sandbox"], cwd=qps_course, capture_output=True,
+                          "--unsafe-no-sandbox"], cwd=root, capture_output=True,
                          text=True, env=tool_env(), check=False)
     assert run.returncode == 0, run.stderr[-3000:]
-    with Gradebook(f"sqlite:///{qps_course / 'gradebook.db'}") as gradebook:
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         for trainee, scores in expected.items():
             got = {g.name: g.score for g in gradebook.find_submission_notebook(
                 name, "core_qps", trainee).grades if g.name in scores}
@@ -446,36 +463,67 @@ def test_a_perfect_trainee_scores_full_and_a_blank_one_zero_in_the_translation(q
     assert sum(expected["blank"].values()) == 0
 
 
-@pytest.mark.slow
-@needs_c2
-@pytest.mark.parametrize("assignment", ["core_fr", "core_es"])
-def test_a_perfect_and_a_blank_trainee_score_as_in_english_through_mld_grade(
-        built_course, tmp_path, assignment):
-    """The released French and Spanish notebook with every kind of exercise, graded by
-    mld grade: full marks and zero, per graded cell exactly what the English key gives."""
+TRANSLATED = ("core_fr", "core_es")
+
+
+@pytest.fixture(scope="module")
+def graded_translations(built_course, tmp_path_factory) -> dict:
+    """The released French and Spanish notebook with every kind of exercise, answered by a
+    perfect and a blank trainee, and graded by mld grade: the two languages side by side,
+    each in a copy of the course whose source holds that one notebook, so that a run records
+    the keys of what it grades and not of the whole module."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from executions import WORKERS
     from test_grading import blank, perfect
     from trainees import read_key
 
     name = "01_why_local"
-    root = tmp_path / "course"  # the shared built course stays as other tests left it
-    shutil.copytree(built_course, root, ignore=shutil.ignore_patterns(
-        "submitted", "autograded", "feedback"))
-    english = read_key(root / "source" / "core" / f"{name}.ipynb")
-    key = read_key(root / "source" / assignment / f"{name}.ipynb")
-    expected = {}
-    for trainee, behave in (("perfect", perfect), ("blank", blank)):
-        folder = root / "submitted" / trainee / assignment
-        folder.mkdir(parents=True)
-        shutil.copy2(root / "release" / assignment / f"{name}.ipynb", folder)
-        expected[trainee] = behave(folder, key)
-    run = subprocess.run([sys.executable, "-m", "toolbox_widgets.grading", "grade", assignment,
-                          "--unsafe-no-sandbox"], cwd=root, capture_output=True, text=True,
-                         env=tool_env(), check=False)
-    assert run.returncode == 0, run.stderr[-3000:]
+    base = tmp_path_factory.mktemp("translations")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skip = {"submitted", "autograded", "feedback"} & set(names)  # what other tests left
+        if Path(folder).parent.name == "source" and Path(folder).name in TRANSLATED:
+            skip |= {n for n in names if n.endswith(".ipynb") and n != f"{name}.ipynb"}
+        return skip
+
+    found, answering = {}, {}
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for assignment in TRANSLATED:
+            root = base / assignment
+            shutil.copytree(built_course, root, ignore=ignore)
+            key = read_key(root / "source" / assignment / f"{name}.ipynb")
+            for trainee, behave in (("perfect", perfect), ("blank", blank)):
+                folder = root / "submitted" / trainee / assignment
+                folder.mkdir(parents=True)
+                shutil.copy2(root / "release" / assignment / f"{name}.ipynb", folder)
+                answering[assignment, trainee] = pool.submit(behave, folder, key)
+        expected = {job: future.result() for job, future in answering.items()}
+    runs = {assignment: subprocess.Popen(
+        [sys.executable, "-m", "toolbox_widgets.grading", "grade", assignment,
+         "--unsafe-no-sandbox"], cwd=base / assignment, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, env=tool_env()) for assignment in TRANSLATED}
+    for assignment, run in runs.items():
+        stderr = run.communicate()[1]
+        found[assignment] = (run, stderr, base / assignment,
+                             {t: expected[assignment, t] for t in ("perfect", "blank")})
+    return {"english": read_key(built_course / "source" / "core" / f"{name}.ipynb"), **found}
+
+
+@pytest.mark.slow
+@needs_c2
+@pytest.mark.parametrize("assignment", TRANSLATED)
+def test_a_perfect_and_a_blank_trainee_score_as_in_english_through_mld_grade(
+        graded_translations, assignment):
+    """The released French and Spanish notebook with every kind of exercise, graded by
+    mld grade: full marks and zero, per graded cell exactly what the English key gives."""
+    run, stderr, root, expected = graded_translations[assignment]
+    english = graded_translations["english"]
+    assert run.returncode == 0, stderr[-3000:]
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         for trainee, scores in expected.items():
             got = {g.name: g.score for g in gradebook.find_submission_notebook(
-                name, assignment, trainee).grades if g.name in scores}
+                english.name, assignment, trainee).grades if g.name in scores}
             assert got == pytest.approx(scores), trainee
     assert expected["perfect"] == {e.grade_id: e.points for e in english.auto}
     assert sum(expected["perfect"].values()) == english.auto_points > 0

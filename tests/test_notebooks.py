@@ -131,10 +131,17 @@ def test_untouched_student_notebook_runs_to_the_last_cell(notebook, executions, 
             assert shown == "", cell.source
 
 
+# nbval's run of a fixed sample: that no cell of any instructor notebook raises is what
+# test_instructor_notebook_runs_with_full_marks reads in the one run of each (with no
+# nbval mark, see below, nbval --nbval-lax checks nothing more), so running every notebook
+# again here only proved it twice.
+NBVAL_SAMPLE = ("core/01_why_local.ipynb",)
+
+
 def test_instructor_notebooks_pass_nbval_lax(tmp_path):
-    """nbval, as an author would run it: every instructor notebook, in one process."""
+    """nbval, as an author would run it, on a sample of the instructor notebooks."""
     copies = []
-    for notebook in instructor_notebooks():
+    for notebook in [ROOT / "notebooks" / name for name in NBVAL_SAMPLE]:
         target = tmp_path / notebook.parent.name / notebook.name
         target.parent.mkdir(exist_ok=True)
         shutil.copy2(notebook, target)

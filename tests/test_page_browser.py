@@ -30,7 +30,7 @@ from test_browser import (
 )
 
 from toolbox_widgets.trainee.page_style import RUN_AGAIN
-from toolbox_widgets.course.trainee_setup import lab_options, match_kernel
+from toolbox_widgets.course.trainee_setup import match_kernel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,13 +41,16 @@ MATHS = "mjx-container"
 
 
 @pytest.fixture
-def trainee_lab(browser_ready, tmp_path):  # noqa: F811
-    """The committed student version in a workspace, and JupyterLab as course.py opens it."""
-    home = tmp_path / "home"
+def trainee_lab(lab_server, tmp_path):
+    """The committed student version in a workspace of this test's own, on the session's
+    JupyterLab, as course.py opens it (tests/lab_server.py); the notebooks' path there."""
+    home = lab_server.root / tmp_path.name
     shutil.copytree(ROOT / "release" / "core", home / "core")
     match_kernel(home)
-    with jupyterlab(home, tmp_path, *lab_options()) as (url, token):
-        yield url, token, home
+    try:
+        yield lab_server.url, lab_server.token, home, f"{tmp_path.name}/core"
+    finally:
+        lab_server.stop_kernels()
 
 def _open(page, url, token, notebook):
     page.goto(f"{url}/lab/tree/{notebook}?reset&token={token}")  # only this notebook open
@@ -72,18 +75,18 @@ def _show_exercise(page, exercise_id):
 
 def test_trainee_page_is_clean_light_and_honest(trainee_lab):
     from playwright.sync_api import expect, sync_playwright
-    url, token, home = trainee_lab
+    url, token, home, tree = trainee_lab
     notebook = home / "core" / "01_why_local.ipynb"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         try:
             # Markdown with dollar signs (03's q2 instructions) is text, not maths.
-            _open(page, url, token, "core/03_two_way_link.ipynb")
+            _open(page, url, token, f"{tree}/03_two_way_link.ipynb")
             assert page.locator(f".jp-Notebook {MATHS}").count() == 0
             assert page.locator(DIRTY).count() == 0, "03 opened as modified"
 
-            _open(page, url, token, "core/01_why_local.ipynb")
+            _open(page, url, token, f"{tree}/01_why_local.ipynb")
             assert page.locator(DIRTY).count() == 0, "01 opened as modified"
             menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
             assert "Nbgrader" not in menus and "Kernel" in menus
@@ -119,7 +122,7 @@ def test_trainee_page_is_clean_light_and_honest(trainee_lab):
                 urllib.request.urlopen(urllib.request.Request(
                     f"{url}/api/kernels/{kernel['id']}?token={token}", method="DELETE"))
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            _open(page, url, token, "core/01_why_local.ipynb")
+            _open(page, url, token, f"{tree}/01_why_local.ipynb")
             dead = page.locator(".jp-OutputArea-output.jupyter-widgets")
             expect(dead.first).to_be_attached(timeout=30_000)
             page.wait_for_function(

@@ -215,14 +215,14 @@ def test_under_autograde_plotly_js_is_embedded_once(monkeypatch):
 
 @pytest.mark.parametrize("notebook", instructor_notebooks(),
                          ids=[p.name for p in instructor_notebooks()])
-def test_student_version_collapses_exercise_and_chart_code(notebook):
+def test_student_version_collapses_exercise_chart_and_table_code(notebook):
     student = nbformat.read(ROOT / "release" / notebook.parent.name / notebook.name,
                             as_version=4)
     for cell in student.cells:
         if cell.cell_type != "code":
             continue
         hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
-        builds = "show_chart(" in cell.source or any(
+        builds = "show_chart(" in cell.source or "show_table(" in cell.source or any(
             f"book.{kind}(" in cell.source for kind in (
                 "single_choice", "multiple_choice", "numeric", "matching", "ordering",
                 "reflection", "self_assessment", "rating_grid")) or bool(re.search(

@@ -10,11 +10,13 @@ the catalog locales/<lang>/LC_MESSAGES/<module>.po (toolbox_widgets/course/catal
 from __future__ import annotations
 
 import filecmp
+import multiprocessing
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -23,7 +25,10 @@ from . import catalogs, glossary_catalog, layout
 from .layout import find_assignments
 from .selfstudy import TREE as SELF_STUDY
 from .selfstudy import build_self_study
+from . import student_version
+from .student_version import generate_assignment
 from .student_view import collapse_builder_code
+from ..trainee.page_style import ANSWER_STUB
 
 
 def tool_env() -> dict[str, str]:
@@ -60,8 +65,10 @@ def _remove_stale(tree: Path, keep: set[str]) -> None:
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
-def build(root: Path) -> list[str]:
-    """(Re)build source/ and release/ under root. Returns the assignment names."""
+def build(root: Path, gradebook: bool = True) -> list[str]:
+    """(Re)build source/, release/ and selfstudy/ under root. Returns the assignment names.
+    Without gradebook, nbgrader does not record the graded cells in root's gradebook.db
+    (a scratch build that only makes the files, see student_version.py)."""
     assignments = find_assignments(root)
     names = {a.name for a in assignments}
     for assignment in assignments:
@@ -70,32 +77,70 @@ def build(root: Path) -> list[str]:
     catalogs.write_templates(root, [a.name for a in assignments if not a.language])
     glossary_catalog.write_template(root)
     glossary_catalog.write_languages(root)
-    for assignment in assignments:
-        target = root / "source" / assignment.name
-        if target.exists():
-            shutil.rmtree(target)
-        _copy_clean(assignment.folder, target)
-        if assignment.language:  # a release build: stops on any gap in the catalog
-            catalogs.translate_folder(target, root, assignment.language,
-                                      assignment.folder.name, release=True)
-    _remove_stale(root / "source", names)
-    _remove_stale(root / "release", names)
-    _remove_stale(root / SELF_STUDY, names)
-    for assignment in assignments:
-        # nbgrader's own generate_assignment makes the student version and records
-        # the graded cells in the course's gradebook.db (not in git), ready for autograde.
-        result = subprocess.run(
-            [sys.executable, "-m", "nbgrader", "generate_assignment", assignment.name,
-             "--force", "--log-level=WARN"],
-            cwd=root, capture_output=True, text=True, env=tool_env(), check=False)
-        if result.returncode != 0:
-            raise RuntimeError(
-                f"nbgrader could not make the student version of {assignment.name}:\n"
-                f"{result.stdout}{result.stderr}")
-        for notebook in sorted((root / "release" / assignment.name).glob("*.ipynb")):
-            collapse_builder_code(notebook)
-        build_self_study(root, assignment.name)
+    for tree in ("source", "release", SELF_STUDY):
+        _remove_stale(root / tree, names)
+    # Each assignment is built whole by one process of a pool, side by side on every core:
+    # its trees are its own. One lock keeps gradebook.db to one writer at a time.
+    context = _pool_context()
+    if context.get_start_method() == "fork":
+        student_version.preload()
+    lock = context.Lock()
+    with ProcessPoolExecutor(max(1, min(len(assignments), workers())), context,
+                             initializer=_start_worker, initargs=(lock,)) as pool:
+        futures = [pool.submit(_build_assignment, root, a, gradebook) for a in assignments]
+        try:
+            for future in futures:  # in the assignments' order: the first error is raised
+                future.result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
     return sorted(names)
+
+
+def workers() -> int:
+    """How many assignments are built side by side: one per core, or MLD_BUILD_WORKERS
+    (benchmarks/build.py compares)."""
+    return int(os.environ.get("MLD_BUILD_WORKERS") or os.cpu_count() or 1)
+
+
+def _pool_context():
+    """Fork, so that the workers share what this process has imported already; a process
+    with other threads running (a test session running notebooks) cannot be forked
+    safely, so its workers start afresh."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+_WORKER: dict = {}  # what a worker of the pool is given when it starts
+
+
+def _start_worker(lock) -> None:
+    _WORKER["gradebook lock"] = lock
+    os.environ.update(tool_env())  # nbgrader runs `alembic` by name when it makes a gradebook
+
+
+def _build_assignment(root: Path, assignment: layout.Assignment, gradebook: bool) -> None:
+    """source/, release/ and selfstudy/ of one assignment."""
+    target = root / "source" / assignment.name
+    if target.exists():
+        shutil.rmtree(target)
+    _copy_clean(assignment.folder, target)
+    if assignment.language:  # a release build: stops on any gap in the catalog
+        catalogs.translate_folder(target, root, assignment.language,
+                                  assignment.folder.name, release=True)
+    # nbgrader's own generate_assignment makes the student version and records the graded
+    # cells in the course's gradebook.db (not in git), ready for autograde.
+    # Where the solution was, nbgrader's stub, in the assignment's language.
+    stub = "# " + catalogs.package_translation(root, assignment.language, ANSWER_STUB)
+    if gradebook:
+        with _WORKER["gradebook lock"]:
+            generate_assignment(root, assignment.name, code_stub=stub)
+    else:
+        generate_assignment(root, assignment.name, gradebook=False, code_stub=stub)
+    for notebook in sorted((root / "release" / assignment.name).glob("*.ipynb")):
+        collapse_builder_code(notebook)
+    build_self_study(root, assignment.name)
 
 
 def _tree_files(folder: Path) -> set[str]:
@@ -109,7 +154,7 @@ def stale_files(root: Path) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         scratch = layout.scratch_course(root, Path(folder) / "course")
         try:
-            build(scratch)
+            build(scratch, gradebook=False)  # its gradebook is thrown away
         except catalogs.CatalogError as error:  # e.g. English changed, translation not yet
             return [str(error)]
         problems = []

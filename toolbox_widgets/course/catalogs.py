@@ -218,6 +218,16 @@ def package_source() -> Path:
     return Path(__file__).resolve().parents[1] / "trainee"
 
 
+def package_translation(root: Path, language: str | None, message: str) -> str:
+    """One of the package's messages in a language, read from its catalog in root (the
+    build's side: the kernel reads the compiled one); the English without a translation."""
+    path = catalog_path(root, language, PACKAGE) if language else None
+    if not path or not path.is_file():
+        return message
+    entry = _read(path).find(message)
+    return entry.msgstr if entry and entry.translated() else message
+
+
 def package_template_path(root: Path) -> Path:
     return root / LOCALES / f"{PACKAGE}.pot"
 

@@ -17,8 +17,11 @@ one. Left out, and never changed: pragmas (`# noqa`, `# type: …`, shebang, cod
 nbgrader's `### BEGIN SOLUTION` marks), comments without words, and commented-out code
 (text that parses as Python and calls, indexes, assigns or imports, e.g. `# df.head()`,
 `# x = 1`): code for the curious, not prose, the same in every language. Cells that
-nbgrader grades or strips (grade or solution cells) are never touched: their source stays
-byte-identical in every language. Read-only (locked) cells are translated like their tr()
+nbgrader grades (grade cells) are never touched: their source stays byte-identical in every
+language. In an answer cell (solution), the instructor's solution between `### BEGIN
+SOLUTION` and `### END SOLUTION` is left alone (nbgrader replaces it with the stub); the
+lines around it, which the trainee sees (`x = None  # replace None with your code`), are
+translated. Read-only (locked) cells are translated like their tr()
 strings: nbgrader stores each assignment's own checksum of them at release.
 """
 
@@ -69,10 +72,12 @@ COMMENT = "code comment"  # the translators' note (#.) on entries that come from
 
 
 def in_cell(cell) -> bool:
-    """A code cell whose comments are translated: not one nbgrader grades (grade) or strips
-    (solution), whose source stays byte-identical in every language."""
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and not (meta.get("grade") or meta.get("solution"))
+    """A code cell whose comments are translated: not one nbgrader grades (grade), whose
+    source stays byte-identical in every language."""
+    return cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("grade")
+
+
+REGION = re.compile(r"^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)\b", re.IGNORECASE)
 
 
 def translatable(token: str) -> bool:
@@ -92,7 +97,12 @@ def comments(source: str) -> list[Comment]:
     lines = io.StringIO(source).readlines()  # rows as tokenize counts them
     found: list[Comment] = []
     statement = None  # the first row of the logical line being read
+    hidden = False  # inside a solution or hidden-tests region: nbgrader's, never translated
     for token in tokens:
+        if token.type == tokenize.COMMENT and REGION.match(token.string):
+            hidden = REGION.match(token.string).group(1).upper() == "BEGIN"
+        elif hidden and token.type == tokenize.COMMENT:
+            continue
         if token.type == tokenize.NEWLINE:
             statement = None
         elif token.type in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):

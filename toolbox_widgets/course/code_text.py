@@ -105,7 +105,7 @@ def translate_cells(notebook, table: dict[str, str], language: str) -> list[str]
             continue
         cell.source, lacking = translate_code(cell.source, table)
         missing += lacking
-        if code_comments.in_cell(cell):  # never a solution cell: nbgrader strips it
+        if code_comments.in_cell(cell):  # never a grade cell; never inside a solution
             cell.source, lacking = code_comments.translate_comments(cell.source, table)
             missing += lacking
         if WORKBOOK_CALL.search(cell.source) and "language=" not in cell.source:

@@ -1,5 +1,6 @@
 """What the student version looks like in JupyterLab: the code that only builds an
-exercise or a chart is collapsed (its output stays in view), and so are the test cells
+exercise, a chart or a table is collapsed (its output stays in view; its first line, a
+comment saying what it shows, stays visible), and so are the test cells
 that only check an exercise (`q1.status()`) or list what is left (`book.progress()`):
 the exercise's own line already says where it stands. Teaching code, optional code tasks
 (their `t1.status(value)` cell is the trainee's to run) and the trainee's own cells stay
@@ -14,7 +15,7 @@ from pathlib import Path
 # The Workbook methods that make an exercise; code_task is left out on purpose.
 EXERCISES = ("single_choice", "multiple_choice", "numeric", "matching", "ordering",
              "reflection", "self_assessment", "rating_grid")
-_BUILDS = re.compile(r"\bshow_chart\(|\bbook\.(?:%s)\(" % "|".join(EXERCISES)
+_BUILDS = re.compile(r"\bshow_(?:chart|table)\(|\bbook\.(?:%s)\(" % "|".join(EXERCISES)
                      # the profile builder (Module 1): its menus, and a profile's charts
                      + r"|\bprofiles\.\w+_builder\(|^\w+\.show\(\)", re.MULTILINE)
 # What a test cell of an exercise or the progress cell holds once nbgrader removed the tests.
@@ -22,7 +23,7 @@ _CHECKS = re.compile(r"\A\s*(?:\w+\.status\(\)|book\.progress\(\))\s*\Z")
 
 
 def builds_control_or_chart(cell) -> bool:
-    """True for a course cell (nbgrader metadata) that makes an exercise or a chart."""
+    """True for a course cell (nbgrader metadata) that makes an exercise, a chart or a table."""
     return (cell.cell_type == "code" and bool(cell.metadata.get("nbgrader"))
             and "book.code_task(" not in cell.source and bool(_BUILDS.search(cell.source)))
 

