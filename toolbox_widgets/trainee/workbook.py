@@ -65,13 +65,12 @@ class Workbook:
         self.exercises[exercise.id] = exercise
         return exercise
 
-    def single_choice(self, exercise_id, prompt, options, *, consequences=None,
+    def single_choice(self, exercise_id, prompt, options, *, lock=False,
                       **kwargs) -> SingleChoice:
-        """``consequences`` ({option id: what happens next}): a stepper's step, told only
-        after the trainee locks the choice (stepper.py)."""
-        if consequences is not None:
-            return self._add(LockedChoice(self, exercise_id, prompt, options,
-                                          consequences=consequences, **kwargs))
+        """``lock=True``: a stepper's step, saved only when the trainee locks the choice;
+        its stories come from the hidden test (stepper.py)."""
+        if lock:
+            return self._add(LockedChoice(self, exercise_id, prompt, options, **kwargs))
         return self._add(SingleChoice(self, exercise_id, prompt, options, **kwargs))
 
     def multiple_choice(self, exercise_id, prompt, options, **kwargs) -> MultipleChoice:
