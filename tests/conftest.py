@@ -72,6 +72,15 @@ def marked_processes(mark: str) -> list[int]:
     return found
 
 
+def processes_left(mark: str, seconds: float = 10) -> list[int]:
+    """The marked processes still there after up to `seconds`: a closed pool's or a killed
+    run's processes take a moment to exit; one that outlives this is left behind."""
+    deadline = time.monotonic() + seconds
+    while (left := marked_processes(mark)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return left
+
+
 @pytest.fixture(scope="session")
 def executions(tmp_path_factory):
     """Every notebook the tests run untouched, executed once per run (tests/executions.py)."""

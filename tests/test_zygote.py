@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import marked_processes
+from conftest import processes_left
 
 from toolbox_widgets.grading.sandbox import Limits, UidLease, lease_uid
 from toolbox_widgets.grading.worker import Pool, Task
@@ -46,9 +46,10 @@ def printed(result: dict, name: str) -> list[str]:
 
 
 # Every process this module starts (bwrap, zygotes) inherits this mark, so that the end
-# of the module can check that none of them is left.
+# of the module can check that none of them is left. Set while the module runs only: set
+# at import (collection), it marked what other modules start for the whole session (the
+# browser tests' JupyterLab), which then counted as "left behind" here.
 MARK = f"mld-zygote-test-{os.getpid()}"
-os.environ["MLD_GRADE_TEST_MARK"] = MARK
 
 
 @functools.cache
@@ -61,10 +62,16 @@ def pool() -> Pool:
 def no_process_left():
     """When the module is done and its pool closed, no sandbox process may remain (a
     zygote once outlived a CI run by 40 minutes)."""
+    before = os.environ.get("MLD_GRADE_TEST_MARK")
+    os.environ["MLD_GRADE_TEST_MARK"] = MARK
     yield
+    if before is None:
+        os.environ.pop("MLD_GRADE_TEST_MARK", None)
+    else:
+        os.environ["MLD_GRADE_TEST_MARK"] = before
     if pool.cache_info().currsize:
         pool().close()
-    left = marked_processes(MARK)
+    left = processes_left(MARK)
     assert not left, f"processes left behind: {left}"
 
 

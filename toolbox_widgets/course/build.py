@@ -135,9 +135,9 @@ def _build_assignment(root: Path, assignment: layout.Assignment, gradebook: bool
     stub = "# " + catalogs.package_translation(root, assignment.language, ANSWER_STUB)
     if gradebook:
         with _WORKER["gradebook lock"]:
-            generate_assignment(root, assignment.name, code_stub=stub)
+            generate_assignment(root, assignment.name, stub)
     else:
-        generate_assignment(root, assignment.name, gradebook=False, code_stub=stub)
+        generate_assignment(root, assignment.name, stub, gradebook=False)
     for notebook in sorted((root / "release" / assignment.name).glob("*.ipynb")):
         collapse_builder_code(notebook)
     build_self_study(root, assignment.name)

@@ -21,7 +21,6 @@ import traceback
 from pathlib import Path
 
 _APPS: dict[tuple[Path, bool], object] = {}
-_STUBS: dict[tuple[Path, bool], dict] = {}  # nbgrader_config.py's code stub, per app
 
 
 def preload() -> None:
@@ -46,23 +45,20 @@ def _app(root: Path, gradebook: bool):
         for handler in list(app.log.handlers):  # its messages go into the error below
             app.log.removeHandler(handler)
         _APPS[root, gradebook] = app
-        _STUBS[root, gradebook] = dict(app.config.ClearSolutions.code_stub)
     return _APPS[root, gradebook]
 
 
-def generate_assignment(root: Path, assignment: str, gradebook: bool = True,
-                        code_stub: str | None = None) -> None:
+def generate_assignment(root: Path, assignment: str, code_stub: str,
+                        gradebook: bool = True) -> None:
     """release/<assignment>/ from source/<assignment>/, as `nbgrader generate_assignment
-    <assignment> --force` makes it. RuntimeError, with nbgrader's own messages, if it cannot.
-    code_stub replaces nbgrader_config.py's stub (a translated assignment's own words)."""
+    <assignment> --force` makes it, with code_stub where the solutions were (the
+    assignment's language). RuntimeError, with nbgrader's own messages, if it cannot."""
     from nbgrader.converters import GenerateAssignment
     from nbgrader.utils import temp_attrs
 
-    root = Path(root).resolve()
-    app = _app(root, gradebook)
+    app = _app(Path(root).resolve(), gradebook)
     # The converter reads the app's configuration when it is made: set for this assignment.
-    app.config.ClearSolutions.code_stub = (
-        {"python": code_stub} if code_stub else dict(_STUBS[root, gradebook]))
+    app.config.ClearSolutions.code_stub = {"python": code_stub}
     log = io.StringIO()
     handler = logging.StreamHandler(log)
     handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
