@@ -338,7 +338,10 @@ def trainee_text(notebook: nbformat.NotebookNode):
     state = notebook.metadata.get("widgets", {}).get(
         "application/vnd.jupyter.widget-state+json", {}).get("state", {})
     for model, widget in state.items():
-        for name in ("description", "value", "placeholder", "tooltip", "_options_labels"):
+        # ipywidgets' words, then the course's ChoiceGroup (controls.py): its options, its
+        # name for screen readers and its lock button.
+        for name in ("description", "value", "placeholder", "tooltip", "_options_labels",
+                     "options", "label", "lock_label"):
             value = widget.get("state", {}).get(name)
             if isinstance(value, list):
                 value = " | ".join(map(str, value))
@@ -396,6 +399,21 @@ def test_english_sentences_are_found_outside_the_translation_only():
     assert english_sentences("⟦Thé {count} ⟧ corridors surveyed in every year", places) == [
         "corridors surveyed in every year"]
     assert english_sentences("<b>Check my answer</b> and more", places) == []
+
+
+def test_the_scan_reads_the_words_of_a_choice_group():
+    """A stepper's option, its group label and its lock button left in English are found."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {
+        "m1": {"model_name": "AnyModel", "state": {
+            "options": ["⟦Séñdíñg⟧", "Set up a working group with the services"],
+            "label": "Your choice for the first step", "lock_label": "Lock my choice and go on",
+            "selected": [0], "lock_pressed": 0}}}}}
+    found = [english_sentences(text, re.compile(r"(?!)")) for where, text in
+             trainee_text(notebook) if where == "m1"]
+    assert [f for f in found if f] == [["Set up a working group with the services"],
+                                       ["Your choice for the first step"],
+                                       ["Lock my choice and go on"]]
 
 
 @pytest.mark.slow
