@@ -249,6 +249,27 @@ def test_the_country_builder_builds_and_saves_without_code(tmp_path, monkeypatch
     assert "migration_profile_senegal-2.html" in status.value
 
 
+def test_a_menu_change_that_arrives_after_build_takes_the_profile_away(tmp_path, monkeypatch):
+    """The browser can deliver Build before the menu's last change (it holds a widget's next
+    change until the kernel is idle, but sends a click at once): the kernel then builds the
+    country before. When the change arrives, that profile goes, and nothing of it is saved."""
+    monkeypatch.chdir(tmp_path)
+    builder = profiles.country_builder()
+    status, (build,) = builder.children[-3], builder.children[0].children[1:]
+    builder.menu.value = "GHA"
+    build.click()  # the click arrived first: the country before is built
+    assert "✔ Profile of Ghana built" in status.value
+    builder.menu.value = "GHA"  # the same value again: no change, the profile stays
+    assert "✔ Profile of Ghana built" in status.value
+    builder.menu.value = "SEN"  # the menu's change, late
+    assert "press Build the profile" in status.value and "Ghana" not in status.value
+    builder.children[-4].children[0].click()
+    assert "Build a profile first" in status.value
+    assert list(tmp_path.iterdir()) == []
+    build.click()
+    assert "✔ Profile of Senegal built" in status.value
+
+
 def test_saving_before_building_asks_to_build_first(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     builder = profiles.country_builder()

@@ -697,9 +697,16 @@ def _builder(controls, build):
         status.value = _say(_("✔ Profile of {place} built. Save it with the buttons "
                               "above.").format(place=profile.place))
 
+    def forget(text):
+        """The controls changed after the profile was built: take it away, say why."""
+        if shown.pop("profile", None) is not None:
+            output.clear_output()
+            status.value = _say(text)
+
     box = widgets.VBox([*controls(run), _downloads(shown, status), status, output, KeyGuard()])
     box.add_class("mld-exercise")
     box.run = run  # for tests and the notebook's own worked example
+    box.forget = forget
     return box
 
 
@@ -719,6 +726,13 @@ def country_builder(default: str = ""):
 
     box = _builder(controls, lambda: _country_from(menu.value))
     box.menu = menu
+    # The browser sends a click at once but holds a menu's next change until the kernel has
+    # taken the one before: after fast arrow keys, Build can reach the kernel before the
+    # country shown. A change that arrives after a build takes that profile away, so the
+    # profile shown (and saved) is never of another country than the menu's.
+    menu.observe(lambda change: box.forget(_(
+        "○ The country in the menu has changed: press Build the profile to see its "
+        "profile.")), names="value")
     return box
 
 
