@@ -481,33 +481,41 @@ def test_a_perfect_trainee_scores_full_and_a_blank_one_zero_in_the_translation(q
     assert sum(expected["blank"].values()) == 0
 
 
-TRANSLATED = ("core_fr", "core_es")
+TRANSLATED = ("core_fr", "core_es", "module1_fr", "module1_es")
+# Each module's notebook with every kind of exercise (Module 1's has the ordering, and a
+# number with decimals, typed with a decimal comma in French and Spanish).
+EVERY_KIND = {"core": "01_why_local", "module1": "05_assessment_tools"}
+
+
+def _english(assignment: str) -> str:
+    return assignment.rsplit("_", 1)[0]
 
 
 @pytest.fixture(scope="module")
 def graded_translations(built_course, tmp_path_factory) -> dict:
-    """The released French and Spanish notebook with every kind of exercise, answered by a
-    perfect and a blank trainee, and graded by mld grade: the two languages side by side,
-    each in a copy of the course whose source holds that one notebook, so that a run records
-    the keys of what it grades and not of the whole module."""
+    """The released French and Spanish notebook with every kind of exercise of each module,
+    answered by a perfect and a blank trainee, and graded by mld grade: the assignments side
+    by side, each in a copy of the course whose source holds that one notebook, so that a run
+    records the keys of what it grades and not of the whole module."""
     from concurrent.futures import ThreadPoolExecutor
 
     from executions import WORKERS
     from test_grading import blank, perfect
     from trainees import read_key
 
-    name = "01_why_local"
     base = tmp_path_factory.mktemp("translations")
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         skip = {"submitted", "autograded", "feedback"} & set(names)  # what other tests left
         if Path(folder).parent.name == "source" and Path(folder).name in TRANSLATED:
+            name = EVERY_KIND[_english(Path(folder).name)]
             skip |= {n for n in names if n.endswith(".ipynb") and n != f"{name}.ipynb"}
         return skip
 
     found, answering = {}, {}
     with ThreadPoolExecutor(WORKERS) as pool:
         for assignment in TRANSLATED:
+            name = EVERY_KIND[_english(assignment)]
             root = base / assignment
             shutil.copytree(built_course, root, ignore=ignore)
             key = read_key(root / "source" / assignment / f"{name}.ipynb")
@@ -525,7 +533,9 @@ def graded_translations(built_course, tmp_path_factory) -> dict:
         stderr = run.communicate()[1]
         found[assignment] = (run, stderr, base / assignment,
                              {t: expected[assignment, t] for t in ("perfect", "blank")})
-    return {"english": read_key(built_course / "source" / "core" / f"{name}.ipynb"), **found}
+    english = {a: read_key(built_course / "source" / _english(a)
+                           / f"{EVERY_KIND[_english(a)]}.ipynb") for a in TRANSLATED}
+    return {"english": english, **found}
 
 
 @pytest.mark.slow
@@ -536,7 +546,7 @@ def test_a_perfect_and_a_blank_trainee_score_as_in_english_through_mld_grade(
     """The released French and Spanish notebook with every kind of exercise, graded by
     mld grade: full marks and zero, per graded cell exactly what the English key gives."""
     run, stderr, root, expected = graded_translations[assignment]
-    english = graded_translations["english"]
+    english = graded_translations["english"][assignment]
     assert run.returncode == 0, stderr[-3000:]
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         for trainee, scores in expected.items():
