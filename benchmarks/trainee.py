@@ -9,12 +9,13 @@ loaded, its lazily loaded parts included (plotly loads a chart type's code at it
 chart), imported in the same order in a fresh kernel. The course's own package and the
 standard library are not counted: their time is the course's.
 
-    .venv/bin/python benchmarks/trainee.py [--repeat 3] [--notebooks 01 03]
+    .venv/bin/python benchmarks/trainee.py [--repeat 3] [--notebooks 01 03] [--module module1]
 
 Run All is timed from a started kernel (as after opening a notebook in JupyterLab) to
-the last cell's reply, in a scratch copy of release/core. The browser's own drawing
-time is not included; the save time is measured in the kernel, from the change of a
-control to the answers file written (the path a click takes once it reaches the kernel).
+the last cell's reply, in a scratch copy of release/<module> (core unless --module). The
+browser's own drawing time is not included; the save time is measured in the kernel,
+from the change of a control to the answers file written (the path a click takes once it
+reaches the kernel).
 """
 
 from __future__ import annotations
@@ -163,8 +164,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--notebooks", nargs="*", default=[],
                         help="file name prefixes, e.g. 01 03 (default: all)")
+    parser.add_argument("--module", default="core", help="an assignment of release/ "
+                        "(default: core), e.g. module1")
     args = parser.parse_args()
-    notebooks = sorted((ROOT / "release" / "core").glob("*.ipynb"))
+    notebooks = sorted((ROOT / "release" / args.module).glob("*.ipynb"))
     if args.notebooks:
         notebooks = [n for n in notebooks if n.name.startswith(tuple(args.notebooks))]
     with tempfile.TemporaryDirectory() as scratch:
@@ -176,7 +179,7 @@ def main() -> int:
             times, sizes, saves = [], [], []
             for attempt in range(args.repeat):
                 folder = base / f"{notebook.stem}-{attempt}"
-                shutil.copytree(ROOT / "release" / "core", folder)
+                shutil.copytree(ROOT / "release" / args.module, folder)
                 elapsed, size, save, modules = run_all(folder / notebook.name, folder)
                 times.append(elapsed)
                 sizes.append(size)

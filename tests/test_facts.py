@@ -1,6 +1,7 @@
 """Figures quoted in notebook text agree with the course data, hedge words and all.
 
-Each file tests/facts/<notebook stem>.py lists FACTS, each one of:
+Each file tests/facts/<module>/<notebook stem>.py (tests/facts/core/01_why_local.py for
+notebooks/core/01_why_local.ipynb) lists FACTS, each one of:
 
 * ``(fragment, claim, value)``: ``fragment`` appears in a Markdown cell of that notebook,
   ``claim`` is the figure as written in it ("about 6.5%", "more than half"), and ``value``
@@ -35,18 +36,24 @@ NOT_FIGURE_CELLS = ("ex_intro", "progress_intro", "sources", "intro_howto", "int
                     "objectives_map", "time", "grading", "map_intro")
 EXERCISE_CELL = ("q", "p", "s", "t", "r")  # q1_intro, p2_intro, r1_task, ...
 def _fact_files():
-    return sorted(FACTS_DIR.glob("*.py"))
+    return sorted(FACTS_DIR.glob("*/*.py"))
+
+
+def _name(path: Path) -> str:
+    """module/stem: the notebook a fact file or a notebook stands for ("core/01_why_local")."""
+    return f"{path.parent.name}/{path.stem}"
 
 
 def _load(path: Path):
-    spec = importlib.util.spec_from_file_location(f"facts_{path.stem}", path)
+    spec = importlib.util.spec_from_file_location(f"facts_{path.parent.name}_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.FACTS
 
 
-def _notebook(stem: str) -> Path:
-    return next(p for p in instructor_notebooks() if p.stem == stem)
+def _notebook(name: str) -> Path:
+    """The instructor notebook of "module/stem": modules share stems (00_overview...)."""
+    return next(p for p in instructor_notebooks() if _name(p) == name)
 
 
 def _plain(text: str) -> str:
@@ -55,8 +62,8 @@ def _plain(text: str) -> str:
     return " ".join(text.replace(LITERAL_DOLLAR, "$").replace("*", "").split())
 
 
-def _read_cells(stem: str) -> list[str]:
-    notebook = nbformat.read(_notebook(stem), as_version=4)
+def _read_cells(name: str) -> list[str]:
+    notebook = nbformat.read(_notebook(name), as_version=4)
     cells = []
     previous = ""
     for cell in notebook.cells:
@@ -72,9 +79,9 @@ def _read_cells(stem: str) -> list[str]:
     return cells
 
 
-@pytest.mark.parametrize("facts", _fact_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("facts", _fact_files(), ids=_name)
 def test_quoted_figures_match_the_data(facts):
-    notebook = nbformat.read(_notebook(facts.stem), as_version=4)
+    notebook = nbformat.read(_notebook(_name(facts)), as_version=4)
     text = _plain("\n".join(c.source for c in notebook.cells if c.cell_type == "markdown"))
     entries = _load(facts)
     assert entries, f"{facts.name} lists no facts"
@@ -104,15 +111,16 @@ def test_quoted_figures_match_the_data(facts):
                 "(rules in tests/fact_rules.py)")
 
 
-def _claims(stem: str) -> list[tuple[str, str]]:
-    path = FACTS_DIR / f"{stem}.py"
+def _claims(name: str) -> list[tuple[str, str]]:
+    path = FACTS_DIR / f"{name}.py"
     facts = _load(path) if path.exists() else []
     return [(_plain(f[0]), _plain(f[1])) for f in facts if len(f) == 3]
 
 
-def unbound_sentences(stem: str) -> list[str]:
-    """Sentences of a notebook that state a figure no claim of its fact file binds."""
-    return unbound(_read_cells(stem), _claims(stem))
+def unbound_sentences(name: str) -> list[str]:
+    """Sentences of a notebook ("module/stem") that state a figure no claim of its fact file
+    binds."""
+    return unbound(_read_cells(name), _claims(name))
 
 
 def unbound(cells: list[str], claims: list[tuple[str, str]]) -> list[str]:
@@ -136,12 +144,11 @@ def unbound(cells: list[str], claims: list[tuple[str, str]]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in instructor_notebooks()
-                                  if p.parent.name == "core"])
-def test_every_figure_a_trainee_reads_is_bound(stem):
-    unbound = unbound_sentences(stem)
-    assert not unbound, (f"{stem}: {len(unbound)} sentences state a figure that no claim in "
-                         f"tests/facts/{stem}.py binds:\n" + "\n".join(unbound))
+@pytest.mark.parametrize("name", [_name(p) for p in instructor_notebooks()])
+def test_every_figure_a_trainee_reads_is_bound(name):
+    unbound = unbound_sentences(name)
+    assert not unbound, (f"{name}: {len(unbound)} sentences state a figure that no claim in "
+                         f"tests/facts/{name}.py binds:\n" + "\n".join(unbound))
 
 
 def test_the_binding_check_finds_a_figure_no_claim_covers():
@@ -156,6 +163,9 @@ def test_the_binding_check_finds_a_figure_no_claim_covers():
 
 
 def test_every_fact_file_names_a_notebook():
-    stems = {p.stem for p in instructor_notebooks()}
+    names = {_name(p) for p in instructor_notebooks()}
     for path in _fact_files():
-        assert path.stem in stems, f"{path.name} matches no notebook"
+        assert _name(path) in names, (
+            f"tests/facts/{_name(path)}.py matches no notebook: fact files live in "
+            "tests/facts/<module>/<notebook stem>.py")
+    assert not list(FACTS_DIR.glob("*.py")), "a fact file belongs in tests/facts/<module>/"

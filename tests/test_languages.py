@@ -3,8 +3,10 @@ how a mixed-language class lands in the LMS, and what a released language proves
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import inspect
+import io
 import json
 import re
 import shutil
@@ -181,25 +183,32 @@ needs_c2 = pytest.mark.skipif(not KERNEL_SPEAKS, reason=(
     "the kernel's Workbook(language=...) (contract C2, the i18n-kernel branch) is not here"))
 
 
+QPS_MODULES = ("core", "module1")  # each built and run in the pseudo-locale
+
+
 @pytest.fixture(scope="module")
 def qps_course(tmp_path_factory) -> Path:
-    """Core built in English and in the pseudo-locale, from a test-made, complete catalog.
-    Core only, whatever other modules there are: the proof is per language, not per module
-    (each module's catalogs are checked complete by test_catalogs.py)."""
+    """Core and Module 1 built in English and in the pseudo-locale, from test-made,
+    complete catalogs (the course's other modules, if any, in English only). Module 1 is
+    here for what only it has: the stepper's lock, the rating grids, the profile builder."""
     root = layout.scratch_course(ROOT, tmp_path_factory.mktemp("qps-course"),
-                                 notebooks=("core/*.ipynb",))
+                                 notebooks=tuple(f"{m}/*.ipynb" for m in QPS_MODULES))
     for listing in (root / "locales").glob("*/released"):
         listing.unlink()  # the real languages are built and run by the other tests
-    catalogs.write_templates(root, ["core"])
-    target = catalogs.catalog_path(root, catalogs.PSEUDO, "core")
-    target.parent.mkdir(parents=True)
-    catalogs.pseudo_catalog(polib.pofile(str(catalogs.template_path(root, "core")))).save(
-        str(target))
-    (root / "locales" / catalogs.PSEUDO / "released").write_text("core\n")
+    catalogs.write_templates(root, list(QPS_MODULES))
+    for module in QPS_MODULES:
+        target = catalogs.catalog_path(root, catalogs.PSEUDO, module)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        catalogs.pseudo_catalog(polib.pofile(str(catalogs.template_path(root, module)))).save(
+            str(target))
+    (root / "locales" / catalogs.PSEUDO / "released").write_text("\n".join(QPS_MODULES) + "\n")
     # The package's words too: the build reads the answer cells' stub from there.
     catalogs.pseudo_catalog(catalogs.extract_package()).save(
         str(catalogs.catalog_path(root, catalogs.PSEUDO, catalogs.PACKAGE)))
-    assert build.build(root) == ["core", "core_qps"]
+    built = build.build(root)  # any other module is built too, in English only
+    assert set(QPS_MODULES) <= set(built) and sorted(
+        name for name in built if layout.language_of(name)) == [
+        f"{m}_qps" for m in QPS_MODULES], built
     return root
 
 
@@ -214,24 +223,28 @@ def _graded_cells(path: Path) -> list[tuple]:
 
 @pytest.mark.slow
 def test_every_graded_cell_is_identical_in_core_and_its_translation(qps_course):
-    names = sorted(p.name for p in (ROOT / "notebooks" / "core").glob("*.ipynb"))
-    for name in names:
-        english = _graded_cells(qps_course / "source" / "core" / name)
-        pseudo = _graded_cells(qps_course / "source" / "core_qps" / name)
-        assert pseudo == english, name
-        assert any(checksum for *_, checksum in english) or name == "00_overview.ipynb"
-        # nbgrader's checksums stored at generate_assignment, and the cell order
-        stored = [[(c.metadata["nbgrader"]["grade_id"], c.metadata["nbgrader"].get("checksum"))
-                   for c in nbformat.read(qps_course / "release" / tree / name, 4).cells
-                   if c.metadata.get("nbgrader", {}).get("grade")] for tree in ("core", "core_qps")]
-        assert stored[0] == stored[1], name
-    assert sorted(p.name for p in (qps_course / "selfstudy" / "core_qps").glob("*.ipynb")) == names
+    for module in QPS_MODULES:
+        names = sorted(p.name for p in (ROOT / "notebooks" / module).glob("*.ipynb"))
+        for name in names:
+            english = _graded_cells(qps_course / "source" / module / name)
+            pseudo = _graded_cells(qps_course / "source" / f"{module}_qps" / name)
+            assert pseudo == english, (module, name)
+            assert any(checksum for *_, checksum in english) or name == "00_overview.ipynb"
+            # nbgrader's checksums stored at generate_assignment, and the cell order
+            stored = [[(c.metadata["nbgrader"]["grade_id"], c.metadata["nbgrader"].get("checksum"))
+                       for c in nbformat.read(qps_course / "release" / tree / name, 4).cells
+                       if c.metadata.get("nbgrader", {}).get("grade")]
+                      for tree in (module, f"{module}_qps")]
+            assert stored[0] == stored[1], (module, name)
+        assert sorted(p.name for p in (qps_course / "selfstudy" / f"{module}_qps").glob(
+            "*.ipynb")) == names
 
 
 @pytest.mark.slow
 def test_the_translation_reaches_every_marked_string_comment_and_the_setup_cell(qps_course):
     stubs = 0
-    for path in sorted((qps_course / "release" / "core_qps").glob("*.ipynb")):
+    for path in sorted(p for m in QPS_MODULES
+                       for p in (qps_course / "release" / f"{m}_qps").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         code = [c for c in notebook.cells if c.cell_type == "code" and not is_grade(c)]
         for cell in code:
@@ -241,7 +254,9 @@ def test_the_translation_reaches_every_marked_string_comment_and_the_setup_cell(
             comments = [c.text for c in code_comments.comments(cell.source)
                         if code_comments.in_cell(cell) and not c.text.startswith("⟦")]
             assert comments == [], f"{path.name}, cell {cell.id}: {comments[:3]}"
-        assert any('language="qps")' in c.source for c in code), path.name
+        if any("Workbook(" in c.source for c in code):  # an overview may have none: its
+            # points table speaks the language of the notebook's metadata
+            assert any('language="qps")' in c.source for c in code), path.name
         assert notebook.metadata["mld"]["language"] == "qps"
         # nbgrader's stub, where the solution was, is in the trainee's language too
         answers = [c.source for c in code if c.metadata.get("nbgrader", {}).get("solution")]
@@ -253,15 +268,16 @@ def test_the_translation_reaches_every_marked_string_comment_and_the_setup_cell(
 
 def qps_locales(course: Path, folder: Path) -> Path:
     """What the kernel reads in the pseudo-locale (the build never puts it into the
-    package): the package catalog, Core's (for the explanations graded cells keep in
-    English) and the glossary, in a folder for TOOLBOX_LOCALE_DIR."""
+    package): the package catalog, each module's (for the explanations graded cells keep
+    in English) and the glossary, in a folder for TOOLBOX_LOCALE_DIR."""
     messages = folder / catalogs.PSEUDO / "LC_MESSAGES"
     package = folder / "po" / f"{catalogs.PACKAGE}.po"
     package.parent.mkdir(parents=True)
     catalogs.pseudo_catalog(catalogs.extract_package()).save(str(package))
     catalogs.compile_package(package, messages / f"{catalogs.PACKAGE}.mo")
-    catalogs.compile_package(catalogs.catalog_path(course, catalogs.PSEUDO, "core"),
-                             messages / "core.mo")
+    for module in QPS_MODULES:
+        catalogs.compile_package(catalogs.catalog_path(course, catalogs.PSEUDO, module),
+                                 messages / f"{module}.mo")
     glossary = catalogs.catalog_path(course, catalogs.PSEUDO, glossary_catalog.MODULE)
     terms = polib.pofile(str(ROOT / "locales" / "glossary.pot"))
     terms.metadata["Language"] = catalogs.PSEUDO
@@ -275,14 +291,17 @@ def qps_locales(course: Path, folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def qps_run(qps_course, executions, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    """Every student notebook of core_qps, run once as a trainee would (Run All), side by
-    side on the shared pool (tests/executions.py), with the package's words, Core's
-    explanations and the glossary in the pseudo-locale."""
+    """Every student notebook of core_qps and module1_qps, run once as a trainee would (Run
+    All), side by side on the shared pool (tests/executions.py), with the package's words,
+    the modules' explanations and the glossary in the pseudo-locale. Keyed by
+    "<assignment>/<notebook>"."""
     locales = qps_locales(qps_course, tmp_path_factory.mktemp("qps-locales"))
     env = {i18n.ENV_VAR: str(locales)}  # the kernel reads its catalogs there
-    paths = sorted((qps_course / "release" / "core_qps").glob("*.ipynb"))
+    paths = sorted(p for m in QPS_MODULES
+                   for p in (qps_course / "release" / f"{m}_qps").glob("*.ipynb"))
     executions.start_runs(paths, env=env)
-    return {path.name: executions.run(path, env=env).notebook for path in paths}
+    return {f"{path.parent.name}/{path.name}": executions.run(path, env=env).notebook
+            for path in paths}
 
 
 @pytest.mark.slow
@@ -319,7 +338,10 @@ def trainee_text(notebook: nbformat.NotebookNode):
     state = notebook.metadata.get("widgets", {}).get(
         "application/vnd.jupyter.widget-state+json", {}).get("state", {})
     for model, widget in state.items():
-        for name in ("description", "value", "placeholder", "tooltip", "_options_labels"):
+        # ipywidgets' words, then the course's ChoiceGroup (controls.py): its options, its
+        # name for screen readers and its lock button.
+        for name in ("description", "value", "placeholder", "tooltip", "_options_labels",
+                     "options", "label", "lock_label"):
             value = widget.get("state", {}).get(name)
             if isinstance(value, list):
                 value = " | ".join(map(str, value))
@@ -328,16 +350,25 @@ def trainee_text(notebook: nbformat.NotebookNode):
 
 
 # What is not language and so stays as it is in every translation, in one place. Numbers,
-# codes, web addresses and code are never words to english_sentences. The one kind of name
-# allowed is a place as its publisher names it: the test locale qps has no country names
-# of its own (CLDR has none), so the data loaders keep the English ones there.
+# codes, web addresses and code are never words to english_sentences. Two kinds of name are
+# allowed: a place as its publisher names it (the test locale qps has no country names of
+# its own, CLDR has none, so the data loaders keep the English ones there), and a data
+# table's reference as its publisher writes it (the citation in data/datapackage.json up to
+# its licence, which the profile builder's sources keep as published, as the notebooks'
+# Sources cells do).
 def place_names() -> re.Pattern:
-    tables = [data.load(name) for name in data.list_tables()["name"]]
-    names = {str(value) for table in tables for column in table.columns
-             if column.endswith(("country", "region"))
-             for value in table[column].dropna().unique()}
-    longest_first = sorted(names, key=len, reverse=True)  # "Nigeria" before "Niger"
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, longest_first)) + r")\b")
+    names = data.list_tables()["name"]
+    tables = [data.load(name) for name in names]
+    places = {str(value) for table in tables for column in table.columns
+              if column.endswith(("country", "region"))
+              for value in table[column].dropna().unique()}
+    references = {data.citation(name).partition(" Licence: ")[0] for name in names}
+
+    def pattern(text: str) -> str:  # a PDF wraps lines; HTML writes an apostrophe as &#x27;
+        return re.sub(r"\\ ", r"\\s+", re.escape(text)).replace("'", "(?:'|&#x27;|&#39;)")
+
+    longest_first = sorted(places | references, key=len, reverse=True)  # "Nigeria", "Niger"
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(pattern, longest_first)) + r")(?!\w)")
 
 
 SENTENCE = re.compile(r"\b[A-Za-z][a-z']*(?:[ ,;:\-]+[A-Za-z][a-z']*){3,}\b")
@@ -368,6 +399,21 @@ def test_english_sentences_are_found_outside_the_translation_only():
     assert english_sentences("⟦Thé {count} ⟧ corridors surveyed in every year", places) == [
         "corridors surveyed in every year"]
     assert english_sentences("<b>Check my answer</b> and more", places) == []
+
+
+def test_the_scan_reads_the_words_of_a_choice_group():
+    """A stepper's option, its group label and its lock button left in English are found."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {
+        "m1": {"model_name": "AnyModel", "state": {
+            "options": ["⟦Séñdíñg⟧", "Set up a working group with the services"],
+            "label": "Your choice for the first step", "lock_label": "Lock my choice and go on",
+            "selected": [0], "lock_pressed": 0}}}}}
+    found = [english_sentences(text, re.compile(r"(?!)")) for where, text in
+             trainee_text(notebook) if where == "m1"]
+    assert [f for f in found if f] == [["Set up a working group with the services"],
+                                       ["Your choice for the first step"],
+                                       ["Lock my choice and go on"]]
 
 
 @pytest.mark.slow
@@ -435,33 +481,41 @@ def test_a_perfect_trainee_scores_full_and_a_blank_one_zero_in_the_translation(q
     assert sum(expected["blank"].values()) == 0
 
 
-TRANSLATED = ("core_fr", "core_es")
+TRANSLATED = ("core_fr", "core_es", "module1_fr", "module1_es")
+# Each module's notebook with every kind of exercise (Module 1's has the ordering, and a
+# number with decimals, typed with a decimal comma in French and Spanish).
+EVERY_KIND = {"core": "01_why_local", "module1": "05_assessment_tools"}
+
+
+def _english(assignment: str) -> str:
+    return assignment.rsplit("_", 1)[0]
 
 
 @pytest.fixture(scope="module")
 def graded_translations(built_course, tmp_path_factory) -> dict:
-    """The released French and Spanish notebook with every kind of exercise, answered by a
-    perfect and a blank trainee, and graded by mld grade: the two languages side by side,
-    each in a copy of the course whose source holds that one notebook, so that a run records
-    the keys of what it grades and not of the whole module."""
+    """The released French and Spanish notebook with every kind of exercise of each module,
+    answered by a perfect and a blank trainee, and graded by mld grade: the assignments side
+    by side, each in a copy of the course whose source holds that one notebook, so that a run
+    records the keys of what it grades and not of the whole module."""
     from concurrent.futures import ThreadPoolExecutor
 
     from executions import WORKERS
     from test_grading import blank, perfect
     from trainees import read_key
 
-    name = "01_why_local"
     base = tmp_path_factory.mktemp("translations")
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         skip = {"submitted", "autograded", "feedback"} & set(names)  # what other tests left
         if Path(folder).parent.name == "source" and Path(folder).name in TRANSLATED:
+            name = EVERY_KIND[_english(Path(folder).name)]
             skip |= {n for n in names if n.endswith(".ipynb") and n != f"{name}.ipynb"}
         return skip
 
     found, answering = {}, {}
     with ThreadPoolExecutor(WORKERS) as pool:
         for assignment in TRANSLATED:
+            name = EVERY_KIND[_english(assignment)]
             root = base / assignment
             shutil.copytree(built_course, root, ignore=ignore)
             key = read_key(root / "source" / assignment / f"{name}.ipynb")
@@ -479,7 +533,9 @@ def graded_translations(built_course, tmp_path_factory) -> dict:
         stderr = run.communicate()[1]
         found[assignment] = (run, stderr, base / assignment,
                              {t: expected[assignment, t] for t in ("perfect", "blank")})
-    return {"english": read_key(built_course / "source" / "core" / f"{name}.ipynb"), **found}
+    english = {a: read_key(built_course / "source" / _english(a)
+                           / f"{EVERY_KIND[_english(a)]}.ipynb") for a in TRANSLATED}
+    return {"english": english, **found}
 
 
 @pytest.mark.slow
@@ -490,7 +546,7 @@ def test_a_perfect_and_a_blank_trainee_score_as_in_english_through_mld_grade(
     """The released French and Spanish notebook with every kind of exercise, graded by
     mld grade: full marks and zero, per graded cell exactly what the English key gives."""
     run, stderr, root, expected = graded_translations[assignment]
-    english = graded_translations["english"]
+    english = graded_translations["english"][assignment]
     assert run.returncode == 0, stderr[-3000:]
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         for trainee, scores in expected.items():
@@ -500,3 +556,95 @@ def test_a_perfect_and_a_blank_trainee_score_as_in_english_through_mld_grade(
     assert expected["perfect"] == {e.grade_id: e.points for e in english.auto}
     assert sum(expected["perfect"].values()) == english.auto_points > 0
     assert set(expected["blank"].values()) == {0.0}
+
+
+# --- Module 1's own outputs that a Run All does not show, in the pseudo-locale ---------------
+
+@pytest.fixture
+def in_pseudo_locale(qps_course, tmp_path, monkeypatch):
+    """This process speaks the pseudo-locale (the package's words and the modules' catalogs),
+    then English again."""
+    monkeypatch.setenv(i18n.ENV_VAR, str(qps_locales(qps_course, tmp_path / "locales")))
+    assert i18n.use_language(catalogs.PSEUDO) == ""
+    yield place_names()
+    i18n.use_language(None)
+
+
+@pytest.mark.slow
+@needs_c2
+def test_the_profile_builders_files_reach_the_trainee_in_the_pseudo_locale(in_pseudo_locale,
+                                                                           tmp_path):
+    """The HTML and PDF files the profile builder writes (a country's profile and the sample
+    municipality's): every sentence in them went through a catalog."""
+    from toolbox_widgets.trainee import profiles
+    written = []
+    for profile in (profiles.country_profile("SEN"),
+                    profiles.municipal_profile(profiles.sample_table(), profiles.SAMPLE_PLACE,
+                                               synthetic=True)):
+        document = profile.document()
+        written += [document.write_html(tmp_path, profile.file_stem()),
+                    document.write_pdf(tmp_path, profile.file_stem())]
+    escaped = {}
+    for path in written:
+        if path.suffix == ".pdf":
+            text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                                  text=True, check=True).stdout
+            text = re.sub(r"-\n\s*", "", text)  # words hyphenated at the end of a line
+        else:
+            text = path.read_text(encoding="utf-8")
+        if found := english_sentences(text, in_pseudo_locale):
+            escaped[path.name] = found[:5]
+    assert escaped == {}, "English in the profile's files that passed through no catalog"
+    assert all("⟦" in (p.read_text(encoding="utf-8") if p.suffix == ".html" else "⟦")
+               for p in written)
+
+
+# Module 1's rating grids draw their chart and gap list only when the trainee presses the
+# grid's button: (notebook, grid, the notebook's report function, ratings as positions).
+GRID_REPORTS = [
+    ("03_migration_data.ipynb", "a1", "audit_report", [0, 1, 2]),
+    ("04_policy_coherence.ipynb", "c1", "coherence_report", [0, 1, 3]),
+]
+
+
+@pytest.mark.slow
+@needs_c2
+@pytest.mark.parametrize(("notebook", "grid", "report", "levels"), GRID_REPORTS)
+def test_the_rating_grids_reports_reach_the_trainee_in_the_pseudo_locale(
+        qps_course, in_pseudo_locale, tmp_path, notebook, grid, report, levels):
+    """The translated notebook's setup and grid cells run here; the grid is rated (with a
+    starting point kept) and its report drawn: its chart's words and printed lines went
+    through a catalog."""
+    cells = nbformat.read(qps_course / "release" / "module1_qps" / notebook, as_version=4).cells
+    setup = next(c.source for c in cells if c.get("id") == "setup")
+    grid_cell = next(c.source for c in cells
+                     if re.search(rf"\b{grid} = book\.rating_grid", c.source))
+    shown = []
+
+    def show_chart(figure, alt_text):
+        layout_ = figure.to_plotly_json()["layout"]
+        shown.extend([json.dumps(layout_.get("title", ""), ensure_ascii=False), alt_text,
+                      *(trace.name or "" for trace in figure.data)])
+        for axis in ("xaxis", "yaxis", "polar"):
+            shown.append(json.dumps(layout_.get(axis, {}).get("title", ""), ensure_ascii=False))
+
+    namespace = {}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        # The setup cell's imports; its workbook here, with its answers file in tmp_path.
+        exec("\n".join(line for line in setup.splitlines() if not line.startswith("book =")),
+             namespace)
+        name = re.search(r'Workbook\("(\w+)"', setup).group(1)
+        namespace["book"] = Workbook(name, folder=tmp_path, language=catalogs.PSEUDO)
+        namespace["show_chart"] = show_chart
+        exec(grid_cell, namespace)
+        rating = namespace[grid]
+        items, scales = list(rating.items), list(rating.scales)
+        ratings = {item: {scale: levels[n % len(levels)] for scale in scales}
+                   for n, item in enumerate(items)}
+        before = {item: dict.fromkeys(scales, 0) for item in items}
+        rating.answer({"ratings": ratings, "before": {"ratings": before, "saved": "2026-01-01"}})
+        namespace[report](rating)
+    text = "\n".join([out.getvalue(), *shown])
+    assert "⟦" in text
+    assert english_sentences(text, in_pseudo_locale) == []

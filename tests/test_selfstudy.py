@@ -24,7 +24,8 @@ def _study(instructor):
     return nbformat.read(SELF_STUDY / instructor.parent.name / instructor.name, as_version=4)
 
 
-@pytest.mark.parametrize("instructor", instructor_notebooks(), ids=lambda p: p.name)
+@pytest.mark.parametrize("instructor", instructor_notebooks(),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_self_study_has_the_hidden_tests_collapsed_and_no_solution(instructor):
     authored = nbformat.read(instructor, as_version=4)
     study = _study(instructor)
@@ -97,17 +98,20 @@ def _text(notebook) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("notebook", ["core/01_why_local.ipynb",
+                                      # Module 1's stepper: each answer typed is also locked
+                                      "module1/02_coordination_mainstreaming.ipynb"])
 def test_a_perfect_learner_sees_full_marks_and_a_wrong_one_the_explanation(tmp_path,
-                                                                          monkeypatch):
+                                                                          monkeypatch, notebook):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    instructor = ROOT / "notebooks" / "core" / "01_why_local.ipynb"
+    instructor = ROOT / "notebooks" / notebook
     key = read_key(instructor)
     widgets = [e for e in key.auto if e.exercise_id]
     total = sum(e.points for e in widgets)
-    folder = tmp_path / "core"
+    folder = tmp_path / instructor.parent.name
     folder.mkdir()
     study = folder / instructor.name
-    study.write_bytes((SELF_STUDY / "core" / instructor.name).read_bytes())
+    study.write_bytes((SELF_STUDY / notebook).read_bytes())
 
     perfect = _text(_run(study, {e.exercise_id: e.answer_expr for e in widgets}))
     assert f"Your score in this notebook so far: {total:g} of {total:g} points." in perfect
@@ -130,7 +134,8 @@ def test_a_perfect_learner_sees_full_marks_and_a_wrong_one_the_explanation(tmp_p
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("notebook", sorted(SELF_STUDY.glob("*/*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize("notebook", sorted(SELF_STUDY.glob("*/*.ipynb")),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_an_untouched_self_study_notebook_runs_and_gives_nothing_away(notebook, executions,
                                                                      request):
     # the one run of this notebook (outside nbgrader, as a learner opens it), started with

@@ -225,7 +225,10 @@ def test_student_version_collapses_exercise_chart_and_table_code(notebook):
         builds = "show_chart(" in cell.source or "show_table(" in cell.source or any(
             f"book.{kind}(" in cell.source for kind in (
                 "single_choice", "multiple_choice", "numeric", "matching", "ordering",
-                "reflection", "self_assessment"))
+                "reflection", "self_assessment", "rating_grid")) or bool(re.search(
+                    # Module 1's profile builder: its menus, and a profile shown with charts
+                    r"\bprofiles\.(country|municipal)_builder\(|^\w+\.show\(\)$",
+                    cell.source, re.MULTILINE))
         # A test cell that only says an exercise's status, or the progress, says nothing the
         # exercise's line does not: folded, so a status is shown once (a code task's
         # `t1.status(value)` stays open: the trainee runs it to save the value).

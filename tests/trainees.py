@@ -22,6 +22,8 @@ WORKBOOK = re.compile(r"Workbook\(\s*[\"']([^\"']+)[\"']")
 CLICK = '''
 def _click(exercise, value):
     exercise._show(exercise._normalize(value))
+    if hasattr(exercise, "press_lock"):  # a stepper's step: then press "Lock my choice"
+        exercise.press_lock()
 '''
 
 

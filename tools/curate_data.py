@@ -1010,6 +1010,9 @@ def resource_descriptor(table: dict) -> dict:
     }
 
 
+COURSE_MADE = ("municipal_profile_sample",)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw_dir", type=Path, help="folder holding the shared raw files")
@@ -1026,7 +1029,12 @@ def main(argv=None) -> int:
         write_table(df, table["fields"], path)
         print(f"wrote {path.name}: {len(df)} rows, {path.stat().st_size:,} bytes")
 
-    package = dict(PACKAGE, resources=[resource_descriptor(t) for t in TABLES])
+    # Tables the course makes itself (no raw file: the synthetic sample municipality) keep
+    # their description from the package being replaced.
+    old = args.out / "datapackage.json"
+    kept = ([r for r in json.loads(old.read_text(encoding="utf-8"))["resources"]
+             if r["name"] in COURSE_MADE] if old.exists() else [])
+    package = dict(PACKAGE, resources=[resource_descriptor(t) for t in TABLES] + kept)
     text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
     (args.out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
     print("wrote datapackage.json")

@@ -26,7 +26,8 @@ TREES = ("source", "release", "selfstudy")  # what the build writes, one folder 
 # Files that running a notebook leaves behind; they never travel to trainees or into a
 # scratch copy of the course.
 NEVER_COPIED = ("*.answers.json", "*.answers.corrupt-*", "*.answers*.json", ".*", "__pycache__",
-                "*.pyc", ".ipynb_checkpoints", "gradebook.db", "*.tmp")
+                "*.pyc", ".ipynb_checkpoints", "gradebook.db", "*.tmp",
+                "migration_profile_*")  # profiles saved by Module 1's profile builder
 LANGUAGE = re.compile(r"[a-z]{2,3}")  # fr, es, qps: the folder names of locales/
 WORKBOOK = re.compile(r"\bWorkbook\(\s*(['\"])([^'\"]+)\1")
 

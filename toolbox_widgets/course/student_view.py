@@ -14,8 +14,10 @@ from pathlib import Path
 
 # The Workbook methods that make an exercise; code_task is left out on purpose.
 EXERCISES = ("single_choice", "multiple_choice", "numeric", "matching", "ordering",
-             "reflection", "self_assessment")
-_BUILDS = re.compile(r"\bshow_(?:chart|table)\(|\bbook\.(?:%s)\(" % "|".join(EXERCISES))
+             "reflection", "self_assessment", "rating_grid")
+_BUILDS = re.compile(r"\bshow_(?:chart|table)\(|\bbook\.(?:%s)\(" % "|".join(EXERCISES)
+                     # the profile builder (Module 1): its menus, and a profile's charts
+                     + r"|\bprofiles\.\w+_builder\(|^\w+\.show\(\)", re.MULTILINE)
 # What a test cell of an exercise or the progress cell holds once nbgrader removed the tests.
 _CHECKS = re.compile(r"\A\s*(?:\w+\.status\(\)|book\.progress\(\))\s*\Z")
 

@@ -52,6 +52,7 @@ function render({ model, el }) {
   const multiple = () => model.get("multiple");
 
   function choose(index) {
+    if (model.get("disabled")) return;  // a locked choice stays as it is
     if (multiple()) {
       const now = chosen();
       now.has(index) ? now.delete(index) : now.add(index);
@@ -70,6 +71,7 @@ function render({ model, el }) {
 
   function update() {
     const now = chosen();
+    group.setAttribute("aria-disabled", model.get("disabled") ? "true" : "false");
     if (!multiple() && now.size && document.activeElement !== items[current]) {
       current = [...now][0];  // a radio group's tab stop is its checked option
     }
@@ -114,10 +116,36 @@ function render({ model, el }) {
     update();
   }
 
+  // A stepper's lock: a button in this same model, so the lock travels with the choice
+  // (a separate button's click could reach the kernel before the last choice did).
+  let lock = null;  // drawn only for a group that has a lock label
+  function showLock() {
+    if (!model.get("lock_label")) {
+      if (lock) { lock.remove(); lock = null; }
+      return;
+    }
+    if (!lock) {
+      lock = document.createElement("button");
+      lock.className = "mld-lock jupyter-button";
+      lock.addEventListener("click", () => {
+        if (model.get("disabled")) return;  // locked; with nothing chosen, Python says so
+        model.set("lock_pressed", model.get("lock_pressed") + 1);
+        model.save_changes();
+      });
+      el.appendChild(lock);
+    }
+    lock.textContent = model.get("lock_label");
+    lock.disabled = model.get("disabled");
+  }
+  model.on("change:lock_label", showLock);
+  model.on("change:disabled", showLock);
+  showLock();
+
   model.on("change:selected", update);
   model.on("change:options", draw);
   model.on("change:multiple", draw);
   model.on("change:label", draw);
+  model.on("change:disabled", update);
   draw();
 }
 export default { render };
@@ -150,6 +178,9 @@ COURSE_CSS = """
 .mld-choice-option:focus { outline: 2px solid var(--jp-brand-color1, #1565c0);
   outline-offset: 1px; }
 .mld-choice-option[aria-checked="true"] { font-weight: 600; }
+.mld-choice[aria-disabled="true"] .mld-choice-option { cursor: default; }
+.mld-choice[aria-disabled="true"] .mld-choice-option:hover { background: none; }
+.mld-lock { width: auto; margin: 0.3em 0; padding: 0 1em; }
 .mld-choice-mark { flex: none; width: 1.2em; font-size: 1.1em; line-height: 1.25; }
 .mld-key-guard { display: none; }
 /* Matching and ordering: one row per item, its label beside its menu, all menus in line. */
@@ -175,6 +206,12 @@ class ChoiceGroup(anywidget.AnyWidget):
     options = traitlets.List(traitlets.Unicode()).tag(sync=True)
     multiple = traitlets.Bool(False).tag(sync=True)
     selected = traitlets.List(traitlets.Int()).tag(sync=True)  # indices of chosen options
+    # A locked choice: still readable and focusable, no longer changed by a click or a key.
+    disabled = traitlets.Bool(False).tag(sync=True)
+    # With a label, a "lock" button under the options: each press counts up lock_pressed
+    # (in this model, so it reaches Python after the choice it locks).
+    lock_label = traitlets.Unicode("").tag(sync=True)
+    lock_pressed = traitlets.Int(0).tag(sync=True)
 
 
 class KeyGuard(anywidget.AnyWidget):

@@ -26,7 +26,8 @@ the course: a trainee's Run All does not wait for them.
 A document written by the trainee (the action plan) is read at ``size=10``: their words
 at that size, the prompts and notes smaller and grey; the profile's dense tables use 8.
 Page numbers ("2 / 3") are printed when the PDF has more than one page, and the subtitle
-heads every page after the first.
+heads every page after the first. A document made to fit one page (the profile,
+``fit_pages=1``) shrinks its text and charts a little when a longer language pushes it over.
 
 Files are never overwritten: ``profile_senegal.pdf`` exists, so the next one is
 ``profile_senegal-2.pdf``, and the caller tells the trainee the name.
@@ -42,7 +43,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .i18n import _, language
+from .i18n import _, language, localized_digits
 
 # Okabe-Ito colours (readable with colour blindness). Lines also differ by marker and
 # dashes; bars carry their values and keep the legend's order in each group; and every
@@ -87,6 +88,7 @@ class Document:
     subtitle: str = ""
     blocks: list = field(default_factory=list)
     size: float = 8.0
+    fit_pages: int = 0  # if set, the PDF shrinks a little (to 80 %) to fit in that many
 
     def heading(self, text: str) -> None:
         self.blocks.append(("heading", text))
@@ -195,7 +197,7 @@ class Document:
 
     def pdf_bytes(self) -> bytes:
         """The PDF, A4 portrait."""
-        return _PdfWriter(self).output()
+        return _pdf(self)
 
     def write_html(self, folder, stem: str) -> Path:
         return write_new(Path(folder), stem, ".html", self.html().encode("utf-8"))
@@ -290,7 +292,8 @@ def _html_table(headers, rows, caption) -> str:
 def _figure(chart: Chart, width: float, height: float):
     from matplotlib.figure import Figure  # no pyplot: no GUI backend, no global state
 
-    figure = Figure(figsize=(width, height))
+    # "constrained" makes room for the legend below the axes, where it hides no data.
+    figure = Figure(figsize=(width, height), layout="constrained")
     axes = figure.add_subplot()
     labels = [str(c) for c in chart.categories]
     names = list(chart.series)
@@ -316,7 +319,8 @@ def _figure(chart: Chart, width: float, height: float):
             values = [0 if v is None else v for v in chart.series[name]]
             draw = axes.barh if chart.kind == "barh" else axes.bar
             bars = draw(offsets, values, width_each * 0.95, label=name, color=COLOURS[i % 6])
-            texts = ["–" if v is None else chart.value_format.format(v)
+            texts = ["–" if v is None else localized_digits(chart.value_format.format(v),
+                                                              language())
                      for v in chart.series[name]]
             axes.bar_label(bars, labels=texts, fontsize=6.5, padding=1.5)
         if chart.kind == "barh":
@@ -327,7 +331,11 @@ def _figure(chart: Chart, width: float, height: float):
         else:
             axes.set_xticks(list(positions))
             axes.set_xticklabels([textwrap.fill(label, 14) for label in labels])
-            axes.margins(y=0.3)  # room for the legend above the bars
+            axes.margins(y=0.12)  # room for the values above the bars
+    # Values on the axis as the trainee's language writes numbers: 60,000 / 60 000.
+    from matplotlib.ticker import FuncFormatter
+    (axes.xaxis if chart.kind == "barh" else axes.yaxis).set_major_formatter(
+        FuncFormatter(lambda value, _position: localized_digits(f"{value:,g}", language())))
     axes.set_title(textwrap.fill(chart.title, int(width * 11)), fontsize=8.5, loc="left",
                    fontweight="bold")
     axes.set_xlabel(chart.x_title, fontsize=7.5)
@@ -337,8 +345,9 @@ def _figure(chart: Chart, width: float, height: float):
     axes.grid(axis="x" if chart.kind == "barh" else "y", color="#dddddd", linewidth=0.6)
     axes.set_axisbelow(True)
     if len(names) > 1:
-        axes.legend(fontsize=6.5, frameon=False, loc="best")
-    figure.tight_layout()
+        # One row when the names fit across the chart, else one name per row.
+        columns = len(names) if sum(len(n) + 6 for n in names) < width * 17 else 1
+        figure.legend(loc="outside lower center", ncol=columns, fontsize=6.5, frameon=False)
     return figure
 
 
@@ -362,11 +371,24 @@ MARGIN = 14  # mm
 GREY = (80, 80, 80)
 
 
+# A longer language can push a one-page document over: then its text and charts shrink a little.
+SCALES = (1.0, 0.9, 0.8)
+
+
+def _pdf(document: Document) -> bytes:
+    for scale in SCALES if document.fit_pages else (1.0,):
+        writer = _PdfWriter(document, scale)
+        content = writer.output()
+        if not document.fit_pages or writer.pdf.page <= document.fit_pages:
+            break
+    return content
+
+
 class _PdfWriter:
-    def __init__(self, document: Document):
+    def __init__(self, document: Document, scale: float = 1.0):
         import matplotlib
 
-        self.doc = document
+        self.doc, self.k = document, scale
         pdf = _pages_class()(orientation="portrait", unit="mm", format="A4")
         pdf.head = document.subtitle
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -383,80 +405,82 @@ class _PdfWriter:
         # matplotlib's <metadata> is of no use in a PDF: no warning about it for the trainee.
         logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
 
+    def font(self, style: str, size: float) -> None:
+        self.pdf.set_font(FONT, style, size * self.k)
+
+    def text(self, text: str, height: float, width: float = 0, **options) -> None:
+        # Left-aligned, not justified: a long French title would spread its few words
+        # across the page, and the author's own spacing stays theirs.
+        self.pdf.multi_cell(width, height * self.k, text, new_x=options.pop("new_x", "LMARGIN"),
+                            new_y="NEXT", align="L", **options)
+
+    def line(self, size: float) -> float:
+        """The line height in mm for text of `size` points (before scaling)."""
+        return size * 0.47
+
     def output(self) -> bytes:
         pdf, doc = self.pdf, self.doc
-        # Titles, headings and grey lines left-aligned: justified, a long French title
-        # spreads its few words across the page.
-        pdf.set_font(FONT, "B", 15)
-        pdf.multi_cell(0, 7, doc.title, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.font("B", 15)
+        self.text(doc.title, 7)
         if doc.subtitle:
-            pdf.set_font(FONT, "", 8)
+            self.font("", 8)
             pdf.set_text_color(*GREY)
-            pdf.multi_cell(0, 4, doc.subtitle, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.text(doc.subtitle, 4)
             pdf.set_text_color(0)
-        pdf.ln(1)
+        pdf.ln(1 * self.k)
         for kind, content in doc.blocks:
             getattr(self, "_" + kind)(content)
         pdf.closing = True  # the next footer is the last page's
         return bytes(pdf.output())
 
-    def _line(self, size: float) -> float:
-        """The line height in mm for text of `size` points."""
-        return size * 0.47
-
     def _heading(self, text):
         size = self.doc.size * 1.25
-        self.pdf.ln(1.5 + (size - 10) * 0.4)
-        self.pdf.set_font(FONT, "B", size)
-        self.pdf.multi_cell(0, self._line(size) + 0.3, text, align="L", new_x="LMARGIN",
-                            new_y="NEXT")
+        self.pdf.ln((1.5 + (size - 10) * 0.4) * self.k)
+        self.font("B", size)
+        self.text(text, self.line(size) + 0.3)
         y = self.pdf.get_y()
         self.pdf.set_draw_color(150)
         self.pdf.line(MARGIN, y, self.pdf.w - MARGIN, y)
         self.pdf.ln(1)
 
     def _paragraph(self, text):
-        self.pdf.set_font(FONT, "", self.doc.size)
-        self.pdf.multi_cell(0, self._line(self.doc.size) + 0.04, text, new_x="LMARGIN",
-                            new_y="NEXT")
+        self.font("", self.doc.size)
+        self.text(text, self.line(self.doc.size) + 0.04)
         self.pdf.ln(0.8)
 
     def _prompt(self, content):
         label, text = content
-        pdf, size = self.pdf, self.doc.size * 0.8
-        pdf.ln(1.5)
-        pdf.set_text_color(*GREY)
-        pdf.set_font(FONT, "B", size)
-        pdf.multi_cell(0, self._line(size), label, align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "", size)
-        pdf.multi_cell(0, self._line(size), text, align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0)
-        pdf.ln(1)
+        size = self.doc.size * 0.8
+        self.pdf.ln(1.5)
+        self.pdf.set_text_color(*GREY)
+        self.font("B", size)
+        self.text(label, self.line(size))
+        self.font("", size)
+        self.text(text, self.line(size))
+        self.pdf.set_text_color(0)
+        self.pdf.ln(1)
 
     def _own_words(self, text):
-        # Left-aligned, not justified: the author's line breaks and spacing stay theirs.
-        self.pdf.set_font(FONT, "", self.doc.size)
-        self.pdf.multi_cell(0, self._line(self.doc.size) + 0.3, text.strip(), align="L",
-                            new_x="LMARGIN", new_y="NEXT")
+        self.font("", self.doc.size)
+        self.text(text.strip(), self.line(self.doc.size) + 0.3)
         self.pdf.ln(1.5)
 
     def _note(self, text):
         size = self.doc.size * 0.8
         self.pdf.set_text_color(*GREY)
-        self.pdf.set_font(FONT, "", size)
-        self.pdf.multi_cell(0, self._line(size) + 0.2, text, align="L", new_x="LMARGIN",
-                            new_y="NEXT")
+        self.font("", size)
+        self.text(text, self.line(size) + 0.2)
         self.pdf.set_text_color(0)
         self.pdf.ln(0.8)
 
     def _bullets(self, items, size=0.0, height=0.0):
         size = size or self.doc.size * 0.9
-        height = height or self._line(size) - 0.1
-        self.pdf.set_font(FONT, "", size)
+        height = height or self.line(size) - 0.1
+        self.font("", size)
         for item in items:
             self.pdf.set_x(MARGIN)
-            self.pdf.cell(3.5, height, "•")
-            self.pdf.multi_cell(0, height, item, new_x="LMARGIN", new_y="NEXT")
+            self.pdf.cell(3.5, height * self.k, "•")
+            self.text(item, height)
         self.pdf.ln(0.5)
 
     def _sources(self, items):
@@ -468,12 +492,12 @@ class _PdfWriter:
         headers, rows, caption = content
         pdf = self.pdf
         if caption:
-            pdf.set_font(FONT, "B", 8)
-            pdf.multi_cell(0, 4, caption, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(FONT, "", 7.2)
+            self.font("B", 8)
+            self.text(caption, 4)
+        self.font("", 7.2)
         # The first column (the labels) and the last (sources) are the widest.
         widths = [3, *[1] * (len(headers) - 2), 1.6][:len(headers)]
-        with pdf.table(col_widths=widths, line_height=3.3, padding=0.6,
+        with pdf.table(col_widths=widths, line_height=3.3 * self.k, padding=0.6 * self.k,
                        headings_style=_heading_style(), text_align="LEFT",
                        borders_layout="HORIZONTAL_LINES") as table:
             table.row(headers)
@@ -487,20 +511,20 @@ class _PdfWriter:
         gap = 5
         width = (pdf.w - 2 * MARGIN - gap * (len(charts) - 1)) / len(charts)
         top = pdf.get_y() + 1
-        height = width * aspect
+        height = width * aspect * self.k
         bottoms = []
         for index, (chart, words) in enumerate(charts):
             x = MARGIN + index * (width + gap)
             svg = _svg(chart, text_as_paths=True, width=width / 25.4, height=height / 25.4)
             pdf.image(io.BytesIO(svg.encode("utf-8")), x=x, y=top, w=width, h=height)
             pdf.set_xy(x, top + height + 0.5)
-            pdf.set_font(FONT, "", 6.4)
+            self.font("", 6.4)
             # fpdf2's markdown marks bold with ** and underlines with --: keep the words plain.
             plain = re.sub(r"([*_-])\1+", r"\1", words)
-            pdf.multi_cell(width, 2.8, f"**{_('Chart in words:')}** {plain}", markdown=True,
-                           new_x="LEFT", new_y="NEXT")
+            self.text(f"**{_('Chart in words:')}** {plain}", 2.8, width, markdown=True,
+                      new_x="LEFT")
             bottoms.append(pdf.get_y())
-        pdf.set_xy(MARGIN, max(bottoms) + 1)
+        pdf.set_xy(MARGIN, max(bottoms) + 2.5 * self.k)
 
 
 def _pages_class():

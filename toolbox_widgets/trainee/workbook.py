@@ -24,6 +24,8 @@ from .exercises import (
 from .i18n import _, ngettext, use_language
 from .recorder import recording
 from .open_ended import Reflection, SelfAssessment
+from .ratings import RatingGrid
+from .stepper import LockedChoice
 
 
 class Workbook:
@@ -63,7 +65,12 @@ class Workbook:
         self.exercises[exercise.id] = exercise
         return exercise
 
-    def single_choice(self, exercise_id, prompt, options, **kwargs) -> SingleChoice:
+    def single_choice(self, exercise_id, prompt, options, *, lock=False,
+                      **kwargs) -> SingleChoice:
+        """``lock=True``: a stepper's step, saved only when the trainee locks the choice;
+        its stories come from the hidden test (stepper.py)."""
+        if lock:
+            return self._add(LockedChoice(self, exercise_id, prompt, options, **kwargs))
         return self._add(SingleChoice(self, exercise_id, prompt, options, **kwargs))
 
     def multiple_choice(self, exercise_id, prompt, options, **kwargs) -> MultipleChoice:
@@ -83,6 +90,9 @@ class Workbook:
 
     def self_assessment(self, exercise_id, prompt, statements, **kwargs) -> SelfAssessment:
         return self._add(SelfAssessment(self, exercise_id, prompt, statements, **kwargs))
+
+    def rating_grid(self, exercise_id, prompt, items, scales, **kwargs) -> RatingGrid:
+        return self._add(RatingGrid(self, exercise_id, prompt, items, scales, **kwargs))
 
     def code_task(self, exercise_id, prompt="", *, points=1) -> CodeTask:
         return self._add(CodeTask(exercise_id, prompt, points=points, book=self,
