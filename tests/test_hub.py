@@ -101,7 +101,7 @@ def wait_for_culler(process: subprocess.Popen, seconds: float = 60) -> None:
     checks it too (one once outlived a CI run)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        for child in hub_processes.hub_processes(process.pid, STATE):
+        for child in hub_processes.hub_processes(process, STATE):
             try:
                 if "jupyterhub_idle_culler" in " ".join(child.cmdline()):
                     return
@@ -208,7 +208,7 @@ def hub(hub_ready, tmp_path_factory):
         wait_for_culler(process)
         yield Hub(url, password, log)
     finally:
-        started = hub_processes.hub_processes(process.pid, STATE)
+        started = hub_processes.hub_processes(process, STATE)
         outlived = stop_hub(process)
         if outlived:
             print(f"the hub left these running; stopped now: {outlived}")

@@ -44,7 +44,7 @@ def hub(tmp_path):
     process = subprocess.Popen([sys.executable, "-c", HUB, str(tmp_path)],
                                stdout=subprocess.PIPE, text=True, start_new_session=True)
     assert process.stdout.readline().strip() == "ready"
-    started = hub_processes(process.pid, tmp_path)
+    started = hub_processes(process, tmp_path)
     yield process, started
     for child in running(started):  # whatever the test left, so that nothing outlives it
         child.kill()

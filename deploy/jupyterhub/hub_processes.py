@@ -26,13 +26,15 @@ def proxy_pid_file(state: Path) -> Path:
     return state / "hub" / "proxy.pid"  # jupyterhub_config.py: the proxy's own session
 
 
-def hub_processes(hub_pid: int, state: Path) -> list[psutil.Process]:
+def hub_processes(hub: subprocess.Popen, state: Path) -> list[psutil.Process]:
     """Every process below the hub, and the proxy named in the state folder's pid file
     (a proxy kept running by an earlier hub is not below this one)."""
-    try:
-        found = psutil.Process(hub_pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        found = []
+    found = []
+    if hub.poll() is None:  # not reaped, so its pid is not another process's yet
+        try:
+            found = psutil.Process(hub.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            pass
     return found + [p for p in _proxy(state) if p not in found]
 
 
@@ -76,7 +78,7 @@ def stop_hub(process: subprocess.Popen, state: Path, keep_servers: bool = False,
     (the processes not run as the hub's user) go on running; the hub's services stop.
     Returns the processes that outlived the hub and had to be stopped here.
     """
-    started = hub_processes(process.pid, state)
+    started = hub_processes(process, state)
     if keep_servers:
         proxy = _proxy(state)
         started = [p for p in started if p not in proxy and _uid(p) == os.geteuid()]
