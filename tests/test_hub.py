@@ -96,14 +96,15 @@ def stop_hub(process: subprocess.Popen) -> list:
     return left
 
 
-def wait_for_culler(process: subprocess.Popen, seconds: float = 60) -> None:
-    """The idle culler runs under the hub: so the check that nothing outlives the hub
-    checks it too (one once outlived a CI run)."""
+def wait_for_culler(process: subprocess.Popen, api_port: int, seconds: float = 60) -> None:
+    """The idle culler runs under the hub, and is found by its environment too: so the
+    check that nothing outlives the hub checks it (one once outlived a CI run)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         for child in hub_processes.hub_processes(process, STATE):
             try:
                 if "jupyterhub_idle_culler" in " ".join(child.cmdline()):
+                    assert child in clients_of(api_port), "the culler's hub API URL changed"
                     return
             except psutil.Error:
                 pass  # ended meanwhile
@@ -205,7 +206,7 @@ def hub(hub_ready, tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_server(process, f"{url}/hub/health", log, HUB_START, "the hub")
-        wait_for_culler(process)
+        wait_for_culler(process, api_port)
         yield Hub(url, password, log)
     finally:
         started = hub_processes.hub_processes(process, STATE)
