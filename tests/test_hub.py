@@ -213,7 +213,8 @@ def hub(hub_ready, tmp_path_factory):
         outlived = stop_hub(process)
         if outlived:
             print(f"the hub left these running; stopped now: {outlived}")
-        left = hub_processes.running([*started, *clients_of(api_port)])
+        orphans = [p for p in clients_of(api_port) if p not in started]
+        left = hub_processes.running([*started, *orphans])
         for child in left:  # nothing outlives the test, even when it fails
             child.kill()
         assert not left, f"processes the hub started left behind: {left}"
