@@ -36,7 +36,6 @@ import pwd
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -54,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy" / "jupyterhub"))
 sys.path.insert(0, str(ROOT / "tests"))
 import trial  # noqa: E402 (the trial hub's own set-up: users, environment, course)
+from hub_processes import stop_hub  # noqa: E402 (the hub and all it started)
 from trainees import read_key  # noqa: E402 (the instructor's answers)
 
 ASSIGNMENT = "core"
@@ -63,6 +63,7 @@ STATE = Path(tempfile.gettempdir()) / "mld-classroom"
 
 # Bounds: every wait stops by itself.
 HUB_START = 300  # seconds, includes the instructor's first `mld build`
+HUB_STOP = 60  # for the hub to stop a whole class's servers itself
 SPAWN_LIMIT = 300
 REQUEST = 180  # one HTTP request
 CELL = 180  # one cell's reply
@@ -398,27 +399,8 @@ def start_hub(args, names: dict, password: str, token: str, log: Path) -> subpro
                 return process
         except OSError:
             time.sleep(1)
-    stop_hub(process, args.state)
+    stop_hub(process, args.state, cleanup=HUB_STOP)
     sys.exit(f"the hub did not answer within {HUB_START} s; see {log}")
-
-
-def stop_hub(process: subprocess.Popen, state: Path, servers_too: bool = True) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    if not servers_too:
-        return
-    pid_file = state / "hub" / "proxy.pid"  # the proxy runs in its own session
-    if pid_file.exists():
-        try:
-            os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
-        except (ProcessLookupError, ValueError):
-            pass
-        pid_file.unlink(missing_ok=True)
 
 
 # --- after the class ------------------------------------------------------------------------------
@@ -527,7 +509,8 @@ async def the_class(args, names, password, token, hub_box: list, log: Path, cour
         say("everyone has answered: restarting the hub")
         servers = {t.name: trial.user_processes(t.name) for t in trainees}
         await asyncio.get_running_loop().run_in_executor(
-            None, stop_hub, hub_box[0], args.state, False)
+            None, lambda: stop_hub(hub_box[0], args.state, keep_servers=True,
+                                   cleanup=HUB_STOP))
         hub_box[0] = await asyncio.get_running_loop().run_in_executor(
             None, start_hub, args, names, password, token, log)
         kept = 0
@@ -602,7 +585,7 @@ def main() -> int:
             scores = {}
         grading = time.monotonic() - graded_started
     finally:
-        stop_hub(hub_box[0], args.state)
+        stop_hub(hub_box[0], args.state, cleanup=HUB_STOP)
         for name in everyone:
             trial.stop_user(name)
     submitted = {p.name for p in (course / "submitted").glob("*") if p.is_dir()}

@@ -10,7 +10,9 @@ side.
 
 from __future__ import annotations
 
+import argparse
 import csv
+import gc
 import json
 import os
 import re
@@ -32,6 +34,7 @@ from test_browser import _free_port, _stop, wait_for_server
 from test_grading import TRAINEES
 
 from toolbox_widgets.course.build import tool_env
+from toolbox_widgets.grading.command import _client
 
 pytestmark = pytest.mark.slow
 
@@ -463,6 +466,22 @@ def test_ctrl_c_stops_in_one_line_and_leaves_nothing(grade_course, tmp_path):
     journal = [json.loads(line) for line in
                (root / ".mld-grade" / "core.jsonl").read_text().splitlines()]
     assert len([e for e in journal if e["fingerprint"]]) >= 1  # what was graded is kept
+
+
+def test_ctrl_c_cannot_land_in_a_dask_gc_callback():
+    """The Dask scheduler runs in mld grade's own process, and hooks distributed's GC
+    diagnosis into the garbage collector: a Ctrl-C raised inside that hook left it half
+    done, and Python printed its AssertionError as a traceback at the next collection (a CI
+    run of the test above). mld grade removes the hook once its cluster is up."""
+    client = _client(argparse.Namespace(workers=1, per_worker=1, scheduler=None))
+    try:
+        assert client.scheduler_info()["workers"]  # the cluster is up
+        hooks = [hook for hook in gc.callbacks
+                 if getattr(hook, "__module__", "").startswith("distributed")]
+        assert not hooks, hooks
+    finally:
+        client.close()
+        client.cluster.close()
 
 
 def test_dashboard_runs_under_papermill(class_graded_both_ways, tmp_path):

@@ -39,7 +39,6 @@ import pwd
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 from conftest import ROOT
 from nbgrader.api import Gradebook
@@ -67,6 +67,7 @@ from test_browser import (
 
 DEPLOY = ROOT / "deploy" / "jupyterhub"
 sys.path.insert(0, str(DEPLOY))
+import hub_processes  # noqa: E402 (stops the hub and every process it started)
 import trial  # noqa: E402 (deploy/jupyterhub/trial.py: the one command under test)
 
 ASSIGNMENT = "core"
@@ -86,24 +87,42 @@ GRADING = 180_000  # autograde runs the notebook in a fresh kernel
 
 # --- processes: everything the test starts is stopped by the test -----------------------------
 
-def stop_hub(process: subprocess.Popen) -> None:
-    """SIGTERM lets the hub stop every user's server and the proxy; then make sure."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    pid_file = STATE / "hub" / "proxy.pid"  # the proxy runs in its own session
-    if pid_file.exists():
-        try:
-            os.kill(int(pid_file.read_text().strip()), signal.SIGKILL)
-        except (ProcessLookupError, ValueError):
-            pass
-        pid_file.unlink(missing_ok=True)
+def stop_hub(process: subprocess.Popen) -> list:
+    """Stop the hub, its services, every user's server and the proxy; the processes that
+    outlived the hub are returned (hub_processes.py stopped them)."""
+    left = hub_processes.stop_hub(process, STATE)
     for name in USERS:
         trial.stop_user(name)  # these users exist only for this test
+    return left
+
+
+def wait_for_culler(process: subprocess.Popen, api_port: int, seconds: float = 60) -> None:
+    """The idle culler runs under the hub, and is found by its environment too: so the
+    check that nothing outlives the hub checks it (one once outlived a CI run)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for child in hub_processes.hub_processes(process, STATE):
+            try:
+                if "jupyterhub_idle_culler" in " ".join(child.cmdline()):
+                    assert child in clients_of(api_port), "the culler's hub API URL changed"
+                    return
+            except psutil.Error:
+                pass  # ended meanwhile
+        time.sleep(1)
+    raise AssertionError(f"no idle culler ran under the hub within {seconds} s")
+
+
+def clients_of(api_port: int) -> list[psutil.Process]:
+    """Processes anywhere whose hub API is on this port (its services and users' servers):
+    found by their environment, so a dead hub's orphans are found too."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if f":{api_port}/" in process.environ().get("JUPYTERHUB_API_URL", ""):
+                found.append(process)
+        except psutil.Error:
+            pass  # ended meanwhile, or not ours to read
+    return found
 
 
 # --- the hub ---------------------------------------------------------------------------------
@@ -172,12 +191,12 @@ def hub(hub_ready, tmp_path_factory):
     trial.ensure_state(STATE)
     trial.hub_environment(STATE)
     print(f"single-user environment ready: {time.monotonic() - started:.0f} s")
-    port = _free_port()
+    port, api_port = _free_port(), _free_port()
     password = secrets.token_urlsafe(12)
     log = tmp_path_factory.mktemp("hub") / "jupyterhub.log"
     command = [sys.executable, str(DEPLOY / "trial.py"), "--no-install",
                "--state", str(STATE), "--port", str(port),
-               "--hub-api-port", str(_free_port()), "--proxy-api-port", str(_free_port()),
+               "--hub-api-port", str(api_port), "--proxy-api-port", str(_free_port()),
                "--instructor", INSTRUCTOR, "--trainees", f"{ANA},{BEN}",
                "--password", password, "--only", f"{ASSIGNMENT}/{NOTEBOOK}"]
     with open(log, "wb") as out:
@@ -187,9 +206,18 @@ def hub(hub_ready, tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_server(process, f"{url}/hub/health", log, HUB_START, "the hub")
+        wait_for_culler(process, api_port)
         yield Hub(url, password, log)
     finally:
-        stop_hub(process)
+        started = hub_processes.hub_processes(process, STATE)
+        outlived = stop_hub(process)
+        if outlived:
+            print(f"the hub left these running; stopped now: {outlived}")
+        orphans = [p for p in clients_of(api_port) if p not in started]
+        left = hub_processes.running([*started, *orphans])
+        for child in left:  # nothing outlives the test, even when it fails
+            child.kill()
+        assert not left, f"processes the hub started left behind: {left}"
         leftovers = {name: trial.user_processes(name) for name in USERS}
         assert not any(leftovers.values()), f"processes left behind: {leftovers}"
 

@@ -214,9 +214,21 @@ def _client(args):
                                # worker sends a result printed a traceback).
                                silence_logs=logging.CRITICAL,
                                local_directory=os.environ.get("TMPDIR"))
+        _no_gc_diagnosis()
     finally:
         signal.signal(signal.SIGINT, handler)
     return Client(cluster)
+
+
+def _no_gc_diagnosis() -> None:
+    """Remove the garbage collector callback that the scheduler, started in this process,
+    installs: it only logs GC timings (silenced here), and a Ctrl-C raised inside it, between
+    its "start" and "stop" calls, made Python print its AssertionError as a traceback. No Dask
+    setting turns it off; distributed.gc's own switch does (its workers are other processes,
+    where SIGINT is ignored)."""
+    from distributed.gc import disable_gc_diagnosis
+
+    disable_gc_diagnosis(force=True)
 
 
 class ChangedCells(logging.Filter):
