@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "municipal_profile_sample.csv"
 TEMPLATE = ROOT / "data" / "municipal_profile_template.csv"
 SHOTS = ROOT / "docs" / "screenshots"
-DAY = "2026-12-05"  # a fixed date, so the files of two runs are comparable
+DAY = datetime.date(2026, 12, 5)  # a fixed date, so the files of two runs are comparable
 
 
 @pytest.fixture(autouse=True)
@@ -337,13 +337,42 @@ def test_country_pdf_is_one_page_with_its_figures(tmp_path, iso3):
         shutil.copy(png, SHOTS / "profile-builder-country-pdf.png")
 
 
+@pytest.mark.parametrize(("language", "title", "day"), [
+    ("fr", "Profil migratoire : Sénégal", "5 décembre 2026"),
+    ("es", "Perfil migratorio: Senegal", "5 de diciembre de 2026")])
+def test_a_translated_pdf_fits_one_page_and_writes_the_date_out(tmp_path, language, title, day):
+    from toolbox_widgets.trainee import i18n
+
+    assert i18n.use_language(language) == ""
+    try:
+        profile = profiles.country_profile("SEN")
+        profile.made_on = DAY
+        path = profile.document().write_pdf(tmp_path, profile.file_stem())
+    finally:
+        i18n.use_language("en")
+    text = " ".join(pdf_text(path).split())
+    assert pdf_pages(path) == 1  # longer words than English: the page shrinks to fit
+    assert title in text.replace("\u202f", " ").replace("\u00a0", " ")
+    assert day in text and "2026-12-05" not in text
+
+
+def test_a_small_series_beside_a_large_one_is_not_written_as_zero():
+    # Germany hosts refugees in millions; a few hundred come from Germany: the words must
+    # not say 0.00 million for them, which reads as none.
+    profile = profiles.country_profile("DEU")
+    refugees = next(words for row in profile.chart_rows for chart, words in row
+                    if "Refugees from here" in words)
+    abroad = refugees.split("Refugees from here, abroad:")[1]
+    assert "0.00;" not in abroad and "0.00." not in abroad, abroad
+
+
 def test_municipal_pdf_prints_every_character(tmp_path):
     profile = accented_profile()
     path = profile.document().write_pdf(tmp_path, profile.file_stem())
     text = pdf_text(path)
     assert pdf_pages(path) == 1
     assert "Migration profile: São Tomé “Ñandú” ç’s" in text
-    assert "Made on 2026-12-05" in text
+    assert "Made on 5 December 2026" in text  # written out, not ISO
     png = render(path, tmp_path / "page.png")
     assert png.stat().st_size > 20_000
     if os.environ.get("MLD_SCREENSHOTS") == "1":

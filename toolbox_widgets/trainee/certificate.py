@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from .home import TITLES
+from . import i18n
 from .i18n import _, language
 from .numbers import show
 
@@ -35,15 +36,8 @@ GREY = (90, 90, 90)
 
 
 def long_date(day: date) -> str:
-    """5 December 2026 as the language writes it (CLDR, through Babel)."""
-    from babel.dates import format_date
-
-    try:
-        # English as the UN writes it: 5 December 2026 (Babel's "en" is American).
-        code = "en_GB" if language() == "en" else language()
-        return format_date(day, format="long", locale=code)
-    except (ValueError, LookupError):
-        return day.isoformat()
+    """5 December 2026 as the trainee's language writes it (i18n.long_date, through Babel)."""
+    return i18n.long_date(day, language())
 
 
 def _score(score: float, possible: float) -> str:

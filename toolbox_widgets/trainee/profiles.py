@@ -193,7 +193,7 @@ class Profile:
     chart_rows: list[list[tuple[Chart, str]]]  # rows of one or two charts, each with words
     notes: list[str]
     sources: list[str]
-    made_on: str = field(default_factory=lambda: datetime.date.today().isoformat())
+    made_on: datetime.date = field(default_factory=datetime.date.today)  # "5 December 2026"
 
     def title(self) -> str:
         return _("Migration profile: {place}").format(place=self.place)
@@ -490,9 +490,18 @@ def _value(series: pd.Series, key) -> float | None:
 
 
 def _series_words(years, values, divide, fmt) -> str:
-    pairs = [(year, "–" if v is None else _local(fmt, v / divide))
+    pairs = [(year, "–" if v is None else _small(fmt, v / divide))
              for year, v in zip(years, values)]
     return _listed(pairs)
+
+
+def _small(fmt: str, value: float) -> str:
+    """As _local, but a value too small for fmt keeps its first digit: 348 refugees in
+    millions are 0.0003, not 0.00, which would read as none."""
+    decimals = int(fmt.split(".")[1][0]) if "." in fmt else 0
+    while value and round(abs(value), decimals) == 0 and decimals < 6:
+        decimals += 1
+    return show(value, decimals=decimals)
 
 
 def _local(fmt: str, value: float) -> str:
