@@ -538,13 +538,16 @@ def test_dashboard_runs_as_a_voila_app(class_graded_both_ways, tmp_path):
     charts = [o["data"]["application/vnd.plotly.v1+json"] for o in outputs
               if "application/vnd.plotly.v1+json" in o["data"]]
     titles = [chart["layout"]["title"]["text"] for chart in charts]
-    assert titles == ["Scores of core", "Exercises missed most", "Completion per module"]
+    assert titles == ["Scores of core", "Exercises missed most", "Completion per module",
+                      "The class journey per module"]
     assert all(trace["x"] or trace["y"] for chart in charts for trace in chart["data"])
     words = [t for t in texts if 'class="chart-alt' in t]
     assert len(words) == len(charts)
     assert f"Scores of core: {trainees} trainees; median" in words[0]
     assert "core / 01_why_local / " in words[1]
     assert "Completion per module: core: " in words[2] and f"of {trainees} trainees" in words[2]
+    assert f"The class journey per module: core: {trainees} of {trainees} trainees started" \
+        in words[3]
 
 
 # --- other gradebooks and a Dask cluster, on a course with two trainees ----------------------
