@@ -209,7 +209,8 @@ def test_a_tamper_scores_exactly_as_without_it(tampered_class, grader, base_name
     honest = {k[1:]: v for k, v in scores.items() if k[0] == base_name}
     forged = {k[1:]: v for k, v in scores.items() if k[0] == f"{tamper}-{base_name}"}
     assert honest and forged.keys() == honest.keys(), log[-3000:]
-    assert forged == honest, f"{tamper} changed the scores of a {base_name} submission"
+    assert forged == honest, \
+        f"{tamper} changed the scores of a {base_name} submission; {grader} said: {log[-3000:]}"
     # and the honest scores are the ones the rules give (blank: 0; partial: half right)
     for (who, notebook, grade_id), points in expected.items():
         if who == base_name:

@@ -646,3 +646,16 @@ def test_grades_on_a_dask_cluster(pair_course, graded_into_other_db, tmp_path):
     local_root, url, _, _ = graded_into_other_db
     assert all_scores(root) == all_scores(local_root, url)
     assert {k: all_scores(root)[k] for k in pair_course[1]} == pytest.approx(pair_course[1])
+
+
+@pytest.mark.parametrize(("argv", "wait"), [([], 30), (["--Execute.iopub_timeout=7"], 7)])
+def test_the_iopub_wait_suits_kernels_side_by_side_unless_the_instructor_sets_it(argv, wait):
+    # nbgrader's 4 s failed an innocent notebook while other kernels loaded the machine
+    # (test_forgery's blank submission, once in CI); an instructor's own value is kept.
+    from nbgrader.apps.autogradeapp import AutogradeApp
+
+    from toolbox_widgets.grading import command
+
+    app = AutogradeApp()
+    app.initialize(["--log-level=WARN", *argv])
+    assert command._execute_config(app)["iopub_timeout"] == wait

@@ -185,14 +185,24 @@ def _nbgrader_app(root: Path, args, extra: list[str]):
     return app
 
 
+IOPUB_WAIT = 30  # seconds
+
+
 def _execute_config(app) -> dict:
     from nbgrader.preprocessors import Execute
 
     execute = Execute(parent=app)  # the instructor's settings, nbgrader's defaults
-    return {name: getattr(execute, name) for name in
-            ("timeout", "interrupt_on_timeout", "raise_on_iopub_timeout", "error_on_timeout",
-             "startup_timeout", "iopub_timeout", "shutdown_kernel", "allow_errors",
-             "record_timing", "kernel_name") if execute.has_trait(name)}
+    settings = {name: getattr(execute, name) for name in
+                ("timeout", "interrupt_on_timeout", "raise_on_iopub_timeout", "error_on_timeout",
+                 "startup_timeout", "iopub_timeout", "shutdown_kernel", "allow_errors",
+                 "record_timing", "kernel_name") if execute.has_trait(name)}
+    # nbgrader waits 4 s for a finished cell's output, a default made for one kernel at a
+    # time; mld grade runs one per worker, and on a busy machine an innocent cell's output
+    # can take longer, which failed the whole notebook. Unless the instructor chose a wait,
+    # it is IOPUB_WAIT (a cell that prints for ever is still stopped by the cell timeout).
+    if "iopub_timeout" in settings and "iopub_timeout" not in app.config.Execute:
+        settings["iopub_timeout"] = max(settings["iopub_timeout"], IOPUB_WAIT)
+    return settings
 
 
 def _client(args):
