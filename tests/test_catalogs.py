@@ -717,3 +717,16 @@ def test_french_catalogs_put_a_no_break_space_before_colons_and_inside_quotes(pa
              for mistake in french_spacing_mistakes(text)]
     assert not found, (f"locales/fr/LC_MESSAGES/{path.name}: put a no-break space (U+00A0) "
                        "before : ; ? ! % and inside « »:\n" + "\n".join(found))
+
+
+def test_spanish_catalogs_write_usd_after_the_figure():
+    """docs/style/es.md: «200 USD», «669 mil millones de USD», never «USD 200»."""
+    usd_first = re.compile(r"\bUSD[\s\u00a0]*(\d|\{)")
+    found = [f"{path.name} line {e.linenum}: {text[max(0, m.start() - 30):m.end() + 10]!r}"
+             for path in sorted((ROOT / "locales" / "es" / "LC_MESSAGES").glob("*.po"))
+             for e in polib.pofile(str(path)) if not e.obsolete
+             for text in (e.msgstr_plural.values() if e.msgid_plural else [e.msgstr])
+             for m in usd_first.finditer(text)]
+    assert found == [], "write «200 USD», not «USD 200»:\n" + "\n".join(found)
+    assert usd_first.search("enviar el equivalente de USD 200")
+    assert not usd_first.search("enviar el equivalente de 200 USD o US$ 200")
