@@ -685,11 +685,12 @@ def test_reads_as_english(text, english):
 # inside « ». A plain space there lets a line break leave the mark alone at the start of a
 # line. Code, web addresses and {fields} are left out: they are copied from the English.
 _VERBATIM = re.compile(r"`[^`\n]*`|https?://\S+|\{[^{}\s]*\}")
-_PLAIN_SPACE = re.compile(r" [:;?!%]|« | »")
+_PLAIN_SPACE = re.compile(r" [:;?!%]|« | »|«(?=[^\s\u00a0\u202f])|(?<=[^\s\u00a0\u202f])»")
 
 
 def french_spacing_mistakes(text: str) -> list[str]:
-    """The places in a French text with a plain space where a no-break space belongs."""
+    """The places in a French text with a plain space, or none inside « », where a no-break
+    space belongs."""
     text = _VERBATIM.sub("`…`", text)
     return [text[max(0, m.start() - 20):m.end() + 20] for m in _PLAIN_SPACE.finditer(text)]
 
@@ -701,6 +702,7 @@ def french_spacing_mistakes(text: str) -> list[str]:
     ("Votre choix : {answer}.", 1),
     ("Cliquez sur « Vérifier ma réponse ».", 2),
     ("deux ; trois ? quatre ! cinq %", 4),
+    ("Cliquez sur «Vérifier ma réponse».", 2),
     # code, a web address, a field's format and an English title are copied as they are
     ("Tapez `a : b` ou {share:.1%}, voir https://example.org/?p=1 et *Global Trends: 2023*", 0),
 ])
