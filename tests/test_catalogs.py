@@ -677,3 +677,58 @@ def test_a_translation_left_in_english_is_refused_unless_a_comment_says_why(cour
 ])
 def test_reads_as_english(text, english):
     assert catalogs.reads_as_english(text) is english
+
+
+# --- French typography -----------------------------------------------------------------
+
+# docs/style/fr.md: a no-break space (U+00A0; U+202F is accepted) before : ; ? ! and %, and
+# inside « ». A plain space there lets a line break leave the mark alone at the start of a
+# line. Code, web addresses and {fields} are left out: they are copied from the English.
+_VERBATIM = re.compile(r"`[^`\n]*`|https?://\S+|\{[^{}\s]*\}")
+_PLAIN_SPACE = re.compile(r" [:;?!%]|« | »|«(?=[^\s\u00a0\u202f])|(?<=[^\s\u00a0\u202f])»")
+
+
+def french_spacing_mistakes(text: str) -> list[str]:
+    """The places in a French text with a plain space, or none inside « », where a no-break
+    space belongs."""
+    text = _VERBATIM.sub("`…`", text)
+    return [text[max(0, m.start() - 20):m.end() + 20] for m in _PLAIN_SPACE.finditer(text)]
+
+
+@pytest.mark.parametrize("text, mistakes", [
+    ("Votre choix\u00a0: {answer}. Appuyez sur «\u00a0Verrouiller\u00a0»\u00a0; 5\u00a0%\u00a0?",
+     0),
+    ("Une fine\u202f; aussi\u202f? et\u202f!", 0),
+    ("Votre choix : {answer}.", 1),
+    ("Cliquez sur « Vérifier ma réponse ».", 2),
+    ("deux ; trois ? quatre ! cinq %", 4),
+    ("Cliquez sur «Vérifier ma réponse».", 2),
+    # code, a web address, a field's format and an English title are copied as they are
+    ("Tapez `a : b` ou {share:.1%}, voir https://example.org/?p=1 et *Global Trends: 2023*", 0),
+])
+def test_french_spacing_finds_a_plain_space_before_a_mark(text, mistakes):
+    assert len(french_spacing_mistakes(text)) == mistakes
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "locales" / "fr" / "LC_MESSAGES").glob("*.po")),
+                         ids=lambda p: p.name)
+def test_french_catalogs_put_a_no_break_space_before_colons_and_inside_quotes(path):
+    po = polib.pofile(str(path))
+    found = [f"line {e.linenum}: {mistake!r}" for e in po if not e.obsolete
+             for text in (e.msgstr_plural.values() if e.msgid_plural else [e.msgstr])
+             for mistake in french_spacing_mistakes(text)]
+    assert not found, (f"locales/fr/LC_MESSAGES/{path.name}: put a no-break space (U+00A0) "
+                       "before : ; ? ! % and inside « »:\n" + "\n".join(found))
+
+
+def test_spanish_catalogs_write_usd_after_the_figure():
+    """docs/style/es.md: «200 USD», «669 mil millones de USD», never «USD 200»."""
+    usd_first = re.compile(r"\bUSD[\s\u00a0]*(\d|\{)")
+    found = [f"{path.name} line {e.linenum}: {text[max(0, m.start() - 30):m.end() + 10]!r}"
+             for path in sorted((ROOT / "locales" / "es" / "LC_MESSAGES").glob("*.po"))
+             for e in polib.pofile(str(path)) if not e.obsolete
+             for text in (e.msgstr_plural.values() if e.msgid_plural else [e.msgstr])
+             for m in usd_first.finditer(text)]
+    assert found == [], "write «200 USD», not «USD 200»:\n" + "\n".join(found)
+    assert usd_first.search("enviar el equivalente de USD 200")
+    assert not usd_first.search("enviar el equivalente de 200 USD o US$ 200")

@@ -483,3 +483,20 @@ def test_a_date_in_a_sentence_is_written_out_in_the_trainees_language(language, 
         assert Message("{start:%Y}").format(start=day) == "2013"  # a spec is the author's
     finally:
         use_language("en")
+
+
+@pytest.mark.parametrize("assignment", ["core", "core_fr", "core_es"])
+def test_core_06_counts_the_facts_not_verified_alike_in_every_language(assignment, capsys,
+                                                                        monkeypatch):
+    """The fact card of notebook 06 once counted the statuses containing tr("UNVERIFIED"):
+    Spanish writes «Moneda NO VERIFICADA», so its trainees read 3 facts where English has 4.
+    The count now comes from a column the translation cannot change."""
+    from toolbox_widgets.trainee import tables
+
+    notebook = json.loads((ROOT / "source" / assignment / "06_case_study_bicol.ipynb")
+                          .read_text(encoding="utf-8"))
+    card = next("".join(c["source"]) for c in notebook["cells"] if c["id"] == "a-case-card")
+    i18n.use_language(assignment.partition("_")[2] or "en")
+    monkeypatch.setattr(tables, "display", lambda *args, **kwargs: None)
+    exec("from toolbox_widgets import tr, show_table\n" + card, {})
+    assert re.findall(r"\d+", capsys.readouterr().out) == ["10", "4"]
