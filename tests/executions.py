@@ -42,13 +42,20 @@ TIMEOUT = 600  # seconds per cell: far above any cell of the course, below CI's 
 # while it runs, which two runs in one process (or a plain run beside it) would share.
 # One process validates every asked-for notebook of one folder, one after the other:
 # importing nbgrader takes about as long as validating a notebook.
+# A kernel that dies before its first reply never ran the notebook's code (on a loaded
+# machine another process can take the port its client chose, once in a CI run): Validate
+# is asked once more; any other failure, or a second death, is the notebook's report.
 VALIDATE = ("import json, sys, traceback\n"
             "from nbgrader.validator import Validator\n"
             "for path in sys.argv[1:]:\n"
-            "    try:\n"
-            "        done = [path, Validator().validate(path)]\n"
-            "    except Exception:\n"
-            "        done = [path, None, traceback.format_exc()]\n"
+            "    for attempt in (1, 2):\n"
+            "        try:\n"
+            "            done = [path, Validator().validate(path)]\n"
+            "        except Exception as error:\n"
+            "            done = [path, None, traceback.format_exc()]\n"
+            "            if attempt == 1 and 'before replying to kernel_info' in str(error):\n"
+            "                continue\n"
+            "        break\n"
             "    print(json.dumps(done), flush=True)\n")
 
 
