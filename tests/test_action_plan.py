@@ -12,7 +12,8 @@ import subprocess
 
 import pytest
 from conftest import ROOT
-from test_certificates import LONG_DATE, SHOTS, pdf_text, poppler, render
+from pdf_tools import pdf_text, poppler, render
+from test_certificates import LONG_DATE, SHOTS
 from test_home import CORE_01, copy
 
 from toolbox_widgets.trainee import action_plan, home, i18n

@@ -18,6 +18,7 @@ from pathlib import Path
 import classbook
 import pytest
 from conftest import ROOT
+from pdf_tools import pdf_text, poppler, render
 
 from toolbox_widgets.cli import main
 
@@ -34,29 +35,6 @@ LONG_DATE = {
     "es": r"\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre"
           r"|noviembre|diciembre) de \d{4}",
 }
-
-
-def poppler(program: str) -> str:
-    """pdftotext / pdftoppm (poppler-utils); missing: skipped here, a failure in CI."""
-    found = shutil.which(program)
-    if not found:
-        message = f"{program} is not installed (Debian: apt-get install poppler-utils)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (CI=true: the PDF checks must run in CI)")
-        pytest.skip(message)
-    return found
-
-
-def pdf_text(path: Path) -> str:
-    result = subprocess.run([poppler("pdftotext"), str(path), "-"], capture_output=True,
-                            text=True, check=True)
-    return result.stdout
-
-
-def render(path: Path, png: Path) -> Path:
-    subprocess.run([poppler("pdftoppm"), "-png", "-r", "110", "-f", "1", "-l", "1",
-                    "-singlefile", str(path), str(png.with_suffix(""))], check=True)
-    return png
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pdf_tools import pdf_pages, pdf_text, render
 
 from toolbox_widgets import data
 from toolbox_widgets.trainee import documents, profiles
@@ -31,17 +32,6 @@ DAY = datetime.date(2026, 12, 5)  # a fixed date, so the files of two runs are c
 @pytest.fixture(autouse=True)
 def repo_data(monkeypatch):
     monkeypatch.setenv("TOOLBOX_DATA_DIR", str(ROOT / "data"))
-
-
-def poppler(program: str) -> str:
-    """pdftotext / pdftoppm (poppler-utils); missing: skipped here, a failure in CI."""
-    found = shutil.which(program)
-    if not found:
-        message = f"{program} is not installed (Debian: apt-get install poppler-utils)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (CI=true: the PDF checks must run in CI)")
-        pytest.skip(message)
-    return found
 
 
 def by_label(profile) -> dict:
@@ -301,30 +291,12 @@ def test_html_is_one_self_contained_file(tmp_path):
     assert "São Tomé “Ñandú” ç’s" in page and "61,082" in page
 
 
-def pdf_text(path: Path) -> str:
-    result = subprocess.run([poppler("pdftotext"), "-layout", str(path), "-"],
-                            capture_output=True, text=True, check=True)
-    return result.stdout
-
-
-def pdf_pages(path: Path) -> int:
-    result = subprocess.run([poppler("pdftotext"), str(path), "-"], capture_output=True,
-                            text=True, check=True)
-    return result.stdout.count("\f")
-
-
-def render(path: Path, png: Path) -> Path:
-    subprocess.run([poppler("pdftoppm"), "-png", "-r", "110", "-f", "1", "-l", "1",
-                    "-singlefile", str(path), str(png.with_suffix(""))], check=True)
-    return png
-
-
 @pytest.mark.parametrize("iso3", ["SEN", "MEX", "PHL"])
 def test_country_pdf_is_one_page_with_its_figures(tmp_path, iso3):
     profile = profiles.country_profile(iso3)
     profile.made_on = DAY
     path = profile.document().write_pdf(tmp_path, profile.file_stem())
-    text = " ".join(pdf_text(path).split())
+    text = " ".join(pdf_text(path, layout=True).split())
     assert pdf_pages(path) == 1
     assert f"Migration profile: {profile.place}" in text
     for indicator in profile.indicators:
@@ -350,7 +322,7 @@ def test_a_translated_pdf_fits_one_page_and_writes_the_date_out(tmp_path, langua
         path = profile.document().write_pdf(tmp_path, profile.file_stem())
     finally:
         i18n.use_language("en")
-    text = " ".join(pdf_text(path).split())
+    text = " ".join(pdf_text(path, layout=True).split())
     assert pdf_pages(path) == 1  # longer words than English: the page shrinks to fit
     assert title in text.replace("\u202f", " ").replace("\u00a0", " ")
     assert day in text and "2026-12-05" not in text
@@ -369,7 +341,7 @@ def test_a_small_series_beside_a_large_one_is_not_written_as_zero():
 def test_municipal_pdf_prints_every_character(tmp_path):
     profile = accented_profile()
     path = profile.document().write_pdf(tmp_path, profile.file_stem())
-    text = pdf_text(path)
+    text = pdf_text(path, layout=True)
     assert pdf_pages(path) == 1
     assert "Migration profile: São Tomé “Ñandú” ç’s" in text
     assert "Made on 5 December 2026" in text  # written out, not ISO
