@@ -14,9 +14,9 @@ import pytest
 from conftest import ROOT
 from pdf_tools import pdf_text, poppler, render
 from test_certificates import LONG_DATE, SHOTS
-from test_home import CORE_01, copy
+from test_home import CORE_01, copy, english  # noqa: F401 (english: an autouse fixture)
 
-from toolbox_widgets.trainee import action_plan, home, i18n
+from toolbox_widgets.trainee import action_plan, home
 from toolbox_widgets.trainee.answers import AnswerStore
 
 MINE = ("In Ñuñoa, the municipal registry counts residents born abroad every year; the "
@@ -24,11 +24,6 @@ MINE = ("In Ñuñoa, the municipal registry counts residents born abroad every y
 CASE = "Naga's one-stop centre would suit our district: the diaspora association is ready."
 
 
-@pytest.fixture(autouse=True)
-def english():
-    i18n.use_language("en")
-    yield
-    i18n.use_language("en")
 
 
 def words(path) -> str:

@@ -81,8 +81,8 @@ def add_certificates_command(subparsers) -> argparse.ArgumentParser:
 
 def cmd_certificates(args) -> int:
     root = Path(args.root).resolve()
-    if layout.course_problem(root, authored=False):
-        sys.exit(layout.course_problem(root, authored=False))
+    if problem := layout.course_problem(root, authored=False):
+        sys.exit(problem)
     url = args.db_url or f"sqlite:///{root / 'gradebook.db'}"
     try:
         if args.modules[0] == "verify":

@@ -131,8 +131,8 @@ def add_grade_command(subparsers) -> argparse.ArgumentParser:
 
 def cmd_grade(args) -> int:
     root = Path(args.root).resolve()
-    if layout.course_problem(root, authored=False):
-        sys.exit(layout.course_problem(root, authored=False))
+    if problem := layout.course_problem(root, authored=False):
+        sys.exit(problem)
     if args.unsafe_no_sandbox:
         print("WARNING: grading without a sandbox; trainee code runs with your rights.",
               file=sys.stderr)
